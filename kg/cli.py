@@ -117,12 +117,13 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) ->
     """
     from kg.articles import ReadError, iter_articles
     from kg.pipeline import ExtractError, extract_articles
+    from kg.nlp import pipeline_label
     from kg.store import StoreError, put_extraction
 
     items = list(iter_articles(paths))
     nlp = _load_nlp(settings)
     store = _open_store(settings, read_only=False)
-    model = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+    model = pipeline_label(nlp)
     counts = {"added": 0, "replaced": 0, "unchanged": 0}
     totals = {"actors": 0, "statements": 0, "stances": 0}
     failures: list[str] = []

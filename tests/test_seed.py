@@ -1,0 +1,110 @@
+"""The seed article end to end: the acceptance checks of issue 2 on the real model."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+
+def actor_named(ex, word):
+    found = [a for a in ex.actors if word.lower() in a.label.lower()]
+    assert len(found) == 1, f"expected one actor named like {word!r}, got {[a.label for a in found]}"
+    return found[0]
+
+
+def is_us(actor) -> bool:
+    return actor.label in ("United States", "U.S.", "United States of America") or "united-states" in actor.iri
+
+
+def is_libyan_government(actor) -> bool:
+    return actor.type == "Government" and ("libya" in actor.iri or "tripoli" in actor.iri)
+
+
+def stances(ex, holder, target):
+    return [t for t in ex.stances if t.holder == holder.id and t.target == target.id]
+
+
+def test_people_are_persons_and_merged(seed_extraction):
+    for name in ("Maiteeq", "Haftar", "Trump"):
+        assert actor_named(seed_extraction, name).type == "Person"
+
+
+def test_maiteeq_speaks_his_quotes(seed_extraction):
+    maiteeq = actor_named(seed_extraction, "Maiteeq")
+    body = seed_extraction.article.text
+    for words in ("Haftar cannot be trusted", "Talking with Haftar is out of the question",
+                  "Why is the U.S. backing some military guy"):
+        matching = [s for s in seed_extraction.statements if words in s.content.text]
+        assert matching, f"no statement holds {words!r}"
+        assert all(s.speaker == maiteeq.id for s in matching), words
+        for s in matching:
+            assert body[s.content.start:s.content.end] == s.content.text
+
+
+def test_trump_positive_towards_haftar(seed_extraction):
+    trump, haftar = actor_named(seed_extraction, "Trump"), actor_named(seed_extraction, "Haftar")
+    found = stances(seed_extraction, trump, haftar)
+    assert any(t.polarity == "positive" for t in found)
+    assert not any(t.polarity == "negative" for t in found)
+
+
+def test_maiteeq_negative_towards_haftar(seed_extraction):
+    maiteeq, haftar = actor_named(seed_extraction, "Maiteeq"), actor_named(seed_extraction, "Haftar")
+    found = stances(seed_extraction, maiteeq, haftar)
+    assert any(t.polarity == "negative" for t in found)
+    assert not any(t.polarity == "positive" for t in found)
+
+
+def test_us_positive_towards_the_tripoli_government(seed_extraction):
+    us = [a for a in seed_extraction.actors if is_us(a)]
+    gov = [a for a in seed_extraction.actors if is_libyan_government(a)]
+    assert us and gov, [(a.label, a.type) for a in seed_extraction.actors]
+    found = [t for t in seed_extraction.stances
+             if t.holder in {a.id for a in us} and t.target in {a.id for a in gov}]
+    assert any(t.polarity == "positive" for t in found)
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory, seed_path):
+    store = tmp_path_factory.mktemp("store") / "kg-data"
+    result = CliRunner().invoke(cli, ["--store", str(store), "ingest", str(seed_path.parent)])
+    assert result.exit_code == 0, result.output
+    return store
+
+
+def test_ingest_twice_changes_nothing(seed_store, seed_path):
+    def dump():
+        r = CliRunner().invoke(cli, ["--store", str(seed_store), "export", "--format", "nq"])
+        assert r.exit_code == 0
+        return sorted(r.stdout_bytes.decode("utf-8").splitlines())
+
+    before = dump()
+    result = CliRunner().invoke(cli, ["--store", str(seed_store), "ingest", str(seed_path)])
+    assert result.exit_code == 0 and "1 unchanged" in result.output
+    assert dump() == before
+
+
+def test_store_holds_the_seed_graph_and_validates(seed_store):
+    from kg import ids
+
+    r = CliRunner().invoke(cli, ["--store", str(seed_store), "query", "--format", "json",
+                                 "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"])
+    assert r.exit_code == 0, r.output
+    graphs = {b["g"]["value"] for b in json.loads(r.stdout)["results"]["bindings"]}
+    assert ids.article_graph_iri("000_b5901d612eddb4ca") in graphs
+    v = CliRunner().invoke(cli, ["--store", str(seed_store), "validate"])
+    assert v.exit_code == 0, v.output
+
+
+def test_readme_stance_query_lists_the_seed_stances(seed_store):
+    r = CliRunner().invoke(cli, ["--store", str(seed_store), "query", "--format", "json", "stances"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)["results"]["bindings"]
+    assert rows
+    flat = [{k: v["value"] for k, v in row.items()} for row in rows]
+    assert any("Trump" in x.get("holder", "") and "Haftar" in x.get("target", "") and x.get("polarity", "").endswith("positive")
+               for x in flat), flat
+    assert all(x.get("evidence") or x.get("quote") for x in flat)
