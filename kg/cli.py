@@ -167,16 +167,22 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) ->
 def query(settings: Settings, sparql: str | None, file, fmt: str, binds: tuple[str, ...]) -> None:
     """Run a SPARQL query on the store (all graphs as the default graph).
 
-    Give the query as an argument, with --file, or as a name of a bundled query
-    (see `kg query --file` with kg/queries/*.rq, e.g. `kg query stances`).
+    Give the query as an argument, with --file, or as the name of a bundled query
+    (kg/queries/*.rq): stances, statements, actors, roles, e.g. `kg query stances`.
+    The prefixes kg:, kgr:, rdfs:, skos:, prov:, schema:, org:, nif:, owl:, xsd:, dcterms:
+    are predeclared. A bound variable (--bind) must be one the query returns.
     """
-    from kg.store import QueryError, StoreError, bundled_query, format_result, run_query
+    import re
+
+    from kg.store import QueryError, StoreError, bundled_queries, bundled_query, format_result, run_query
 
     if file is not None:
         sparql = file.read()
     if not sparql:
         _fail("give a SPARQL query as an argument or with --file")
     text = bundled_query(sparql) or sparql
+    if text is sparql and re.fullmatch(r"[\w.-]+", sparql.strip()):  # one word: meant a bundled query
+        _fail(f"no bundled query named {sparql.strip()!r}; bundled: {', '.join(bundled_queries())}")
     bindings = {}
     for b in binds:
         if "=" not in b:
@@ -256,6 +262,77 @@ def viz(settings: Settings, out: Path) -> None:
     store = _open_store(settings, read_only=True)
     graph = actor_network(store)
     path = write_html(graph, out, title="Actor network: who takes which stance towards whom")
+    click.echo(str(Path(path).resolve()))
+
+
+# ------------------------------------------------------------------------------ network
+_NETWORK_TITLES = {
+    "actors": "Actor network: who takes which stance towards whom",
+    "topics": "Two-mode network: actors and the targets and topics they take positions on",
+    "congruence": "Congruence network: actors who take the same side towards the same targets",
+    "conflict": "Conflict network: actors who take opposite sides towards the same targets",
+    "subtract": "Congruence minus conflict: allies (positive) and opponents (negative)",
+}
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(list(_NETWORK_TITLES)))
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; its extension picks the format: .html (interactive), .graphml, "
+                   ".gexf (Gephi, visone) or .csv (edge list).")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", callback=_iso_date,
+              help="Only stances from articles published on or after this date.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", callback=_iso_date,
+              help="Only stances from articles published on or before this date.")
+@click.option("--actor", "actors", multiple=True, metavar="NAME|IRI",
+              help="Only stances held by (or, for actors/topics, aimed at) this actor; repeatable.")
+@click.option("--type", "actor_types", multiple=True, metavar="TYPE",
+              help="Only actors of this type (Person, Government, Country, Organization, ...); repeatable.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+              help="Only stances with at least this confidence.")
+@click.option("--min-count", type=click.IntRange(1), default=None,
+              help="Only edges backed by at least this many stances (shared targets for congruence/conflict).")
+@click.option("--normalization", type=click.Choice(["none", "average", "jaccard", "cosine"]), default="none",
+              show_default=True, help="Edge weights of congruence, conflict and subtract, as in DNA.")
+@click.pass_obj
+def network(settings: Settings, kind: str, out: Path, date_from: str | None, date_to: str | None,
+            actors: tuple[str, ...], actor_types: tuple[str, ...], min_confidence: float | None,
+            min_count: int | None, normalization: str) -> None:
+    """Write a stance network of KIND: actors, topics, congruence, conflict or subtract.
+
+    \b
+    actors      who is for or against whom (signed, directed; one edge per pair)
+    topics      two-mode: actors and the targets/topics they take positions on
+    congruence  actors linked by taking the same side towards the same targets
+    conflict    actors linked by taking opposite sides towards the same targets
+    subtract    congruence minus conflict
+
+    Every edge keeps the stances and quotes behind it. Prints the path written.
+    """
+    from kg.network import VIEWS, write_network
+
+    if out.suffix.lower() not in (".html", ".graphml", ".gexf", ".csv"):
+        _fail(f"cannot tell the format of {out.name!r}: use .html, .graphml, .gexf or .csv")
+    options = dict(date_from=date_from, date_to=date_to, actors=list(actors) or None,
+                   actor_types=list(actor_types) or None, min_confidence=min_confidence, min_count=min_count)
+    if kind in ("congruence", "conflict", "subtract"):
+        options["normalization"] = normalization
+    store = _open_store(settings, read_only=True)
+    graph = VIEWS[kind](store, **options)
+    if graph.number_of_nodes() == 0:
+        click.secho("warning: no stance matches these filters; the network is empty", fg="yellow", err=True)
+    path = write_network(graph, out, title=_NETWORK_TITLES[kind])
     click.echo(str(Path(path).resolve()))
 
 

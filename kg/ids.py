@@ -83,5 +83,6 @@ def topic_iri(topic: str) -> str:
 
 
 def run_iri(version: str, model: str) -> str:
-    """The extraction activity (PROV) of one version of kg with one spaCy pipeline."""
-    return f"{DATA}run/{slug(version)}-{slug(model)}"
+    """The extraction activity (PROV) of one version of kg with one spaCy pipeline:
+    ``run/kg-0-1-0/en-core-web-sm-3-8-0`` (dots become hyphens so 0.1.0 and 0.10 stay apart)."""
+    return f"{DATA}run/kg-{slug(version.replace('.', '-'))}/{slug(model.replace('.', '-'))}"

@@ -10,8 +10,8 @@ from kg.cli import cli
 
 
 def actor_named(ex, word):
-    found = [a for a in ex.actors if word.lower() in a.label.lower()]
-    assert len(found) == 1, f"expected one actor named like {word!r}, got {[a.label for a in found]}"
+    found = [a for a in ex.actors if word.lower() in a.label.lower() and a.type == "Person"]
+    assert len(found) == 1, f"expected one person named like {word!r}, got {[a.label for a in found]}"
     return found[0]
 
 

@@ -1,36 +1,338 @@
-"""Stances: holder -> target (actor) or topic, with polarity, cue, evidence and confidence.
+"""Stances: holder -> target (an actor) or topic, with polarity, cue, evidence and confidence.
 
-First version (to be replaced): a stance verb whose subject and object are both actors.
+Three sources, merged per (holder mention, target mention):
+
+1. **Rules** (:mod:`kg.extract.stance_rules`): stance verbs, nouns and adjectives with their
+   holder and target read off the parse — passives, conjuncts, negation, modality and questions
+   handled. Inside a quote, a stance with no holder ("Haftar cannot be trusted") or a
+   first-person holder ("we back X") belongs to the quote's speaker; a stance under a saying verb
+   of someone else ("X said the U.S. still supports Y") is the U.S.'s, ``reported_by`` X.
+2. **Quote phrases**: what a speaker says about an actor with a fixed phrase ("talking with X is
+   out of the question", "X is a dictator").
+3. **The learned pair classifier** (:mod:`kg.extract.stance_model`) over pairs of named mentions
+   in one sentence; it abstains below its threshold.
+
+Confidence reflects how often each source is right on held-out training data; hedged
+(modal, question) and negated stances get less. Precision matters more than recall here: a
+wrong "supports" misleads an analyst, so when sources disagree on a pair the pair is dropped
+unless one is clearly more confident.
 """
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import logging
+import re
+from dataclasses import dataclass
 
+from spacy.tokens import Doc, Span as SpacySpan
+
+from kg.extract import stance_lexicon as lex
 from kg.extract.actors import ActorIndex
-from kg.records import Span, Stance, Statement
+from kg.extract.stance_model import CLASSES, candidate_mentions, default_model, head_of, pair_dense, pair_features
+from kg.extract.stance_rules import ACTOR_LABELS, Cue, find_cues, mention_of
+from kg.records import Actor, Span, Stance, Statement
 
-_POSITIVE = {"support", "back", "praise", "welcome", "endorse", "defend"}
-_NEGATIVE = {"criticize", "criticise", "condemn", "reject", "oppose", "accuse", "blame", "attack"}
+log = logging.getLogger(__name__)
+
+# confidence of a rule stance by the kind of cue (precision of each on held-out training pairs)
+RULE_CONFIDENCE = {"verb": 0.8, "noun": 0.7, "adj": 0.75, "phrase": 0.7}
+NEGATED_PENALTY = 0.15
+HEDGED_FACTOR = 0.5
+_GOVERNMENT_NOUNS = {"government", "administration", "regime", "ministry", "cabinet", "authorities"}
+_ORG_NOUNS = {"party", "campaign", "committee", "council", "agency", "department", "company", "firm",
+              "union", "coalition", "court", "congress", "senate", "parliament"}
+_TYPE_OF_LABEL = {"PERSON": "Person", "ORG": "Organization", "GPE": "Country", "NORP": "Group"}
+
+
+@dataclass
+class _Raw:
+    """A stance before actors are attached; mentions are token ranges."""
+
+    holder: tuple[int, int] | None
+    target: tuple[int, int]
+    target_is_actor: bool
+    polarity: str
+    confidence: float
+    cue: tuple[int, int] | None
+    sent: SpacySpan
+    negated: bool = False
+    reporter: tuple[int, int] | None = None
+    statement: Statement | None = None
+    source: str = "rule"
 
 
 def extract_stances(doc: Doc, actors: ActorIndex, statements: list[Statement]) -> list[Stance]:
-    out: list[Stance] = []
-    for tok in doc:
-        if tok.lemma_ not in _POSITIVE | _NEGATIVE or tok.pos_ != "VERB":
+    """Every stance in ``doc``: ids ``t1``, ``t2``, ... in text order."""
+    raws: list[_Raw] = []
+    try:
+        cues = find_cues(doc)
+    except Exception:  # never let a parse oddity sink the article
+        log.exception("stance rules failed")
+        cues = []
+    for cue in cues:
+        raw = _from_cue(doc, cue, statements)
+        if raw is not None:
+            raws.append(raw)
+    raws += _from_quote_phrases(doc, statements)
+    try:
+        raws += _from_model(doc, cues)
+    except Exception:
+        log.exception("stance model failed")
+    return _build(doc, actors, _merge(raws))
+
+
+# ---------------------------------------------------------------- sources
+
+def _statement_at(statements: list[Statement], char: int) -> Statement | None:
+    for s in statements:
+        if s.content.start <= char < s.content.end:
+            return s
+    return None
+
+
+def _from_cue(doc: Doc, cue: Cue, statements: list[Statement]) -> _Raw | None:
+    tok = doc[cue.cue]
+    stmt = _statement_at(statements, tok.idx)
+    holder = cue.holder
+    if holder is None or cue.holder_first_person:
+        if stmt is None or stmt.speaker is None:
+            return None
+        holder = None  # the speaker holds it (attached in _build)
+    if cue.target is None:
+        return None
+    conf = RULE_CONFIDENCE.get(cue.kind, 0.7)
+    if cue.negated:
+        conf -= NEGATED_PENALTY
+    if cue.hedged:
+        conf *= HEDGED_FACTOR
+    polarity = "positive" if cue.polarity > 0 else "negative" if cue.polarity < 0 else "neutral"
+    return _Raw(holder=holder, target=cue.target, target_is_actor=cue.target_is_actor, polarity=polarity,
+                confidence=conf, cue=(tok.i, tok.i + 1), sent=tok.sent, negated=cue.negated,
+                reporter=cue.reporter, statement=stmt if (holder is None or cue.reporter is None) else None)
+
+
+_PHRASES = [(re.compile(r"\b" + re.escape(p) + r"\b", re.I), "negative") for p in lex.NEGATIVE_PHRASES] + \
+           [(re.compile(r"\b" + re.escape(p) + r"\b", re.I), "positive") for p in lex.POSITIVE_PHRASES]
+
+
+def _from_quote_phrases(doc: Doc, statements: list[Statement]) -> list[_Raw]:
+    """ "Talking with X is out of the question" in X's opponent's quote: the speaker opposes X."""
+    out: list[_Raw] = []
+    for st in statements:
+        if st.speaker is None:
             continue
-        subj = [c for c in tok.children if c.dep_ == "nsubj"]
-        obj = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
-        if not subj or not obj:
-            continue
-        h = actors.resolve(doc[subj[0].left_edge.i:subj[0].i + 1])
-        t = actors.resolve(doc[obj[0].left_edge.i:obj[0].i + 1])
-        if h is None or t is None or h is t:
-            continue
-        negated = any(c.dep_ == "neg" for c in tok.children)
-        polarity = "positive" if tok.lemma_ in _POSITIVE else "negative"
-        if negated:
-            polarity = "negative" if polarity == "positive" else "neutral"
-        out.append(Stance(id=f"t{len(out) + 1}", holder=h.id, target=t.id, polarity=polarity,
-                          cue=Span.from_spacy(tok), evidence=Span.from_spacy(tok.sent), confidence=0.6,
-                          negated=negated))
+        for rx, polarity in _PHRASES:
+            for m in rx.finditer(doc.text, st.content.start, st.content.end):
+                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                if span is None:
+                    continue
+                verb = span.root
+                while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+                    verb = verb.head
+                subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+                if not subj or any(c.dep_ == "neg" for c in verb.children) and polarity == "positive":
+                    continue
+                # the actors named in the subject: "Haftar", "talking with Haftar"
+                targets = [mention_of(t) for t in subj[0].subtree
+                           if t.ent_type_ in ACTOR_LABELS or t is subj[0]]
+                seen = set()
+                for tm in targets:
+                    if tm is None or not tm[1] or tm[0] in seen:
+                        continue
+                    seen.add(tm[0])
+                    out.append(_Raw(holder=None, target=tm[0], target_is_actor=True, polarity=polarity,
+                                    confidence=RULE_CONFIDENCE["phrase"], cue=(span.start, span.end),
+                                    sent=span.sent, statement=st, source="phrase"))
     return out
+
+
+def _from_model(doc: Doc, cues: list[Cue]) -> list[_Raw]:
+    model = default_model()
+    if model is None:
+        return []
+    pairs, feats, dense = [], [], []
+    use_dense = model.dense is not None
+    for sent in doc.sents:
+        mentions = candidate_mentions(sent)
+        if len(mentions) < 2:
+            continue
+        sent_cues = [c for c in cues if sent.start <= c.cue < sent.end]
+        for i, a in enumerate(mentions):
+            for b in mentions[i + 1:]:
+                if a[1] > b[0]:
+                    continue
+                pairs.append((sent, a, b))
+                feats.append(pair_features(doc, a, b, sent_cues))
+                if use_dense:
+                    dense.append(pair_dense(doc, a, b))
+    if not pairs:
+        return []
+    probs = model.probabilities(feats, dense)
+    out: list[_Raw] = []
+    for (sent, a, b), p in zip(pairs, probs):
+        k = int(p[1:].argmax()) + 1
+        if p[k] < model.threshold:
+            continue
+        label = CLASSES[k]
+        holder, target = (a, b) if label.startswith("a_") else (b, a)
+        if doc[holder[0]].ent_type_ not in ACTOR_LABELS and doc[holder[0]].pos_ != "PROPN":
+            continue
+        lca = _lowest_common(head_of(doc, a), head_of(doc, b))
+        out.append(_Raw(holder=holder, target=target, target_is_actor=doc[target[0]].ent_type_ in ACTOR_LABELS
+                        or doc[target[0]].pos_ == "PROPN" and not doc[target[0]].ent_type_,
+                        polarity="positive" if "_pos_" in label else "negative", confidence=float(p[k]) * 0.9,
+                        cue=(lca.i, lca.i + 1) if lca is not None else None, sent=sent, source="model"))
+    return out
+
+
+def _lowest_common(a, b):
+    anc = {a.i} | {t.i for t in a.ancestors}
+    for t in [b] + list(b.ancestors):
+        if t.i in anc:
+            return t
+    return None
+
+
+# ---------------------------------------------------------------- merging and records
+
+def _merge(raws: list[_Raw]) -> list[_Raw]:
+    """One stance per (holder, target) mention pair; rules and phrases before the model."""
+    by_pair: dict[tuple, _Raw] = {}
+    for r in raws:
+        key = (r.holder, r.statement.id if r.holder is None and r.statement else None, r.target)
+        rev = (r.target, None, r.holder) if r.holder is not None else None
+        old = by_pair.get(key) or (by_pair.get(rev) if rev else None)
+        if old is None:
+            by_pair[key] = r
+            continue
+        okey = key if key in by_pair else rev
+        if old.source != "model" and r.source == "model":
+            if old.polarity == r.polarity and key == okey:
+                old.confidence = min(0.95, max(old.confidence, r.confidence) + 0.05)
+            continue
+        if r.confidence > old.confidence:
+            del by_pair[okey]
+            by_pair[key] = r
+    return list(by_pair.values())
+
+
+def _actor_type(doc: Doc, rng: tuple[int, int]) -> str:
+    span = doc[rng[0]:rng[1]]
+    root = span.root
+    if root.ent_type_ in _TYPE_OF_LABEL:
+        return _TYPE_OF_LABEL[root.ent_type_]
+    low = root.lemma_.lower()
+    if root.lower_ in lex.PERSON_PRONOUNS:
+        return "Person"
+    if low in _GOVERNMENT_NOUNS:
+        return "Government"
+    if low in _ORG_NOUNS:
+        return "Organization"
+    if root.pos_ == "PROPN":
+        return "Person" if len(span) > 1 and all(t.is_title for t in span) else "Organization"
+    if low in ("president", "senator", "governor", "mayor", "minister", "secretary", "spokesman",
+               "spokeswoman", "leader", "general", "strongman", "dictator", "chairman", "judge"):
+        return "Person"
+    return "Group"
+
+
+def _actor_for(doc: Doc, actors: ActorIndex, rng: tuple[int, int]) -> Actor | None:
+    span = doc[rng[0]:rng[1]]
+    found = actors.resolve(span)
+    if found is not None:
+        return found
+    root = span.root
+    if root.pos_ == "PRON":
+        return None  # an unresolved pronoun makes no actor of its own
+    return actors.ensure(span, _actor_type(doc, rng))
+
+
+def _sp(doc: Doc, rng: tuple[int, int] | None) -> Span | None:
+    if rng is None:
+        return None
+    return Span.from_spacy(doc[rng[0]:rng[1]])
+
+
+def _build(doc: Doc, actors: ActorIndex, raws: list[_Raw]) -> list[Stance]:
+    rows: list[tuple[int, int, Stance, str]] = []
+    for r in raws:
+        try:
+            stance = _record(doc, actors, r)
+        except Exception:  # one odd mention must not lose the article's other stances
+            log.exception("stance skipped")
+            continue
+        if stance is not None:
+            first = r.cue[0] if r.cue else r.sent.start
+            rows.append((r.sent.start, first, stance, r.source))
+    rows = _drop_contradicted(rows)
+    rows.sort(key=lambda x: (x[0], x[1], x[2].holder_span.start if x[2].holder_span else 0))
+    out = []
+    for n, (_, _, st, _) in enumerate(rows, 1):
+        st.id = f"t{n}"
+        out.append(st)
+    return out
+
+
+def _drop_contradicted(rows: list[tuple[int, int, Stance, str]]) -> list[tuple[int, int, Stance, str]]:
+    """Within one article, a model guess that contradicts a rule on the same holder and target
+    goes: the rule read the words, the model only their surroundings."""
+    ruled: dict[tuple[str, str], set[str]] = {}
+    for _, _, st, source in rows:
+        if source != "model" and st.target and st.polarity != "neutral" and not st.negated:
+            ruled.setdefault((st.holder, st.target), set()).add(st.polarity)
+    out = []
+    for row in rows:
+        st, source = row[2], row[3]
+        pols = ruled.get((st.holder, st.target or ""))
+        if source == "model" and pols and st.polarity not in pols:
+            continue
+        out.append(row)
+    return out
+
+
+def _topic_text(doc: Doc, rng: tuple[int, int], limit: int = 16) -> str:
+    """The issue a stance is about: the target's noun phrase with its complements ("the idea of
+    negotiating with the military strongman"), cut at ``limit`` tokens."""
+    head = doc[rng[0]:rng[1]].root
+    end = rng[1]
+    for child in head.rights:
+        if child.dep_ in ("prep", "acl", "pcomp", "compound", "amod", "nummod"):
+            end = max(end, child.right_edge.i + 1)
+    end = min(end, rng[0] + limit)
+    while end > rng[1] and (doc[end - 1].is_punct or doc[end - 1].pos_ in ("CCONJ", "ADP", "DET")):
+        end -= 1
+    return doc[rng[0]:end].text
+
+
+def _record(doc: Doc, actors: ActorIndex, r: _Raw) -> Stance | None:
+    if r.holder is None:
+        st = r.statement
+        if st is None or st.speaker is None:
+            return None
+        holder_id, holder_span = st.speaker, st.source_span
+    else:
+        h = _actor_for(doc, actors, r.holder)
+        if h is None:
+            return None
+        holder_id, holder_span = h.id, _sp(doc, r.holder)
+    target_id = topic = None
+    if r.target_is_actor:
+        t = _actor_for(doc, actors, r.target)
+        if t is None:
+            return None
+        target_id = t.id
+        if target_id == holder_id:
+            return None
+    else:
+        topic = _topic_text(doc, r.target)
+    reported_by = None
+    if r.reporter is not None:
+        rep = actors.resolve(doc[r.reporter[0]:r.reporter[1]])
+        if rep is not None and rep.id != holder_id:
+            reported_by = rep.id
+    elif r.statement is not None and r.holder is not None and r.statement.speaker not in (None, holder_id):
+        reported_by = r.statement.speaker
+    return Stance(id="", holder=holder_id, polarity=r.polarity, target=target_id, topic=topic,
+                  holder_span=holder_span, target_span=_sp(doc, r.target), cue=_sp(doc, r.cue),
+                  evidence=Span.from_spacy(r.sent), statement=r.statement.id if r.statement else None,
+                  confidence=round(max(0.0, min(1.0, r.confidence)), 4), reported_by=reported_by,
+                  negated=r.negated)

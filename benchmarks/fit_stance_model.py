@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""Fit the pair classifier of :mod:`kg.extract.stance_model` on the DSA training split.
+
+Data: Kunwoo Park, Zhufeng Pan, Jungseock Joo. 2021. *Who Blames or Endorses Whom?
+Entity-to-Entity Directed Sentiment Extraction in News Text.* Findings of ACL. Its README allows
+use with citation; only the learned parameters (feature names and weights) are written to
+``kg/data/stance_model.npz``, never the rows.
+
+What it does
+1. parses the training sentences with the project's pipeline (or reads ``--cache``, a DocBin);
+2. for each row, finds the candidate mentions overlapping the marked entities p and q (the
+   gold span when no candidate does) and computes :func:`pair_features` for that pair;
+3. holds out ~15% of the rows (by a hash of the sentence, so duplicates stay on one side), fits
+   a multinomial logistic regression on the rest, and picks the abstention threshold (the
+   least probability of a stance class for a stance to be emitted) that maximises macro-F1 over
+   the five classes on the held-out part;
+4. refits on all training rows with that setting and writes the weights.
+
+Usage:  .venv/bin/python benchmarks/fit_stance_model.py --train ../shared/eval/data/dsa_train.jsonl
+        [--cache /tmp/train.spacy] [--heldout-out /tmp/heldout.jsonl] [--C 0.5]
+scikit-learn is needed here only (the dev extra); inference is plain numpy.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.extract.stance_model import CLASSES, MODEL_PATH, candidate_mentions, pair_dense, pair_features  # noqa: E402
+from kg.extract.stance_rules import find_cues  # noqa: E402
+from kg.nlp import load_nlp  # noqa: E402
+
+CITATION = ("Park, Pan & Joo (2021). Who Blames or Endorses Whom? Entity-to-Entity Directed "
+            "Sentiment Extraction in News Text. Findings of ACL.")
+LABEL_TO_CLASS = {"neutral": "neutral", "p_pos_q": "a_pos_b", "q_pos_p": "b_pos_a",
+                  "p_neg_q": "a_neg_b", "q_neg_p": "b_neg_a"}
+
+
+def parse(rows, cache, tensors=None):
+    nlp = load_nlp()
+    from spacy.tokens import DocBin
+
+    if cache and Path(cache).exists():
+        docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+        if len(docs) == len(rows):
+            if tensors and Path(tensors).exists():  # DocBin keeps no tensors: they are saved beside it
+                with np.load(tensors) as z:
+                    flat, lens = z["t"], z["lens"]
+                off = np.concatenate([[0], np.cumsum(lens)])
+                for k, d in enumerate(docs):
+                    d.tensor = flat[off[k]:off[k + 1]].astype(np.float32)
+            return docs
+    t = time.time()
+    docs = list(nlp.pipe((r["sentence"] for r in rows), batch_size=64))
+    print(f"parsed {len(docs)} sentences in {time.time() - t:.0f}s", file=sys.stderr)
+    if cache:
+        db = DocBin(attrs=["ORTH", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "LEMMA", "POS", "MORPH",
+                           "SENT_START", "SPACY"])
+        for d in docs:
+            db.add(d)
+        db.to_disk(cache)
+        if tensors:
+            np.savez(tensors, t=np.concatenate([d.tensor.astype(np.float16) for d in docs]),
+                     lens=np.array([len(d) for d in docs]))
+    return docs
+
+
+def locate(doc, word, mentions):
+    """The candidate mention overlapping the gold entity, else the gold span's tokens."""
+    s, e = word["start"], word["end"]
+    for m in mentions:
+        if doc[m[0]].idx < e and doc[m[1] - 1].idx + len(doc[m[1] - 1]) > s:
+            return m, True
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None, False
+    return (span.start, span.end), False
+
+
+def examples(rows, docs):
+    feats, dense, labels, keep, found = [], [], [], [], Counter()
+    for k, (row, doc) in enumerate(zip(rows, docs)):
+        sent = doc[:]
+        mentions = candidate_mentions(sent)
+        a, fa = locate(doc, row["p"]["word"], mentions)
+        b, fb = locate(doc, row["q"]["word"], mentions)
+        found[(fa, fb)] += 1
+        if a is None or b is None or a == b or not (a[1] <= b[0] or b[1] <= a[0]):
+            continue
+        if a[0] > b[0]:
+            continue
+        feats.append(pair_features(doc, a, b, find_cues(doc)))
+        dense.append(pair_dense(doc, a, b))
+        labels.append(CLASSES.index(LABEL_TO_CLASS[row["label"]]))
+        keep.append(k)
+    print(f"mentions found (p, q): {dict(found)}; pairs: {len(feats)} of {len(rows)}", file=sys.stderr)
+    return feats, dense, np.array(labels), keep
+
+
+def heldout(sentence: str) -> bool:
+    return int(hashlib.sha1(sentence.encode()).hexdigest(), 16) % 100 < 15
+
+
+def heldout_row(row: dict, by: str = "sentence") -> bool:
+    """Held-out rows: by sentence hash, or by the entities' names ("entity": rows naming the same
+    people go to the same side, a proxy for splitting by article, which the corpus does not mark)."""
+    if by == "entity":
+        key = "|".join(sorted(row[k]["word"]["text"].lower().strip("’' ") for k in ("p", "q")))
+        return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 100 < 15
+    return heldout(row["sentence"])
+
+
+def macro_f1(gold, pred, n=len(CLASSES)):
+    fs = []
+    for c in range(n):
+        tp = int(((gold == c) & (pred == c)).sum())
+        p = tp / max(int((pred == c).sum()), 1)
+        r = tp / max(int((gold == c).sum()), 1)
+        fs.append(2 * p * r / (p + r) if p + r else 0.0)
+    return float(np.mean(fs)), fs
+
+
+def decide(probs, threshold):
+    best = probs[:, 1:].argmax(axis=1) + 1
+    conf = probs[np.arange(len(probs)), best]
+    return np.where(conf >= threshold, best, 0)
+
+
+def fit(X, y, C, weight):
+    from sklearn.linear_model import LogisticRegression
+
+    counts = np.bincount(y, minlength=len(CLASSES)).astype(float)
+    cw = {c: (len(y) / (len(CLASSES) * max(counts[c], 1))) ** weight for c in range(len(CLASSES))}
+    clf = LogisticRegression(C=C, max_iter=3000, class_weight=cw)
+    clf.fit(X, y)
+    return clf
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--train", required=True)
+    ap.add_argument("--cache", default=None, help="DocBin file to reuse the parse of the training sentences")
+    ap.add_argument("--tensors", default=None, help=".npz beside --cache holding the parse's token vectors")
+    ap.add_argument("--heldout-out", default=None, help="write the held-out gold rows here (for score.py)")
+    ap.add_argument("--C", type=float, nargs="+", default=[0.3])
+    ap.add_argument("--weight", type=float, nargs="+", default=[0.5],
+                    help="class-weight exponent: 0 = none, 1 = balanced")
+    ap.add_argument("--dense", type=float, nargs="+", default=[0.0],
+                    help="scale of the standardised token-vector features (0 = not used)")
+    ap.add_argument("--min-count", type=int, default=3)
+    ap.add_argument("--split-by", choices=["sentence", "entity"], default="sentence")
+    ap.add_argument("--drop", nargs="*", default=[], help="feature prefixes to leave out (ablation)")
+    ap.add_argument("--out", default=str(MODEL_PATH))
+    ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--partial-out", default=None,
+                    help="also write the model fitted without the held-out rows here (to score them with "
+                         "KG_STANCE_MODEL=this file)")
+    args = ap.parse_args(argv)
+
+    from scipy import sparse
+    from sklearn.feature_extraction import DictVectorizer
+
+    rows = [json.loads(line) for line in open(args.train, encoding="utf-8") if line.strip()]
+    docs = parse(rows, args.cache, args.tensors)
+    feats, dense, y, keep = examples(rows, docs)
+    if args.drop:
+        feats = [[x for x in f if not x.startswith(tuple(args.drop))] for f in feats]
+    have_dense = all(d is not None for d in dense)
+    D = np.stack(dense) if have_dense else None
+    held = np.array([heldout_row(rows[k], args.split_by) for k in keep])
+    clean = np.array([bool(rows[k].get("eval_clean", True)) for k in keep])
+    if args.heldout_out:
+        with open(args.heldout_out, "w", encoding="utf-8") as fh:
+            for r in rows:
+                if heldout_row(r, args.split_by):
+                    fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+    def design(idx, dv, scale, mu, sd):
+        X = dv.transform([{x: 1 for x in feats[i]} for i in idx])
+        if scale and D is not None:
+            X = sparse.hstack([X, sparse.csr_matrix((D[idx] - mu) / sd * scale)]).tocsr()
+        return X
+
+    def vectoriser(idx):
+        counts = Counter(x for i in idx for x in set(feats[i]))
+        vocab = sorted(x for x, c in counts.items() if c >= args.min_count)
+        dv = DictVectorizer(dtype=np.float32)
+        dv.fit([{v: 1 for v in vocab}])
+        mu = D[idx].mean(axis=0) if D is not None else None
+        sd = D[idx].std(axis=0) + 1e-3 if D is not None else None
+        return dv, mu, sd
+
+    tr = np.where(~held)[0]
+    te = np.where(held & clean)[0]  # threshold chosen on clean held-out rows, as the scorer scores
+    dv, mu, sd = vectoriser(tr)
+    print(f"features: {len(dv.feature_names_)}; fit {len(tr)} / held-out {len(te)}", file=sys.stderr)
+    best = None
+    for scale in args.dense if D is not None else [0.0]:
+        Xtr, Xte = design(tr, dv, scale, mu, sd), design(te, dv, scale, mu, sd)
+        for C in args.C:
+            for w in args.weight:
+                clf = fit(Xtr, y[tr], C, w)
+                probs = clf.predict_proba(Xte)
+                local = None
+                for th in np.arange(0.2, 0.9, 0.025):
+                    m, per = macro_f1(y[te], decide(probs, th))
+                    if local is None or m > local[0]:
+                        local = (m, C, w, float(th), per, scale)
+                print(f"dense={scale} C={C} weight={w}: held-out macro-F1 {local[0]:.3f} at th={local[3]:.3f}",
+                      file=sys.stderr)
+                if best is None or local[0] > best[0]:
+                    best = local
+    m, C, w, th, per, scale = best
+    print(json.dumps({"heldout_pair_macro_f1_5": round(m, 4), "per_class": [round(x, 3) for x in per],
+                      "C": C, "weight": w, "threshold": round(th, 3), "dense": scale}))
+    if args.partial_out:
+        clf = fit(design(tr, dv, scale, mu, sd), y[tr], C, w)
+        save(args.partial_out, dv.feature_names_, clf, th, f"dsa_train minus held-out ({len(tr)} pairs)",
+             scale, mu, sd)
+    if args.no_write:
+        return
+    alli = np.arange(len(y))
+    dv, mu, sd = vectoriser(alli)
+    clf = fit(design(alli, dv, scale, mu, sd), y[alli], C, w)
+    save(args.out, dv.feature_names_, clf, th, f"dsa_train ({len(alli)} pairs), C={C}, class-weight exponent {w}",
+         scale, mu, sd)
+
+
+def save(path, feature_names, clf, threshold, fitted_on, scale=0.0, mu=None, sd=None):
+    """Weights as float16 (features x classes), features with all-zero weights dropped; the dense
+    part (if any) as weights over standardised token vectors."""
+    n = len(feature_names)
+    W = clf.coef_.T.astype(np.float32)
+    names = np.array(feature_names)
+    Ws = W[:n].astype(np.float16)
+    nz = np.abs(Ws).max(axis=1) > 1e-3
+    extra = {}
+    if scale and W.shape[0] > n:
+        # the model saw (v - mu) / sd * scale: fold the scale into the weights
+        extra = dict(dense=(W[n:] * scale).astype(np.float32), dense_mean=mu.astype(np.float32),
+                     dense_scale=sd.astype(np.float32))
+    np.savez_compressed(path, features=names[nz], weights=Ws[nz], bias=clf.intercept_.astype(np.float32),
+                        threshold=np.float32(threshold), classes=np.array(CLASSES), citation=np.array(CITATION),
+                        fitted_on=np.array(fitted_on), **extra)
+    print(f"wrote {path}: {int(nz.sum())} features, {Path(path).stat().st_size // 1024} KB", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

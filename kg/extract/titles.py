@@ -1,0 +1,214 @@
+"""Word lists for finding actors: titles and honorifics, descriptions that refer back, pronouns,
+cue words that repair the model's entity types.
+
+Plain data, no logic beyond tiny helpers, so the lists can be read and extended in one place.
+Everything is lower-case; abbreviations keep their dot ("gen.").
+"""
+from __future__ import annotations
+
+# ------------------------------------------------------------------ honorifics (not posts)
+# honorific -> gender cue ("male", "female" or None)
+HONORIFICS: dict[str, str | None] = {
+    "mr.": "male", "mr": "male", "sir": "male", "lord": "male", "messrs.": None,
+    "mrs.": "female", "mrs": "female", "ms.": "female", "ms": "female", "miss": "female",
+    "dame": "female", "lady": "female", "madam": "female", "mme.": "female",
+    "dr.": None, "dr": None, "prof.": None, "professor": None, "rev.": None, "reverend": None,
+}
+
+# ------------------------------------------------------------------ posts and ranks
+# abbreviations of posts and ranks -> the title they stand for
+ABBREVIATIONS: dict[str, str] = {
+    "gen.": "General", "gen": "General", "lt.": "Lieutenant", "col.": "Colonel", "maj.": "Major",
+    "capt.": "Captain", "cpt.": "Captain", "adm.": "Admiral", "sgt.": "Sergeant", "cmdr.": "Commander",
+    "sen.": "Senator", "rep.": "Representative", "gov.": "Governor", "pres.": "President",
+    "sec.": "Secretary", "amb.": "Ambassador", "atty.": "Attorney", "supt.": "Superintendent",
+    "lt. gen.": "Lieutenant General", "maj. gen.": "Major General", "brig. gen.": "Brigadier General",
+    "lt. col.": "Lieutenant Colonel",
+}
+
+# canonical spelling of known titles (matched case-insensitively, longest first)
+TITLES: tuple[str, ...] = (
+    "President", "Vice President", "President-elect", "Prime Minister", "Deputy Prime Minister",
+    "Foreign Minister", "Defense Minister", "Defence Minister", "Interior Minister", "Finance Minister",
+    "Minister", "Deputy Minister", "Chancellor", "Premier", "King", "Queen", "Prince", "Princess",
+    "Crown Prince", "Sheikh", "Emir", "Sultan", "Pope", "Ayatollah", "Supreme Leader",
+    "Field Marshal", "Marshal", "General", "Lieutenant General", "Major General", "Brigadier General",
+    "Colonel", "Lieutenant Colonel", "Major", "Captain", "Admiral", "Commander", "Lieutenant", "Sergeant",
+    "Senator", "Representative", "Congressman", "Congresswoman", "Governor", "Lieutenant Governor",
+    "Mayor", "Secretary", "Secretary of State", "Secretary of Defense", "Defense Secretary",
+    "Foreign Secretary", "Home Secretary", "Attorney General", "Secretary-General", "Secretary General",
+    "Ambassador", "Speaker", "House Speaker", "Speaker of the House", "Majority Leader",
+    "Minority Leader", "Senate Majority Leader", "Senate Minority Leader", "Chief of Staff",
+    "Judge", "Justice", "Chief Justice", "Chairman", "Chairwoman", "Chair", "Director", "Spokesman",
+    "Spokeswoman", "Spokesperson", "Envoy", "Special Envoy", "National Security Adviser",
+    "Press Secretary", "Chief Executive", "CEO", "Superintendent", "Attorney",
+)
+TITLE_CANON: dict[str, str] = {t.lower(): t for t in TITLES}
+
+# words that may make up a title written before a name ("Libyan militia leader Gen. Khalifa
+# Haftar", "Senate Majority Leader Mitch McConnell"); lower-case descriptive words are allowed
+ROLE_HEADS = {
+    "leader", "chief", "commander", "head", "official", "spokesman", "spokeswoman", "spokesperson",
+    "strongman", "minister", "secretary", "adviser", "advisor", "aide", "envoy", "ambassador",
+    "candidate", "nominee", "chairman", "chairwoman", "chair", "director", "founder", "president",
+    "governor", "mayor", "senator", "lawmaker", "congressman", "congresswoman", "representative",
+    "general", "marshal", "colonel", "admiral", "captain", "major", "lieutenant", "sergeant",
+    "dictator", "ruler", "king", "queen", "prince", "princess", "emir", "sheikh", "sultan", "pope",
+    "premier", "chancellor", "speaker", "judge", "justice", "prosecutor", "attorney", "negotiator",
+    "diplomat", "executive", "ceo", "host", "anchor", "columnist", "correspondent", "reporter",
+    "editor", "analyst", "activist", "businessman", "businesswoman", "billionaire", "warlord",
+    "cleric", "ayatollah", "superintendent", "deputy", "mogul", "magnate", "strategist", "pollster",
+}
+TITLE_WORDS = {w for t in TITLES for w in t.lower().replace("-", " ").split()} | ROLE_HEADS | {
+    "deputy", "vice", "prime", "foreign", "defense", "defence", "interior", "finance", "field", "crown",
+    "supreme", "majority", "minority", "special", "national", "security", "press", "chief", "executive",
+    "militia", "military", "opposition", "rebel", "party", "campaign", "army", "state", "senate",
+    "house", "white", "presidential", "elect", "general", "lieutenant", "brigadier", "assistant",
+    "associate", "acting", "interim", "former", "then", "top", "senior", "longtime", "ex", "co",
+    "of", "the", "staff", "adviser", "advisor", "counsel", "economic", "political", "foreign-policy",
+    "news", "tv", "radio", "talk", "show", "labor", "union", "civil", "rights", "human",
+}
+# qualifiers dropped from a title ("former President" -> "President")
+TITLE_QUALIFIERS = {"former", "then", "top", "senior", "longtime", "acting", "interim", "ex", "the", "current",
+                    "outgoing", "incoming", "new"}
+
+# posts that belong to a government: a demonym or a country before them names that government
+GOVERNMENT_POST_WORDS = {
+    "president", "vice", "prime", "minister", "premier", "chancellor", "king", "queen", "emir", "sultan",
+    "secretary", "ambassador", "envoy", "official", "spokesman", "spokeswoman", "spokesperson",
+    "senator", "governor", "diplomat", "negotiator", "general", "marshal", "admiral", "attorney",
+    "speaker", "lawmaker", "congressman", "congresswoman", "representative", "mayor", "leader",
+}
+# words that, next to a post, tie it to something other than the government ("militia leader")
+NON_GOVERNMENT_QUALIFIERS = {"militia", "opposition", "rebel", "party", "campaign", "news", "tv", "radio",
+                             "union", "business", "company", "insurgent", "tribal", "religious", "civil",
+                             "rights", "human", "talk", "show"}
+
+# ranks and posts that say the bearer is a person whatever the model's label
+PERSON_TITLE_WORDS = {
+    "president", "minister", "general", "marshal", "senator", "governor", "mayor", "secretary",
+    "ambassador", "king", "queen", "prince", "princess", "emir", "sheikh", "sultan", "pope", "colonel",
+    "admiral", "captain", "commander", "chancellor", "premier", "judge", "justice", "speaker",
+    "congressman", "congresswoman", "representative", "lieutenant", "sergeant", "ayatollah",
+}
+
+# gender said by a title
+TITLE_GENDER: dict[str, str] = {
+    "king": "male", "prince": "male", "emir": "male", "sultan": "male", "pope": "male", "sheikh": "male",
+    "congressman": "male", "spokesman": "male", "chairman": "male", "businessman": "male",
+    "queen": "female", "princess": "female", "congresswoman": "female", "spokeswoman": "female",
+    "chairwoman": "female", "businesswoman": "female", "dame": "female",
+}
+
+# ------------------------------------------------------------------ descriptions that refer back
+# head noun of a definite description -> the kind of actor it can refer to
+DESCRIPTION_PERSON = {
+    "president", "general", "leader", "strongman", "minister", "senator", "governor", "mayor",
+    "secretary", "ambassador", "envoy", "chancellor", "premier", "king", "queen", "prince", "emir",
+    "sheikh", "sultan", "pope", "marshal", "colonel", "commander", "dictator", "ruler", "warlord",
+    "candidate", "nominee", "chairman", "chairwoman", "spokesman", "spokeswoman", "spokesperson",
+    "businessman", "businesswoman", "billionaire", "mogul", "congressman", "congresswoman", "lawmaker",
+    "speaker", "judge", "justice", "prosecutor", "diplomat", "official", "politician", "man", "woman",
+    "cleric", "founder", "director", "executive", "host", "activist", "democrat", "republican",
+}
+# descriptions that match any person (of the right gender), not only one holding that post
+GENERIC_PERSON = {"strongman", "man", "woman", "politician", "leader", "dictator", "ruler", "warlord",
+                  "official", "billionaire", "businessman", "businesswoman", "mogul", "candidate", "nominee"}
+DESCRIPTION_GENDER = {"man": "male", "woman": "female"}
+DESCRIPTION_OTHER: dict[str, tuple[str, ...]] = {
+    "government": ("Government",), "administration": ("Government",), "regime": ("Government",),
+    "cabinet": ("Government",), "ministry": ("Government",), "department": ("Government",),
+    "country": ("Country",), "nation": ("Country",), "state": ("Country", "Government"),
+    "kingdom": ("Country",), "republic": ("Country",),
+    "militia": ("Group",), "militias": ("Group",), "rebels": ("Group",), "movement": ("Group", "Party"),
+    "party": ("Party",),
+    "newspaper": ("Media",), "paper": ("Media",), "network": ("Media",), "broadcaster": ("Media",),
+    "outlet": ("Media",), "agency": ("Government", "Organization", "Media"),
+    "company": ("Organization",), "firm": ("Organization",), "organization": ("Organization", "InternationalOrganization"),
+    "organisation": ("Organization", "InternationalOrganization"), "group": ("Group", "Organization"),
+    "alliance": ("InternationalOrganization", "Group"), "bloc": ("InternationalOrganization",),
+    "body": ("InternationalOrganization", "Organization", "Government"),
+}
+DEFINITE_DETERMINERS = {"the", "this", "that", "these", "those"}
+
+# ------------------------------------------------------------------ pronouns
+# pronoun -> (number, gender): number "sg" | "pl"; gender "male" | "female" | "neuter" | None
+PRONOUNS: dict[str, tuple[str, str | None]] = {
+    "he": ("sg", "male"), "him": ("sg", "male"), "his": ("sg", "male"), "himself": ("sg", "male"),
+    "she": ("sg", "female"), "her": ("sg", "female"), "hers": ("sg", "female"), "herself": ("sg", "female"),
+    "it": ("sg", "neuter"), "its": ("sg", "neuter"), "itself": ("sg", "neuter"),
+    "they": ("pl", None), "them": ("pl", None), "their": ("pl", None), "theirs": ("pl", None),
+    "themselves": ("pl", None),
+}
+REFLEXIVES = {"himself", "herself", "itself", "themselves"}
+
+# ------------------------------------------------------------------ repairs of entity types
+MEDIA_WORDS = {
+    "times", "post", "news", "journal", "herald", "tribune", "gazette", "telegraph", "guardian",
+    "daily", "magazine", "network", "radio", "television", "tv", "press", "wire", "chronicle",
+    "observer", "monitor", "dispatch", "courier", "inquirer", "examiner", "bulletin", "broadcasting",
+    "newsweek", "reuters", "bloomberg", "politico", "channel", "cnn", "msnbc", "cbs", "nbc", "abc",
+    "bbc", "npr", "pbs", "afp", "axios", "vox", "buzzfeed", "breitbart",
+}
+GROUP_WORDS = {
+    "militia", "militias", "forces", "force", "army", "brigade", "brigades", "rebels", "fighters",
+    "front", "battalion", "battalions", "guard", "guards", "insurgents", "taliban", "movement",
+    "mujahideen", "jihadists", "jihadis", "separatists", "troops", "coalition", "resistance",
+}
+PARTY_WORDS = {"party", "democrats", "republicans", "gop", "labour", "tories"}
+GOVERNMENT_ORG_WORDS = {
+    "ministry", "department", "cabinet", "parliament", "senate", "congress", "assembly", "administration",
+    "agency", "bureau", "commission", "council", "office", "court", "police", "embassy", "consulate",
+    "legislature", "government",
+}
+# an international organisation spelt out
+INTERNATIONAL_WORDS = {"united nations", "international", "world", "european", "african union", "nato"}
+
+# head nouns after a demonym or country name that make it the government ("Libyan officials")
+GOVERNMENT_HEADS = {
+    "official", "officials", "government", "authorities", "authority", "administration", "diplomat",
+    "diplomats", "envoy", "envoys", "ambassador", "minister", "ministers", "ministry", "president",
+    "leader", "leaders", "leadership", "lawmakers", "lawmaker", "parliament", "military", "army", "navy",
+    "forces", "troops", "soldiers", "intelligence", "spokesman", "spokeswoman", "spokesperson",
+    "negotiators", "negotiator", "delegation", "embassy", "regime", "state", "policy", "sanctions",
+    "counterpart", "counterparts", "prosecutors", "police", "security", "strikes", "airstrikes",
+    "premier", "prime", "secretary", "cabinet", "chancellor", "senator", "senators",
+}
+# nouns a country possesses as an agent ("Russia's support", "Washington's policy")
+GOVERNMENT_POSSESSED = {
+    "policy", "policies", "government", "officials", "support", "backing", "position", "decision",
+    "response", "administration", "leaders", "leadership", "military", "army", "forces", "troops",
+    "sanctions", "strategy", "stance", "approach", "intervention", "involvement", "diplomats", "envoy",
+    "ambassador", "president", "minister", "foreign", "demands", "offer", "proposal", "threat", "threats",
+    "criticism", "condemnation", "warning", "refusal", "plan", "plans", "role", "efforts", "attack",
+    "attacks", "strikes", "allies", "ally", "embassy", "negotiators", "intelligence",
+}
+# verbs whose subject is a place rather than an agent ("Libya has been in turmoil")
+STATE_VERBS = {
+    "be", "have", "remain", "become", "seem", "appear", "lie", "sit", "border", "face", "suffer",
+    "experience", "contain", "include", "host", "stretch", "cover", "rank",
+}
+# prepositions after which a place is an agent ("talks with Tripoli", "clarity from Washington")
+AGENT_PREPOSITIONS = {"with", "from", "by", "against", "between"}
+
+# ------------------------------------------------------------------ first names with a clear gender
+# (a gender cue for pronouns when no honorific or title says it; common names in English-language news)
+MALE_NAMES = set("""
+aaron adam ahmed alan albert alexander ali andrew anthony antonio barack ben benjamin bernie bill bob
+boris brian bruce carlos charles chris christopher chuck dan daniel david dennis donald doug douglas
+ed edward emmanuel eric frank fred gary george gerald greg gregory harold harry henry hugh ian jack
+jacob james jared jason jeb jeff jeffrey jeremy jerry jim jimmy joe john jon jonathan jose joseph
+josh justin keith ken kevin khalifa larry lindsey louis marco mark martin matt matthew michael mike
+mitch mitt mohammed muhammad mohammad moammar muammar narendra nicholas omar patrick paul peter
+philip rand randy ray raymond recep reince richard rick rob robert roger ron ronald roy rudy rudolph
+ryan sam samuel scott sean sergei stephen steve steven ted thomas tim timothy tom tony victor
+vladimir walter wayne william xi yousef
+""".split())
+FEMALE_NAMES = set("""
+alexandria amy angela ann anna anne barbara betsy betty carly carol caroline catherine cheryl
+christine claire debbie deborah diane donna elizabeth ellen emily emma hillary heather helen
+ivanka jane janet jennifer jessica jill joan joni julia julie karen kamala kate katherine kathleen
+kathy kellyanne kelly kim kirsten laura linda lisa liz lois loretta madeleine maria marine marsha
+martha mary megyn melania melissa michelle monica nancy nicola nikki pamela patricia rachel rebecca
+sandra sarah sharon stephanie susan susana tammy theresa tulsi ursula valerie wendy
+""".split())

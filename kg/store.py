@@ -1,0 +1,439 @@
+"""The persistent RDF store: pyoxigraph's own ``Store`` (RocksDB) on disk.
+
+Not rdflib-over-oxigraph (oxrdflib): see docs/GUIDE pitfalls — its commits, flushes and
+prepared queries do not do what they say. Here:
+
+- :func:`open_store` opens a store for writing (one writer at a time: a second one gets
+  :class:`StoreLocked`) or reading (beside a writer; a missing store gives :class:`StoreMissing`).
+  The first write-open loads the ontology (``ontology/kg.ttl``) and the gazetteer (if
+  ``kg.gazetteer`` offers ``gazetteer_graph()``) into their own named graphs, and reloads
+  them whenever their content changes.
+- :func:`put_extraction` writes one article's named graph: nothing if it is unchanged, else
+  the old graph is dropped and the new one inserted in ONE SPARQL update, which Oxigraph runs
+  as one transaction, so an article goes in whole or not at all.
+- :func:`run_query` runs SPARQL with the union of all graphs as the default graph, the usual
+  prefixes predeclared, and values bound through Oxigraph's substitutions (never pasted into
+  the query text).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import BinaryIO, Iterable
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+
+import kg
+from kg import ids
+from kg.records import ACTOR_TYPES, Extraction
+from kg.vocab import KG, PREFIXES, ontology_file
+
+log = logging.getLogger(__name__)
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened, read or written."""
+
+
+class StoreLocked(StoreError):
+    """Another process holds the store for writing."""
+
+
+class StoreMissing(StoreError):
+    """There is no store at the given path (and it was opened read-only)."""
+
+
+class QueryError(ValueError):
+    """A SPARQL query that does not parse, or a bad binding."""
+
+
+_CONTENT_HASH = ox.NamedNode(str(KG.contentHash))
+
+
+# ------------------------------------------------------------------------------ opening
+def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
+    """Open (creating it if needed, unless ``read_only``) the store at ``path``.
+
+    Raises :class:`StoreMissing` when ``read_only`` and there is no store, :class:`StoreLocked`
+    when another process is writing to it, :class:`StoreError` for anything else.
+    """
+    path = Path(path)
+    if read_only:
+        if not (path / "CURRENT").is_file():
+            raise StoreMissing(f"no store at {path} — run kg ingest first")
+        try:
+            return ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot read the store at {path}: {exc}") from None
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path} is a file, not a store folder")
+    if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").is_file():
+        raise StoreError(f"{path} is a folder that holds something other than a kg store; choose another --store")
+    try:
+        store = ox.Store(str(path))
+    except OSError as exc:
+        if "lock" in str(exc).lower():
+            raise StoreLocked(f"the store at {path} is in use by another process ({exc}); "
+                              f"wait for it to finish or use another --store") from None
+        raise StoreError(f"cannot open the store at {path}: {exc}") from None
+    sync_static_graphs(store)
+    return store
+
+
+def sync_static_graphs(store: ox.Store) -> None:
+    """Load the ontology and the gazetteer into their graphs if missing or changed."""
+    onto_path = ontology_file("kg.ttl")
+    data = onto_path.read_bytes()
+    _sync_graph(store, ids.ONTOLOGY_GRAPH, lambda: Graph().parse(data=data, format="turtle"),
+                hashlib.sha256(data).hexdigest())
+    try:
+        from kg.gazetteer import gazetteer_graph  # written by the actors' engineer; optional
+    except ImportError:
+        return
+    try:
+        gaz = gazetteer_graph()
+    except Exception as exc:  # a broken gazetteer must not stop ingestion
+        log.warning("gazetteer not loaded: %s: %s", type(exc).__name__, exc)
+        return
+    lines = sorted(" ".join(t.n3() for t in triple) for triple in gaz if not any(isinstance(t, BNode) for t in triple))
+    digest = hashlib.sha256(("\n".join(lines) + f"\n{len(gaz)}").encode("utf-8")).hexdigest()
+    _sync_graph(store, ids.GAZETTEER_GRAPH, lambda: gaz, digest)
+
+
+def _sync_graph(store: ox.Store, graph_iri: str, load, digest: str) -> None:
+    g = ox.NamedNode(graph_iri)
+    current = [q.object.value for q in store.quads_for_pattern(g, _CONTENT_HASH, None, g)]
+    if current == [digest]:
+        return
+    quads = list(to_quads(load(), g))
+    quads.append(ox.Quad(g, _CONTENT_HASH, ox.Literal(digest), g))
+    _replace_graph(store, g, quads)
+    log.info("loaded %d triples into %s", len(quads), graph_iri)
+
+
+# ------------------------------------------------------------------------------ writing
+def _term(t, bnodes: dict):
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(t, URIRef):
+        return ox.NamedNode(str(t))
+    if isinstance(t, BNode):
+        if t not in bnodes:
+            bnodes[t] = ox.BlankNode()
+        return bnodes[t]
+    if isinstance(t, Literal):
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype is not None:
+            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+        return ox.Literal(str(t))
+    raise TypeError(f"not an RDF term: {t!r}")
+
+
+def to_quads(graph: Graph, graph_name: ox.NamedNode) -> Iterable[ox.Quad]:
+    """The triples of an rdflib graph as pyoxigraph quads in ``graph_name``."""
+    bnodes: dict = {}
+    for s, p, o in graph:
+        yield ox.Quad(_term(s, bnodes), _term(p, bnodes), _term(o, bnodes), graph_name)
+
+
+def _replace_update(graph_name: ox.NamedNode, quads: list[ox.Quad]) -> str:
+    """One SPARQL update that drops ``graph_name`` and inserts ``quads`` into it.
+
+    Terms are written by pyoxigraph itself (``str(term)`` is their N-Triples form, escaped),
+    so article text cannot break out of its literal.
+    """
+    parts = [f"DROP SILENT GRAPH {graph_name}"]
+    if quads:
+        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        parts.append(f"INSERT DATA {{ GRAPH {graph_name} {{\n{body}\n}} }}")
+    return " ;\n".join(parts)
+
+
+def _replace_graph(store: ox.Store, graph_name: ox.NamedNode, quads: list[ox.Quad]) -> None:
+    """Replace a named graph atomically (Oxigraph runs one update request as one transaction)."""
+    try:
+        store.update(_replace_update(graph_name, quads))
+        store.flush()
+    except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
+        raise StoreError(f"could not write graph {graph_name.value}: {exc}") from None
+
+
+def _canonical(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+    """The quads as the store would give them back (Oxigraph canonicalises typed literals:
+    ``"1.0"^^xsd:decimal`` comes back as ``"1"``), for comparison with what is stored."""
+    mem = ox.Store()
+    mem.extend(quads)
+    return set(mem)
+
+
+def put_extraction(store: ox.Store, extraction: Extraction, *, model: str) -> str:
+    """Write one article's named graph; ``"added"``, ``"replaced"`` or ``"unchanged"``.
+
+    An article whose graph would be exactly what the store holds (same text, so same content
+    hash, same kg version and model, same extraction) is not written at all.
+    """
+    from kg.rdf import extraction_graph
+
+    try:
+        graph = extraction_graph(extraction, model=model, version=kg.__version__)
+        name = ox.NamedNode(str(graph.identifier))
+        new = list(to_quads(graph, name))
+    except (AttributeError, TypeError, ValueError) as exc:  # ValueError includes UnicodeError
+        # A malformed record (or text pyoxigraph refuses, e.g. a lone surrogate) fails this
+        # article only; the caller reports it and goes on with the next.
+        log.exception("article %s could not be converted to RDF", extraction.article.id)
+        raise StoreError(f"could not convert to RDF: {type(exc).__name__}: {exc}") from None
+    try:
+        old = set(store.quads_for_pattern(None, None, None, name))
+    except OSError as exc:
+        raise StoreError(f"cannot read the store: {exc}") from None
+    if old and old == _canonical(new):
+        return "unchanged"
+    _replace_graph(store, name, new)
+    return "replaced" if old else "added"
+
+
+# ------------------------------------------------------------------------------ querying
+@dataclass
+class QueryResult:
+    """What a query returned: ``kind`` is ``"select"``, ``"ask"`` or ``"graph"``.
+
+    ``rows`` are plain strings (IRI, literal value, blank node id; None when unbound);
+    ``terms`` are the same solutions as pyoxigraph terms (for typed output). A graph result
+    (CONSTRUCT/DESCRIBE) has the variables ``subject``, ``predicate``, ``object``.
+    """
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, str | None]] = field(default_factory=list)
+    boolean: bool | None = None
+    terms: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def triples(self) -> list[tuple[str, str, str]]:
+        return [(r["subject"], r["predicate"], r["object"]) for r in self.rows] if self.kind == "graph" else []
+
+
+def _value(term) -> str | None:
+    if term is None:
+        return None
+    return term.value
+
+
+def _binding(name: str, value: str):
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise QueryError(f"not a SPARQL variable name: {name!r}")
+    if value.startswith("<") and value.endswith(">"):
+        try:
+            return ox.NamedNode(value[1:-1])
+        except ValueError as exc:
+            raise QueryError(f"--bind {name}: not a valid IRI {value!r} ({exc})") from None
+    return ox.Literal(value)
+
+
+def run_query(store: ox.Store, sparql: str, *, bindings: dict[str, str] | None = None) -> QueryResult:
+    """Run a SPARQL query over the union of all graphs.
+
+    ``bindings`` maps variable names to values: ``"<http://…>"`` is bound as an IRI, anything
+    else as a string literal. Values are substituted by the engine (Oxigraph's ``substitutions``,
+    SEP-0007), never pasted into the text; Oxigraph requires a bound variable to be one the
+    query returns (in its SELECT, or ``SELECT *``), and a variable bound only inside an
+    OPTIONAL does not filter (see ``queries/statements.rq`` for the pattern that does). Raises :class:`QueryError` for a query that
+    does not parse or that the engine refuses.
+    """
+    subs = {}
+    for name, value in (bindings or {}).items():
+        term = _binding(name, value)  # checks the name before pyoxigraph sees it
+        subs[ox.Variable(name)] = term
+    try:
+        res = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True,
+                          substitutions=subs or None)
+        if isinstance(res, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(res))
+        if isinstance(res, ox.QueryTriples):
+            names = ["subject", "predicate", "object"]
+            terms = [dict(zip(names, (t.subject, t.predicate, t.object))) for t in res]
+            kind = "graph"
+        else:
+            names = [v.value for v in res.variables]
+            terms = [{n: sol[n] for n in names} for sol in res]
+            kind = "select"
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"query failed: {exc}") from None
+    except RuntimeError as exc:  # the engine refused to evaluate the query
+        message = str(exc)
+        if subs and "projection" in message:
+            message += " (a bound variable must be one the query returns: add it to SELECT, or use SELECT *)"
+        raise QueryError(f"query failed: {message}") from None
+    rows = [{n: _value(t[n]) for n in names} for t in terms]
+    return QueryResult(kind, variables=names, rows=rows, terms=terms)
+
+
+# ------------------------------------------------------------------------------ output
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MAX_CELL = 80
+
+
+def _compact(value: str) -> str:
+    for prefix, ns in (("kgr", ids.DATA), ("kg", ids.ONTOLOGY)):
+        if value.startswith(ns):
+            return f"{prefix}:{value[len(ns):]}"
+    return value
+
+
+def _cell(term) -> str:
+    """A table cell: IRIs shortened, no control characters (article text is untrusted and
+    must not drive the terminal), long text cut."""
+    if term is None:
+        return ""
+    text = _compact(term.value) if isinstance(term, ox.NamedNode) else term.value
+    text = _CONTROL.sub(" ", text)
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
+
+
+def _json_term(term) -> dict | None:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return None
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    """``result`` as ``"table"`` (aligned text), ``"csv"`` or ``"json"`` (SPARQL 1.1 JSON results)."""
+    if fmt == "json":
+        if result.kind == "ask":
+            return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
+        bindings = [{k: _json_term(v) for k, v in row.items() if v is not None} for row in result.terms]
+        return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
+                          ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        if result.kind == "ask":
+            writer.writerow(["boolean"])
+            writer.writerow(["true" if result.boolean else "false"])
+        else:
+            writer.writerow(result.variables)
+            for row in result.rows:
+                writer.writerow(["" if row[v] is None else row[v] for v in result.variables])
+        return buf.getvalue()
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r} (table, csv, json)")
+    if result.kind == "ask":
+        return ("true" if result.boolean else "false") + "\n"
+    cells = [[_cell(t[v]) for v in result.variables] for t in result.terms]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------ bundled queries
+_QUERY_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def bundled_queries() -> list[str]:
+    """Names of the queries shipped in ``kg/queries/``."""
+    folder = resources.files("kg") / "queries"
+    return sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".rq"))
+
+
+def bundled_query(name: str) -> str | None:
+    """The text of ``kg/queries/<name>.rq`` if ``name`` is a bundled query, else None."""
+    name = name.strip()
+    if name.endswith(".rq"):
+        name = name[:-3]
+    if not _QUERY_NAME.fullmatch(name):
+        return None
+    path = resources.files("kg") / "queries" / f"{name}.rq"
+    if not path.is_file():
+        return None
+    return path.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------ stats / export
+_TYPE_KEYS = {
+    "Person": "persons", "Organization": "organizations", "Government": "governments", "Country": "countries",
+    "Group": "groups", "Media": "media", "InternationalOrganization": "international_organizations",
+    "Party": "parties",
+}
+
+
+def _count(store: ox.Store, where: str) -> int:
+    q = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}"
+    (sol,) = list(store.query(q, prefixes=PREFIXES, use_default_graph_as_union=True))
+    return int(sol["n"].value)
+
+
+def store_stats(store: ox.Store) -> dict[str, int]:
+    """Counts: articles, actors (and per type), statements, stances (and per polarity),
+    topics, quads and named graphs. Actors are those named in articles (not every
+    gazetteer entry)."""
+    static = f"FILTER(?g NOT IN (<{ids.ONTOLOGY_GRAPH}>, <{ids.GAZETTEER_GRAPH}>))"
+    out: dict[str, int] = {
+        "articles": _count(store, "?x a kg:Article"),
+        "actors": _count(store, f"GRAPH ?g {{ ?x a kg:Actor }} {static}"),
+    }
+    for t in ACTOR_TYPES:
+        out[_TYPE_KEYS[t]] = _count(store, f"GRAPH ?g {{ ?x a kg:{t} }} {static}")
+    out["statements"] = _count(store, "?x a kg:Statement")
+    out["direct_quotes"] = _count(store, "?x a kg:DirectQuote")
+    out["reported_speech"] = _count(store, "?x a kg:ReportedSpeech")
+    out["stances"] = _count(store, "?x a kg:Stance")
+    for pol in ("positive", "negative", "neutral"):
+        out[f"stances_{pol}"] = _count(store, f"?x a kg:Stance ; kg:polarity kg:{pol}")
+    out["topics"] = _count(store, "?x a kg:Topic")
+    out["quads"] = len(store)
+    out["named_graphs"] = sum(1 for _ in store.named_graphs())
+    return out
+
+
+_FORMATS = {"trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS, "ttl": ox.RdfFormat.TURTLE}
+# Resource IRIs hold slashes ("kgr:actor/x" would be written "kgr:actor\/x"): no kgr: in files.
+_EXPORT_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "kgr"}
+
+
+def export_store(store: ox.Store, fmt: str, out: BinaryIO) -> None:
+    """Write the store to ``out``: ``trig`` / ``nq`` keep the named graphs, ``ttl`` merges them."""
+    if fmt not in _FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (trig, nq, ttl)")
+    if fmt == "nq":
+        store.dump(out, ox.RdfFormat.N_QUADS)
+    elif fmt == "trig":
+        store.dump(out, ox.RdfFormat.TRIG, prefixes=_EXPORT_PREFIXES)
+    else:
+        merged = ox.Store()  # in memory: merging into one graph also removes duplicate triples
+        merged.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store)
+        merged.dump(out, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=_EXPORT_PREFIXES)
+    out.flush()
+
+
+def to_dataset(store: ox.Store) -> Dataset:
+    """The whole store as an rdflib ``Dataset`` (for SHACL and rdflib tools)."""
+    ds = Dataset()
+    data = store.dump(format=ox.RdfFormat.N_QUADS)
+    if data:
+        ds.parse(data=data.decode("utf-8"), format="nquads")
+    return ds

@@ -1,0 +1,272 @@
+"""The generated HTML in a real headless Chromium (Playwright): loads offline without errors,
+shows the graph, filters, search, and never runs injected markup.
+
+Skips when no browser is found at /usr/bin/chromium (or $KG_CHROMIUM); with KG_REQUIRE_BROWSER=1
+(set by .ci/run) a missing browser is a failure instead.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from kg.viz import show, write_html
+from test_viz import XSS_IMG, XSS_SCRIPT, actor_graph, big_graph
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _no_browser(reason: str):
+    if os.environ.get("KG_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"KG_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+def _chromium_path() -> str | None:
+    candidate = os.environ.get("KG_CHROMIUM") or "/usr/bin/chromium"
+    if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+        return candidate
+    return shutil.which(candidate) if not os.path.isabs(candidate) else None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = _chromium_path()
+    if path is None:
+        _no_browser(f"no Chromium at {os.environ.get('KG_CHROMIUM') or '/usr/bin/chromium'} "
+                    "(install Debian's chromium or set KG_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is a dev dependency
+        _no_browser("the playwright package is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Opened:
+    """A page plus what it did: JS errors, console errors, dialogs and every request it made."""
+
+    def __init__(self, browser, url: str | None = None) -> None:
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context.add_init_script(
+            "window.__xss = 0; window.alert = function () { window.__xss += 1; };"
+            "window.confirm = window.prompt = window.alert;")
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self.page.on("console", lambda msg: self.errors.append(f"console.{msg.type}: {msg.text}")
+                     if msg.type in ("error", "warning") else None)
+        self.page.on("dialog", self._dialog)
+        self.page.on("request", lambda req: self.requests.append(req.url))
+        self.page.route("**/*", self._route)
+        self.url = url
+        if url:
+            start = time.perf_counter()
+            self.page.goto(url)
+            self.load_seconds = time.perf_counter() - start
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _route(self, route) -> None:
+        # offline: the page file itself may load, nothing else
+        if self.url and route.request.url == self.url:
+            route.continue_()
+        else:
+            route.abort()
+
+    def wait_stable(self, timeout: float = 90.0, frame=None) -> float:
+        """Poll until physics has stopped (wait_for_function would need eval, which the page's CSP forbids)."""
+        target = frame or self.page
+        start = time.perf_counter()
+        while not target.evaluate("Boolean(window.kgViz && window.kgViz.stabilized)"):
+            if time.perf_counter() - start > timeout:
+                raise AssertionError(f"layout did not settle in {timeout}s; errors: {self.errors}")
+            time.sleep(0.05)
+        return time.perf_counter() - start
+
+    def counts(self) -> tuple[int, int]:
+        c = self.page.locator("#kg-count")
+        return int(c.get_attribute("data-nodes")), int(c.get_attribute("data-edges"))
+
+    def hidden_labels(self) -> set[str]:
+        return set(self.page.evaluate("kgViz.nodes.get().filter(n => n.hidden).map(n => n.fullLabel)"))
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def small_html(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("viz") / "actors.html"
+    return write_html(actor_graph(), out, title="Actors " + XSS_IMG + " " + XSS_SCRIPT)
+
+
+@pytest.fixture
+def opened(browser, small_html):
+    page = Opened(browser, small_html.resolve().as_uri())
+    page.wait_stable()
+    yield page
+    page.close()
+
+
+def test_loads_offline_without_errors(opened):
+    assert opened.errors == []
+    assert opened.requests == [opened.url]  # nothing fetched besides the page itself
+    assert opened.page.locator("#kg-title").inner_text() == "Actors " + XSS_IMG + " " + XSS_SCRIPT
+    # physics is switched off once the layout has settled
+    assert opened.page.evaluate("kgViz.network.physics.options.enabled") is False
+    assert opened.page.get_attribute("body", "data-stabilized") == "1"
+
+
+def test_expected_nodes_and_edges_in_dataset(opened):
+    labels = set(opened.page.evaluate("kgViz.nodes.get().map(n => n.fullLabel)"))
+    assert labels == {"Ahmed Maiteeq", "Khalifa Haftar", "Donald Trump", "United States",
+                      "Government of National Accord", "Evil " + XSS_IMG, "Lonely Observer"}
+    edges = opened.page.evaluate(
+        """() => { const lab = {}; kgViz.nodes.get().forEach(n => { lab[n.id] = n.fullLabel; });
+                   return kgViz.edges.get().map(e => [lab[e.from], lab[e.to], e.color]); }""")
+    assert ["Donald Trump", "Khalifa Haftar", "#2e9d4a"] in edges
+    assert ["Ahmed Maiteeq", "Khalifa Haftar", "#d62728"] in edges
+    assert ["United States", "Government of National Accord", "#2e9d4a"] in edges
+    assert len(edges) == 5
+    assert opened.counts() == (7, 5)
+    # every node was drawn somewhere on the canvas
+    positions = opened.page.evaluate("kgViz.network.getPositions()")
+    assert len(positions) == 7
+
+
+def test_filters_change_what_is_shown(opened):
+    page = opened.page
+    # polarity: hide negative edges -> Maiteeq (whose only edge is negative) disappears
+    page.uncheck('#kg-pols input[data-value="negative"]')
+    nodes, edges = opened.counts()
+    assert edges == 3 and "Ahmed Maiteeq" in opened.hidden_labels() and "Lonely Observer" not in opened.hidden_labels()
+    page.check('#kg-pols input[data-value="negative"]')
+    assert opened.counts() == (7, 5)
+    # actor type: hide persons -> their nodes and edges go, the others stay
+    page.uncheck('#kg-types input[data-value="Person"]')
+    assert opened.counts() == (4, 2)
+    assert {"Ahmed Maiteeq", "Khalifa Haftar", "Donald Trump"} <= opened.hidden_labels()
+    page.click("#kg-reset")
+    assert opened.counts() == (7, 5)
+    # date range: only stances dated in June 2019 or later
+    page.fill("#kg-date-from", "2019-06-01")
+    nodes, edges = opened.counts()
+    assert edges == 4  # maiteeq->haftar (06-06), us->gna (06-06), haftar->gna (07-01), evil->gna (08-01)
+    page.fill("#kg-date-to", "2019-06-30")
+    assert opened.counts()[1] == 2
+    assert "Donald Trump" in opened.hidden_labels()
+    page.click("#kg-reset")
+    # minimum weight: only edges with two stances or more
+    page.evaluate("""() => { const s = document.getElementById('kg-min-weight');
+                             s.value = '2'; s.dispatchEvent(new Event('input')); }""")
+    assert opened.counts()[1] == 2
+    assert page.locator("#kg-min-weight-value").inner_text() == "2"
+    page.click("#kg-reset")
+    assert opened.counts() == (7, 5)
+    assert opened.errors == []
+
+
+def test_search_focuses_an_actor(opened):
+    page = opened.page
+    page.fill("#kg-search", "maiteeq")
+    page.press("#kg-search", "Enter")
+    target = page.evaluate("kgViz.nodes.get().find(n => n.fullLabel === 'Ahmed Maiteeq').id")
+    assert page.evaluate("kgViz.lastSearch") == [target]
+    assert page.evaluate("kgViz.network.getSelectedNodes()") == [target]
+    assert "Ahmed Maiteeq" in page.locator("#kg-search-result").inner_text()
+    # the focus animation takes 400 ms (longer on a loaded machine): the view ends centred on the actor
+    pos = page.evaluate(f"kgViz.network.getPositions([{target}])[{target}]")
+    deadline = time.perf_counter() + 10
+    while True:
+        view = page.evaluate("kgViz.network.getViewPosition()")
+        if abs(view["x"] - pos["x"]) < 5 and abs(view["y"] - pos["y"]) < 5:
+            break
+        assert time.perf_counter() < deadline, (view, pos)
+        time.sleep(0.1)
+    page.fill("#kg-search", "nobody of that name")
+    page.click("#kg-search-go")
+    assert page.evaluate("kgViz.lastSearch") == []
+    assert "No actor matches" in page.locator("#kg-search-result").inner_text()
+
+
+def test_injected_markup_never_fires_on_hover(opened):
+    page = opened.page
+    box = page.locator("#kg-network").bounding_box()
+    points = page.evaluate(
+        """() => { const n = kgViz.network, out = [];
+                   const pos = n.getPositions();
+                   Object.keys(pos).forEach(id => out.push(['node', id, n.canvasToDOM(pos[id])]));
+                   Object.keys(n.body.edges).forEach(id => {
+                     out.push(['edge', id, n.canvasToDOM(n.body.edges[id].edgeType.getPoint(0.5))]); });
+                   return out; }""")
+    assert len(points) == 7 + 5
+    tooltips: list[str] = []
+    tip = page.locator("div.vis-tooltip")
+    for kind, _id, p in points:
+        page.mouse.move(box["x"] + 5, box["y"] + 5)
+        time.sleep(0.05)
+        page.mouse.move(box["x"] + p["x"], box["y"] + p["y"], steps=3)
+        deadline = time.perf_counter() + 2.0  # tooltipDelay is 120 ms; allow for a loaded machine
+        while time.perf_counter() < deadline:
+            if tip.count() and tip.is_visible() and tip.text_content() not in tooltips[-1:]:
+                tooltips.append(tip.text_content())
+                break
+            time.sleep(0.05)
+    assert page.evaluate("window.__xss") == 0
+    assert opened.dialogs == []
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert opened.requests == [opened.url]
+    assert opened.errors == []
+    # the tooltips did show, and show the hostile strings as plain text
+    assert len(tooltips) >= 10, tooltips
+    joined = "\n".join(tooltips)
+    assert XSS_IMG in joined and XSS_SCRIPT in joined
+    assert "Haftar cannot be trusted" in joined and "Deputy Prime Minister" in joined
+
+
+def test_notebook_iframe_renders(browser):
+    frame_html = show(actor_graph(), title="nb " + XSS_IMG)._repr_html_()
+    opened = Opened(browser)
+    try:
+        opened.page.set_content(f"<!DOCTYPE html><html><body>{frame_html}</body></html>")
+        frame = opened.page.frames[1]
+        opened.wait_stable(frame=frame)
+        assert frame.evaluate("kgViz.nodes.length") == 7
+        assert frame.locator("#kg-title").inner_text() == "nb " + XSS_IMG
+        assert opened.page.evaluate("window.__xss") == 0 and frame.evaluate("window.__xss") == 0
+        assert opened.errors == [] and opened.dialogs == [] and opened.requests == []
+    finally:
+        opened.close()
+
+
+def test_big_graph_page_is_usable(browser, tmp_path):
+    start = time.perf_counter()
+    out = write_html(big_graph(), tmp_path / "big.html", title="2,000 actors")
+    generated = time.perf_counter() - start
+    opened = Opened(browser, out.resolve().as_uri())
+    try:
+        settle = opened.wait_stable()
+        nodes, edges = opened.counts()
+        assert 0 < nodes <= 300 and 0 < edges <= 1000
+        assert "showing" in opened.page.locator("#kg-notice").inner_text()
+        assert opened.errors == [] and opened.requests == [opened.url]
+        # interaction still answers once the layout has settled
+        opened.page.uncheck('#kg-pols input[data-value="negative"]')
+        assert opened.counts()[1] < edges
+        print(f"\n2000/5000 graph: generated in {generated:.2f}s, load event {opened.load_seconds:.2f}s, "
+              f"layout settled {settle:.2f}s later")
+    finally:
+        opened.close()
