@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import collections
 import importlib.util
-import json
-import os
 import sys
 
 
@@ -85,7 +83,6 @@ def _ctx(text, start, end, width=90):
 
 
 def main(argv=None):
-    here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gold", required=True)
     ap.add_argument("--pred", required=True)
@@ -94,7 +91,6 @@ def main(argv=None):
     ap.add_argument("--n", type=int, default=30)
     ap.add_argument("--speech", action="store_true", help="only the speech subset of gold")
     args = ap.parse_args(argv)
-    del here
     sc = _load_scorer(args.scorer)
     preds = sc.load_preds(args.pred)
     rows = [g for g in sc.read_jsonl(args.gold) if g["id"] in preds]

@@ -151,12 +151,12 @@ def main(argv=None):
     ap.add_argument("--cache", default=None, help="DocBin file to reuse the parse of the training sentences")
     ap.add_argument("--tensors", default=None, help=".npz beside --cache holding the parse's token vectors")
     ap.add_argument("--heldout-out", default=None, help="write the held-out gold rows here (for score.py)")
-    ap.add_argument("--C", type=float, nargs="+", default=[0.3])
-    ap.add_argument("--weight", type=float, nargs="+", default=[0.5],
+    ap.add_argument("--C", type=float, nargs="+", default=[0.1])
+    ap.add_argument("--weight", type=float, nargs="+", default=[0.75],
                     help="class-weight exponent: 0 = none, 1 = balanced")
     ap.add_argument("--dense", type=float, nargs="+", default=[0.0],
                     help="scale of the standardised token-vector features (0 = not used)")
-    ap.add_argument("--min-count", type=int, default=3)
+    ap.add_argument("--min-count", type=int, default=4)
     ap.add_argument("--split-by", choices=["sentence", "entity"], default="sentence")
     ap.add_argument("--drop", nargs="*", default=[], help="feature prefixes to leave out (ablation)")
     ap.add_argument("--out", default=str(MODEL_PATH))

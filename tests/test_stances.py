@@ -144,6 +144,7 @@ def test_records_are_well_formed(extract):
 @pytest.mark.parametrize("text", ["", "   ", "???", "“", "“unbalanced quote, said he.",
                                   "He said. She said. They said it.", "praised by" * 30,
                                   "\u200b\u200b", "<b>Brown</b> praised <i>Green</i>",
+                                  "“Out of the question,” said Alice Brown.", "“Unacceptable!” Brown said.",
                                   "Brown, Green, Jones, Smith, Lee, Kim, Park, Chen, Wang, Li, Ng, Roy, Fox."])
 def test_odd_text_does_not_crash(extract, text):
     ex = extract(text)

@@ -20,7 +20,7 @@ import numpy as np
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from kg.extract import stance_lexicon as lex
-from kg.extract.stance_rules import ACTOR_LABELS, TOPIC_LABELS, Cue
+from kg.extract.stance_rules import ACTOR_LABELS, TOPIC_LABELS, Cue, sentence_of
 
 log = logging.getLogger(__name__)
 
@@ -153,14 +153,12 @@ def pair_features(doc: Doc, a: tuple[int, int], b: tuple[int, int], cues: list[C
             f.append("bquote")
     f.append(f"bb:{prev}|<b>")
     f.append(f"bpol:{np.sign(bpol)}")
-    for t in doc[max(a[0] - 3, ha.sent.start):a[0]]:
+    sent = sentence_of(ha)
+    for t in doc[max(a[0] - 3, sent.start):a[0]]:
         f.append(f"pre:{t.lemma_.lower()}")
-    for t in doc[b[1]:min(b[1] + 3, hb.sent.end)]:
+    for t in doc[b[1]:min(b[1] + 3, sent.end)]:
         f.append(f"post:{t.lemma_.lower()}")
-    spol = sum(lex.cue_polarity(t.lemma_.lower()) for t in ha.sent)
-    f.append(f"spol:{np.sign(spol)}")
-    if ha.sent.text.rstrip().endswith("?"):
-        f.append("question")
+    f += _sentence_features(sent)
     for c in cues:
         if c.holder is None or c.target is None or not c.polarity:
             continue
@@ -174,6 +172,19 @@ def pair_features(doc: Doc, a: tuple[int, int], b: tuple[int, int], cues: list[C
         elif h_a or h_b:
             f.append(f"ruleh:{'a' if h_a else 'b'}:{c.polarity}")
     return f
+
+
+def _sentence_features(sent: SpacySpan) -> list[str]:
+    """Features of the whole sentence, computed once per sentence (cached on the Doc)."""
+    cache = sent.doc.user_data.setdefault("kg_sent_feats", {})
+    key = (sent.start, sent.end)
+    if key not in cache:
+        spol = sum(lex.cue_polarity(t.lemma_.lower()) for t in sent)
+        out = [f"spol:{np.sign(spol)}"]
+        if sent.text.rstrip().endswith("?"):
+            out.append("question")
+        cache[key] = out
+    return cache[key]
 
 
 def pair_dense(doc: Doc, a: tuple[int, int], b: tuple[int, int]) -> np.ndarray | None:

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from kg.extract import stance_lexicon as lex
 
 # entity labels that name actors (holders or actor targets) and those that name issues
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 TOPIC_LABELS = frozenset({"LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+_NAMED_LABELS = ACTOR_LABELS | TOPIC_LABELS
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 # nouns naming people by their relation to someone: the possessor is not the actor
 _RELATIONAL = frozenset({"critics", "critic", "opponents", "opponent", "supporters", "supporter", "allies",
@@ -49,6 +50,23 @@ class Cue:
     holder_first_person: bool = False  # "we support X": the holder is the speaker
 
 
+# ---------------------------------------------------------------- sentences
+
+def sentence_of(tok: Token) -> SpacySpan:
+    """``tok.sent`` without its cost: spaCy walks the whole Doc on every ``Token.sent``, so the
+    sentence bounds are computed once per Doc and kept in ``doc.user_data``."""
+    doc = tok.doc
+    bounds = doc.user_data.get("kg_sent_bounds")
+    if bounds is None or len(bounds) != len(doc):
+        bounds = [(0, 0)] * len(doc)
+        for sent in doc.sents:
+            for i in range(sent.start, sent.end):
+                bounds[i] = (sent.start, sent.end)
+        doc.user_data["kg_sent_bounds"] = bounds
+    start, end = bounds[tok.i]
+    return doc[start:end]
+
+
 # ---------------------------------------------------------------- mentions
 
 def ent_label(tok: Token) -> str:
@@ -65,10 +83,16 @@ def _strip(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 def _entity_range(tok: Token) -> tuple[int, int] | None:
-    if tok.ent_type_ and tok.ent_type_ in ACTOR_LABELS | TOPIC_LABELS:
-        for ent in tok.doc.ents:
-            if ent.start <= tok.i < ent.end:
-                return _strip(tok.doc, ent.start, ent.end)
+    """The entity holding ``tok``, from the IOB tags (``doc.ents`` rebuilds spans on each access)."""
+    if tok.ent_type_ and tok.ent_type_ in _NAMED_LABELS:
+        doc = tok.doc
+        start = tok.i
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        end = tok.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        return _strip(doc, start, end)
     return None
 
 
@@ -151,7 +175,7 @@ def _subject(verb: Token) -> Token | None:
         seen += 1
         for c in v.children:
             if c.dep_ in ("nsubj", "csubj"):
-                if c.dep_ == "nsubj" and c.tag_ == "WDT" or c.lower_ in ("who", "that", "which"):
+                if c.tag_ in ("WDT", "WP") or c.lower_ in ("who", "that", "which"):  # relative pronoun
                     return v.head if v.dep_ == "relcl" else None
                 return c
         if v.dep_ == "conj" and v.head.pos_ in ("VERB", "AUX"):
@@ -179,7 +203,7 @@ def _negated(tok: Token) -> bool:
     if any(c.dep_ == "neg" or c.lower_ in lex.NEGATORS for c in tok.children):
         return True
     head = tok.head
-    if tok.dep_ == "xcomp" and head is not tok:
+    if tok.dep_ == "xcomp" and head.i != tok.i:
         if head.lemma_ in lex.NEGATING_VERBS:
             return not any(c.dep_ == "neg" for c in head.children)
         if any(c.dep_ == "neg" for c in head.children):
@@ -191,7 +215,7 @@ def _negated(tok: Token) -> bool:
 
 def _hedged(tok: Token) -> bool:
     """A modal, hedging verb or question around the cue: the stance is not (yet) taken."""
-    sent = tok.sent
+    sent = sentence_of(tok)
     if sent.text.rstrip().rstrip("\"'”’ ").endswith("?"):
         return True
     verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head
@@ -213,7 +237,7 @@ def _reporter(tok: Token) -> tuple[int, int] | None:
     """The subject of a saying verb that embeds ``tok`` ("Z said (that) X backs Y")."""
     t = tok
     steps = 0
-    while t.head is not t and steps < 8:
+    while t.head.i != t.i and steps < 8:
         steps += 1
         if t.dep_ in ("ccomp", "parataxis") or (t.dep_ == "conj" and steps > 1):
             h = t.head
@@ -291,8 +315,6 @@ def _verb_cues(tok: Token, out: list[Cue]) -> None:
                     targets += [g for g in c.children if g.dep_ == "pobj"]
     if not pol or not targets:
         return
-    if not passive and not holders and tok.dep_ == "ROOT":
-        pass  # an agentless imperative or fragment: the statement speaker may hold it
     holders = [x for h in holders for x in _conjuncts(h)]
     targets = [x for t in targets for x in _conjuncts(t)]
     _emit(out, tok, pol, holders, targets, "verb")

@@ -13,8 +13,17 @@ Two sources of evidence, combined in one linear pass over a parsed Doc:
    paragraph joins the same statement as a further fragment; a partial quotation inside reported
    speech stays part of that reported speech (PolNeAR's convention), not a statement of its own.
 
+Also: ``X called the plan "a disaster"`` and ``X criticized Y for ...`` (object content),
+``X released a statement: "..."`` (the subject before a colon speaks), beliefs with a clausal
+complement (``X believes ...``: PolNeAR counts them). A verb of saying inside a quotation is part of
+the quoted words, not a statement of its own, and of two attributions over nearly the same words
+only the stronger is kept (quotation > verb of saying > object verb > belief).
+
 Speakers are resolved with :meth:`ActorIndex.resolve`; ``source_span`` is always the words that
-name the speaker here. Odd text never raises: anything that cannot be read is skipped and logged.
+name the speaker here (a relative pronoun is replaced by its noun, a dateline is skipped, an
+apposition keeps its closing comma as PolNeAR's spans do). Every rule is linear in the number of
+tokens (no re-parsing, one regex pass over the text for quotation marks). Odd text never raises:
+anything that cannot be read is skipped and logged.
 """
 from __future__ import annotations
 
@@ -46,7 +55,7 @@ _FILLER = {"that", "and", "but", ":", ",", "-", "\u2014", "\u2013", "whether", "
 _WINDOW = 14  # tokens searched beside a quotation for its verb of saying
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: two attributions may hold the same values
 class _Att:
     """An attribution being built: token ranges are half-open ``(start, end)`` token indices."""
 
@@ -114,7 +123,7 @@ class _Extractor:
                 if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
                     subj = tok.head
                     break
-                if tok.head is tok:
+                if tok.head.i == tok.i:
                     break
                 tok = tok.head
         if subj is not None and subj.i < verb.i:
@@ -142,12 +151,12 @@ class _Extractor:
                     for g in c.children:
                         if g.dep_ == "pobj":
                             return g
-            if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "relcl", "pcomp", "prep") and tok.head is not tok:
+            if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "relcl", "pcomp", "prep") and tok.head.i != tok.i:
                 if tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
                     if tok.dep_ == "relcl":  # "Trump, who said ...": the noun is the speaker
                         return tok.head
                     tok = tok.head  # "a statement saying ...": go to the verb the noun hangs on
-                    if tok.head is tok:
+                    if tok.head.i == tok.i:
                         return None
                 tok = tok.head
                 continue
@@ -192,6 +201,12 @@ class _Extractor:
         the cue's paragraph."""
         anchor = cue if cue is not None else (exclude if exclude is not None else comp)
         a, b = self._clip(comp.left_edge.i, comp.right_edge.i + 1, anchor.i)
+        # "He said A and said B": the second verb of saying starts an attribution of its own
+        for i in range(max(a, comp.i + 1), b):
+            t = self.doc[i]
+            if t.dep_ == "conj" and t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS:
+                b = i - 1 if i - 1 > a and self.doc[i - 1].dep_ == "cc" else i
+                break
         pieces = [(a, b)]
         if exclude is not None and a <= exclude.i < b:
             xa, xb = exclude.left_edge.i, exclude.right_edge.i + 1
@@ -336,11 +351,11 @@ class _Extractor:
             return None
         source = self._np(pobj)
         head = tok.head
-        if head is tok:
+        if head.i == tok.i:
             return None
         # the clause the prepositional phrase modifies, minus the phrase itself
         root = head
-        while root.pos_ not in ("VERB", "AUX") and root.head is not root:
+        while root.pos_ not in ("VERB", "AUX") and root.head.i != root.i:
             root = root.head
         sent = tok.sent
         a, b = root.left_edge.i, root.right_edge.i + 1
@@ -359,8 +374,11 @@ class _Extractor:
     # ------------------------------------------------------------------ quotations
     def _is_cue_word(self, tok: Token) -> bool:
         lemma = tok.lemma_.lower()
-        return tok.pos_ in ("VERB", "AUX") and (lemma in SPEECH_VERBS or lemma in QUOTE_ONLY_VERBS
-                                                 or lemma in NAMING_VERBS or self._point_out(tok))
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "amod":
+            return False
+        if lemma in NAMING_VERBS:  # "called the plan ...", not "the so-called ..."
+            return any(c.dep_ == "dobj" for c in tok.children)
+        return lemma in SPEECH_VERBS or lemma in QUOTE_ONLY_VERBS or self._point_out(tok)
 
     def _outside(self, att: _Att, qi: int) -> int:
         """How many content words of ``att`` lie outside quotation ``qi``."""
@@ -483,7 +501,7 @@ class _Extractor:
             t = self.doc[j]
             if t.pos_ in ("PROPN", "PRON", "NOUN"):
                 root = t
-                while root.head is not root and a <= root.head.i < b and root.head.pos_ in ("PROPN", "NOUN"):
+                while root.head.i != root.i and a <= root.head.i < b and root.head.pos_ in ("PROPN", "NOUN"):
                     root = root.head
                 return root
         return None
@@ -495,7 +513,7 @@ class _Extractor:
             if self.in_quote[j] >= 0 or t.is_sent_start:
                 return None
             if t.pos_ in ("PROPN", "PRON", "NOUN"):
-                while t.head is not t and t.head.i > verb.i and t.head.pos_ in ("PROPN", "NOUN") \
+                while t.head.i != t.i and t.head.i > verb.i and t.head.pos_ in ("PROPN", "NOUN") \
                         and t.dep_ in ("compound", "flat"):
                     t = t.head
                 return t
