@@ -210,3 +210,14 @@ def test_seed_stances(seed_extraction):
     assert not [s for s in us_gov if s.polarity == "negative"]
     assert not [s for s in ex.stances if s.polarity == "negative" and "United States" in (_label(ex, s.holder) or "")
                 and any(w in (_label(ex, s.target) or "") for w in ("Tripoli", "Libya"))]
+
+
+def test_under_attack_construction(extract):
+    """ "X came under fire from Y" and "X, which has come under assault by Y": Y is against X."""
+    ex = extract("Mayor Jane Holt came under fire from the Teamsters union on Monday.")
+    found = {(ex.actor(t.holder).label, t.polarity, ex.actor(t.target).label if t.target else t.topic)
+             for t in ex.stances}
+    assert any(h.startswith("Teamsters") and p == "negative" and "Holt" in (tg or "") for h, p, tg in found), found
+    ex = extract("Berlin backs the coalition government, which has come under assault by rebel leader Omar Dass.")
+    assert any(ex.actor(t.holder).label == "Omar Dass" and t.polarity == "negative" and t.cue.text == "assault"
+               for t in ex.stances), [(ex.actor(t.holder).label, t.polarity, t.cue.text) for t in ex.stances]

@@ -165,3 +165,10 @@ def adj_polarity(lemma: str) -> int:
 def cue_polarity(lemma: str) -> int:
     """Polarity of any cue word regardless of part of speech (used as a model feature)."""
     return verb_polarity(lemma) or noun_polarity(lemma) or adj_polarity(lemma)
+
+# "X came under attack from Y", "X, which has come under assault by Y", "X is under fire from Y":
+# the noun after "under" is a stance Y holds against the subject X.
+UNDER_NOUNS = {
+    "attack": -1, "assault": -1, "fire": -1, "siege": -1, "bombardment": -1, "criticism": -1,
+    "threat": -1, "shelling": -1, "pressure": -1,
+}

@@ -397,6 +397,29 @@ def _adj_cues(tok: Token, out: list[Cue]) -> None:
     _emit(out, tok, pol, holders, targets, "adj")
 
 
+def _under_cues(tok: Token, out: list[Cue]) -> None:
+    """ "X came under attack from Y", "X, which has come under assault by Y": Y against X."""
+    if tok.dep_ != "prep":
+        return
+    noun = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if noun is None:
+        return
+    pol = lex.UNDER_NOUNS.get(noun.lemma_.lower(), 0)
+    verb = tok.head
+    if not pol or verb.pos_ not in ("VERB", "AUX"):
+        return
+    holders = [g for side in (verb, noun) for c in side.children
+               if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
+               for g in c.children if g.dep_ == "pobj"]
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None and subj.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
+        subj = verb.head  # the relative pronoun stands for the noun the clause hangs on
+    if subj is None or not holders:
+        return
+    holders = [x for h in holders for x in _conjuncts(h)]
+    _emit(out, noun, pol, holders, _conjuncts(subj), "phrase")
+
+
 def find_cues(doc: Doc) -> list[Cue]:
     """Every stance cue in ``doc`` with its holder and target mentions, in text order."""
     out: list[Cue] = []
@@ -409,6 +432,8 @@ def find_cues(doc: Doc) -> list[Cue]:
                 _relational_cues(tok, out)
             elif tok.pos_ == "ADJ":
                 _adj_cues(tok, out)
+            elif tok.pos_ == "ADP" and tok.lower_ == "under":
+                _under_cues(tok, out)
         except (IndexError, ValueError, RecursionError):  # a malformed parse: skip the cue
             continue
     return out
