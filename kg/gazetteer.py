@@ -8,7 +8,7 @@ shape, named by the ``KG_GAZETTEER`` environment variable (several files separat
 >>> gaz = load_gazetteer()
 >>> gaz.lookup("the U.S.").label
 'United States'
->>> gaz.lookup("Tripoli", types=("Government",)).iri
+>>> gaz.seat("Tripoli").iri
 'https://w3id.org/kg-stance/id/actor/libya-government'
 
 Lookups ignore case, accents, dots, apostrophes, hyphens and a leading "the". The extractor
