@@ -108,3 +108,39 @@ def test_readme_stance_query_lists_the_seed_stances(seed_store):
     assert any("Trump" in x.get("holder", "") and "Haftar" in x.get("target", "") and x.get("polarity", "").endswith("positive")
                for x in flat), flat
     assert all(x.get("evidence") or x.get("quote") for x in flat)
+
+
+def _page_data(html: str) -> dict:
+    import re
+
+    m = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', html, re.S)
+    assert m, "no graph data in the page"
+    return json.loads(m.group(1))
+
+
+def test_actor_network_page_of_the_seed(seed_store, tmp_path):
+    """Issue 4: Maiteeq, Haftar, Trump and the two governments, with the right edge colours."""
+    out = tmp_path / "a.html"
+    r = CliRunner().invoke(cli, ["--store", str(seed_store), "network", "actors", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    data = _page_data(out.read_text(encoding="utf-8"))
+    nodes = {n["id"]: (n["fullLabel"], n["ntype"]) for n in data["nodes"]}
+    labels = {label for label, _ in nodes.values()}
+    assert {"Ahmed Maiteeq", "Khalifa Haftar", "Donald Trump"} <= labels
+    governments = {label for label, kind in nodes.values() if kind == "Government"}
+    assert "United States" in governments and "Libya" in governments, governments
+    edges = {(nodes[e["from"]][0], nodes[e["to"]][0]): e["pol"] for e in data["edges"]}
+    assert edges[("Donald Trump", "Khalifa Haftar")] == "positive"
+    assert edges[("Ahmed Maiteeq", "Khalifa Haftar")] == "negative"
+    colours = {e["pol"]: e["color"] for e in data["edges"]}
+    assert colours["positive"] != colours["negative"]
+
+
+def test_conflict_network_of_the_seed_loads_in_networkx(seed_store, tmp_path):
+    import networkx as nx
+
+    out = tmp_path / "c.graphml"
+    r = CliRunner().invoke(cli, ["--store", str(seed_store), "network", "conflict", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    g = nx.read_graphml(out)
+    assert g.number_of_nodes() >= 2 and g.number_of_edges() >= 1
