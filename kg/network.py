@@ -452,6 +452,7 @@ def stance_evidence(row: Mapping[str, Any]) -> dict[str, Any]:
         "date": row.get("date"),
         "article": row.get("article"),
         "article_title": row.get("article_title"),
+        "article_id": row.get("article_id"),
         "reported_by": row.get("reported_by_label"),
     }
 

@@ -316,7 +316,9 @@ def _edge_tip(src: str, dst: str, data: dict[str, Any], directed: bool, polarity
         if quote:
             # a direct quote usually carries its own quotation marks
             tip.append(["q", quote if quote[0] in "\"\u201c\u2018'" else "\u201c" + quote + "\u201d"])
-        source = _text(e.get("article_title"), 120) or _text(e.get("article"), 120)
+        article_id = _text(e.get("article_id"), 120)
+        source = (_text(e.get("article_title"), 120) or (article_id and f"article {article_id}")
+                  or _text(e.get("article"), 120))
         if source:
             tip.append(["s", "Source: " + source])
     if len(evidence) > MAX_QUOTES_PER_EDGE:
