@@ -149,8 +149,8 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) ->
         click.secho(f"skipped {f}", fg="yellow", err=True)
     click.echo(
         f"{counts['added']} article(s) added, {counts['replaced']} replaced, {counts['unchanged']} unchanged, "
-        f"{len(failures)} failed; {totals['actors']} actors, {totals['statements']} statements, "
-        f"{totals['stances']} stances written to {settings.store}"
+        f"{len(failures)} failed; extracted {totals['actors']} actors, {totals['statements']} statements, "
+        f"{totals['stances']} stances (repeats merged in the store: see kg stats); store: {settings.store}"
     )
     if failures:
         raise click.exceptions.Exit(1)
@@ -253,14 +253,19 @@ def export(settings: Settings, fmt: str, out: Path | None) -> None:
 @cli.command()
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("kg-network.html"),
               show_default=True, help="HTML file to write.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.6, show_default=True,
+              help="Only stances with at least this confidence (0 shows every stance).")
 @click.pass_obj
-def viz(settings: Settings, out: Path) -> None:
-    """Draw the actor network (stances between actors) as an interactive, offline HTML page."""
+def viz(settings: Settings, out: Path, min_confidence: float) -> None:
+    """Draw the actor network (stances between actors) as an interactive, offline HTML page.
+
+    Same as `kg network actors --out FILE`; see that command for filters.
+    """
     from kg.network import actor_network
     from kg.viz import write_html
 
     store = _open_store(settings, read_only=True)
-    graph = actor_network(store)
+    graph = actor_network(store, min_confidence=min_confidence or None)
     path = write_html(graph, out, title="Actor network: who takes which stance towards whom")
     click.echo(str(Path(path).resolve()))
 
@@ -299,8 +304,8 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
               help="Only stances held by (or, for actors/topics, aimed at) this actor; repeatable.")
 @click.option("--type", "actor_types", multiple=True, metavar="TYPE",
               help="Only actors of this type (Person, Government, Country, Organization, ...); repeatable.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
-              help="Only stances with at least this confidence.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.6, show_default=True,
+              help="Only stances with at least this confidence (0 shows every stance; see README, Known limits).")
 @click.option("--min-count", type=click.IntRange(1), default=None,
               help="Only edges backed by at least this many stances (shared targets for congruence/conflict).")
 @click.option("--normalization", type=click.Choice(["none", "average", "jaccard", "cosine"]), default="none",
@@ -325,7 +330,7 @@ def network(settings: Settings, kind: str, out: Path, date_from: str | None, dat
     if out.suffix.lower() not in (".html", ".graphml", ".gexf", ".csv"):
         _fail(f"cannot tell the format of {out.name!r}: use .html, .graphml, .gexf or .csv")
     options = dict(date_from=date_from, date_to=date_to, actors=list(actors) or None,
-                   actor_types=list(actor_types) or None, min_confidence=min_confidence, min_count=min_count)
+                   actor_types=list(actor_types) or None, min_confidence=min_confidence or None, min_count=min_count)
     if kind in ("congruence", "conflict", "subtract"):
         options["normalization"] = normalization
     store = _open_store(settings, read_only=True)

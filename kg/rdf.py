@@ -229,7 +229,7 @@ class _Builder:
             self.article_id, str(holder), str(target) if target is not None else f"topic:{topic_label}",
             t.polarity, t.cue.start if t.cue else None, t.evidence.start if t.evidence else None))
         if node in seen:
-            log.info("article %s: stance %s repeats an earlier one; kept the first", self.article_id, t.id)
+            log.info("article %s: stance %s repeats a more confident one; left out", self.article_id, t.id)
             return
         seen.add(node)
         g.add((node, RDF.type, KG.Stance))
@@ -269,7 +269,9 @@ class _Builder:
         for st in self.x.statements:
             self.statement(st)
         seen: set[URIRef] = set()
-        for t in self.x.stances:
+        # of stances that repeat one another (same holder, target, polarity, cue and evidence,
+        # read from different mentions of the same actors), the most confident is kept
+        for t in sorted(self.x.stances, key=lambda t: -float(t.confidence)):
             self.stance(t, seen)
         return self.g
 

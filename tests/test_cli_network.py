@@ -43,12 +43,19 @@ def test_network_help():
 
 def test_actors_graphml(store_path, tmp_path):
     out = tmp_path / "a.graphml"
-    result = run(store_path, "actors", "--out", str(out))
+    result = run(store_path, "actors", "--out", str(out), "--min-confidence", "0")
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(out.resolve())
     G = nx.read_graphml(out)
     assert G.number_of_edges() == 9
     assert G.edges[TRUMP, HAFTAR]["positive"] == 1
+
+
+def test_default_hides_unsure_stances(store_path, tmp_path):
+    """By default the views show stances of confidence 0.6 or more: a wrong edge misleads."""
+    out = tmp_path / "d.graphml"
+    assert run(store_path, "actors", "--out", str(out)).exit_code == 0
+    assert nx.read_graphml(out).number_of_edges() == 8  # the fixture's 0.4 neutral stance is left out
 
 
 def test_conflict_gexf_with_normalisation(store_path, tmp_path):
@@ -80,7 +87,7 @@ def test_filters_as_options(store_path, tmp_path):
 def test_topics_and_congruence_kinds(store_path, tmp_path):
     for kind, edges in (("topics", 13), ("congruence", 6)):
         out = tmp_path / f"{kind}.graphml"
-        assert run(store_path, kind, "--out", str(out)).exit_code == 0
+        assert run(store_path, kind, "--out", str(out), "--min-confidence", "0").exit_code == 0
         assert nx.read_graphml(out).number_of_edges() == edges
 
 

@@ -75,7 +75,16 @@ def _name_like(tok: Token, sent_start: int) -> bool:
         return tok.pos_ == "PROPN"
     if not tok.is_alpha or not (tok.is_title or tok.is_upper):
         return False
-    return tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and tok.i > sent_start and len(text) > 1)
+    if tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and tok.i > sent_start and len(text) > 1):
+        return True
+    # acronyms the tagger read as another part of speech ("OSHA", "IDG")
+    if tok.is_upper and len(text) > 1 and tok.pos_ in ("NOUN", "ADJ", "ADV", "VERB", "X", "INTJ"):
+        return True
+    # a sentence-initial singular word without a determiner that acts as a subject or owner is
+    # almost always a name the tagger misread ("Trump said", "Pence's aides")
+    return (tok.i == sent_start and tok.tag_ in ("NN", "VB", "VBP", "JJ", "UH")
+            and tok.dep_ in ("nsubj", "nsubjpass", "poss", "compound")
+            and not any(c.dep_ == "det" for c in tok.children))
 
 
 def head_of(doc: Doc, rng: tuple[int, int]) -> Token:
