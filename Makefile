@@ -36,7 +36,7 @@ browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 bench: install
-	$(BIN)/python benchmarks/speed.py
+	$(BIN)/python benchmarks/speed.py --repeat 2
 
 eval: install
 	$(BIN)/python benchmarks/evaluate.py
