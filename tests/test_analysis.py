@@ -16,18 +16,10 @@ import kg.network
 from kg import analysis as An
 from kg import network as N
 
-DATA = Path(__file__).parent / "data"
+from network_fixtures import (A, DATA, EGYPT, GNA, HAFTAR, MAITEEQ, POMPEO, S, TRUMP,  # noqa: F401
+                              TURKEY, UN, US, load)
+
 QUERY = Path(kg.network.__file__).parent / "queries" / "mixed_signals.rq"
-A = "https://w3id.org/kg-stance/id/actor/"
-S = "https://w3id.org/kg-stance/id/stance/"
-TRUMP, HAFTAR, MAITEEQ, POMPEO = A + "donald-trump", A + "khalifa-haftar", A + "ahmed-maiteeq", A + "mike-pompeo"
-US, GNA, EGYPT, TURKEY, UN = A + "united-states", A + "gna", A + "egypt", A + "turkey", A + "united-nations"
-
-
-def load(name: str) -> ox.Store:
-    store = ox.Store()
-    store.load(path=str(DATA / name), format=ox.RdfFormat.TRIG)
-    return store
 
 
 @pytest.fixture(scope="module")

@@ -17,18 +17,10 @@ import pytest
 
 from kg import network as N
 
-DATA = Path(__file__).parent / "data"
-A = "https://w3id.org/kg-stance/id/actor/"
-S = "https://w3id.org/kg-stance/id/stance/"
-TRUMP, HAFTAR, MAITEEQ, POMPEO = A + "donald-trump", A + "khalifa-haftar", A + "ahmed-maiteeq", A + "mike-pompeo"
-US, GNA, EGYPT, TURKEY, UN = A + "united-states", A + "gna", A + "egypt", A + "turkey", A + "united-nations"
+from network_fixtures import (A, DATA, EGYPT, GNA, HAFTAR, MAITEEQ, POMPEO, S, TRUMP,  # noqa: F401
+                              TURKEY, UN, US, load)
+
 CEASEFIRE = "https://w3id.org/kg-stance/id/topic/ceasefire"
-
-
-def load(name: str) -> ox.Store:
-    store = ox.Store()
-    store.load(path=str(DATA / name), format=ox.RdfFormat.TRIG)
-    return store
 
 
 @pytest.fixture(scope="module")
