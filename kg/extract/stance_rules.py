@@ -167,6 +167,16 @@ def _conjuncts(tok: Token) -> list[Token]:
 
 # ---------------------------------------------------------------- arguments
 
+def _pobjs(prep: Token) -> list[Token]:
+    """The objects of a preposition ("by X and Y" -> X; conjuncts come from :func:`_with_conjuncts`)."""
+    return [g for g in prep.children if g.dep_ == "pobj"]
+
+
+def _with_conjuncts(tokens: list[Token]) -> list[Token]:
+    """Each token and its conjuncts: "X and Z condemned ..." has two holders."""
+    return [x for t in tokens for x in _conjuncts(t)]
+
+
 def _subject(verb: Token) -> Token | None:
     """The subject of ``verb``, inherited through conjunction, control and relative clauses."""
     seen = 0
@@ -293,12 +303,12 @@ def _verb_cues(tok: Token, out: list[Cue]) -> None:
             targets = [tok.head]
         for c in tok.children:
             if c.dep_ == "agent":
-                holders += [g for g in c.children if g.dep_ == "pobj"]
+                holders += _pobjs(c)
     elif tok.dep_ == "acl" and tok.tag_ == "VBN":  # "the UN-backed government", "the man praised by X"
         targets = [tok.head]
         for c in tok.children:
             if c.dep_ == "agent":
-                holders += [g for g in c.children if g.dep_ == "pobj"]
+                holders += _pobjs(c)
         passive = True
     else:
         subj = _subject(tok)
@@ -312,11 +322,11 @@ def _verb_cues(tok: Token, out: list[Cue]) -> None:
                     pp_pol = lex.PREP_VERBS.get((lemma, particle)) if pol else None
                 if pp_pol is not None or (pol and not targets and c.lower_ in ("against", "on", "at")):
                     pol = pp_pol if pp_pol is not None else pol
-                    targets += [g for g in c.children if g.dep_ == "pobj"]
+                    targets += _pobjs(c)
     if not pol or not targets:
         return
-    holders = [x for h in holders for x in _conjuncts(h)]
-    targets = [x for t in targets for x in _conjuncts(t)]
+    holders = _with_conjuncts(holders)
+    targets = _with_conjuncts(targets)
     _emit(out, tok, pol, holders, targets, "verb")
 
 
@@ -330,9 +340,9 @@ def _noun_cues(tok: Token, out: list[Cue]) -> None:
         if c.dep_ == "poss":
             holders.append(c)
         elif c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from"):
-            holders += [g for g in c.children if g.dep_ == "pobj"]
+            holders += _pobjs(c)
         elif c.dep_ == "prep" and c.lower_ in lex.TARGET_PREPS:
-            targets += [g for g in c.children if g.dep_ == "pobj"]
+            targets += _pobjs(c)
         elif c.dep_ == "compound" and c.ent_type_ in ACTOR_LABELS and pol:
             targets.append(c)  # "Clinton criticism", "Trump support": the compound is the target
     head = tok.head
@@ -342,12 +352,12 @@ def _noun_cues(tok: Token, out: list[Cue]) -> None:
             holders.append(subj)
         for c in head.children:  # "X threw his support behind Y": the target hangs on the verb
             if c.dep_ == "prep" and c.lower_ in lex.TARGET_PREPS:
-                targets += [g for g in c.children if g.dep_ == "pobj"]
+                targets += _pobjs(c)
     if not targets or not holders:
         return
     # "X's support of the plan by Y" is rare; a possessor that is also the target is not a holder
-    holders = [x for h in holders for x in _conjuncts(h)]
-    targets = [x for t in targets for x in _conjuncts(t)]
+    holders = _with_conjuncts(holders)
+    targets = _with_conjuncts(targets)
     _emit(out, tok, pol, holders, targets, "noun")
 
 
@@ -357,7 +367,7 @@ def _relational_cues(tok: Token, out: list[Cue]) -> None:
     if not pol:
         return
     targets = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "to")
-               for g in c.children if g.dep_ == "pobj"]
+               for g in _pobjs(c)]
     targets += [c for c in tok.children if c.dep_ in ("compound", "poss", "nmod", "amod")
                 and c.ent_type_ in ACTOR_LABELS and c.ent_type_ != "GPE"]
     if not targets:
@@ -373,7 +383,7 @@ def _relational_cues(tok: Token, out: list[Cue]) -> None:
             holders = [s] if s is not None else []
     if not holders:
         return
-    holders = [x for h in holders for x in _conjuncts(h)]
+    holders = _with_conjuncts(holders)
     _emit(out, tok, pol, holders, targets, "noun")
 
 
@@ -382,7 +392,7 @@ def _adj_cues(tok: Token, out: list[Cue]) -> None:
     if not pol or tok.dep_ not in ("acomp", "amod", "oprd", "attr", "conj"):
         return
     targets = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in lex.TARGET_PREPS
-               for g in c.children if g.dep_ == "pobj"]
+               for g in _pobjs(c)]
     if not targets:
         return
     if tok.dep_ == "amod":
@@ -393,7 +403,7 @@ def _adj_cues(tok: Token, out: list[Cue]) -> None:
         if not holders:
             s = _subject(verb)
             holders = [s] if s is not None else []
-    holders = [x for h in holders for x in _conjuncts(h)]
+    holders = _with_conjuncts(holders)
     _emit(out, tok, pol, holders, targets, "adj")
 
 
@@ -410,13 +420,13 @@ def _under_cues(tok: Token, out: list[Cue]) -> None:
         return
     holders = [g for side in (verb, noun) for c in side.children
                if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
-               for g in c.children if g.dep_ == "pobj"]
+               for g in _pobjs(c)]
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is not None and subj.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
         subj = verb.head  # the relative pronoun stands for the noun the clause hangs on
     if subj is None or not holders:
         return
-    holders = [x for h in holders for x in _conjuncts(h)]
+    holders = _with_conjuncts(holders)
     _emit(out, noun, pol, holders, _conjuncts(subj), "phrase")
 
 
