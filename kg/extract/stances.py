@@ -9,8 +9,10 @@ Three sources, merged per (holder mention, target mention):
    of someone else ("X said the U.S. still supports Y") is the U.S.'s, ``reported_by`` X.
 2. **Quote phrases**: what a speaker says about an actor with a fixed phrase ("talking with X is
    out of the question", "X is a dictator").
-3. **The learned pair classifier** (:mod:`kg.extract.stance_model`) over pairs of named mentions
-   in one sentence; it abstains below its threshold.
+3. **The learned pair classifiers** over pairs of named mentions in one sentence
+   (:mod:`kg.extract.pair_scores`): a linear model over parse features, and a fine-tuned
+   transformer encoder (:mod:`kg.extract.encoder`) on the pairs the linear one does not find
+   clearly neutral, their probabilities blended; they abstain below a threshold.
 
 Confidence reflects how often each source is right on held-out training data; hedged
 (modal, question) and negated stances get less. Precision matters more than recall here: a
@@ -27,7 +29,9 @@ from spacy.tokens import Doc, Span as SpacySpan
 
 from kg.extract import stance_lexicon as lex
 from kg.extract.actors import ActorIndex
-from kg.extract.stance_model import CLASSES, candidate_mentions, default_model, head_of, pair_dense, pair_features
+from kg.extract.encoder import default_encoder
+from kg.extract.pair_scores import score_pairs
+from kg.extract.stance_model import CLASSES, default_model, head_of
 from kg.extract.stance_rules import ACTOR_LABELS, Cue, find_cues, mention_of, sentence_of
 from kg.records import Actor, Span, Stance, Statement
 
@@ -154,31 +158,11 @@ def _from_quote_phrases(doc: Doc, statements: list[Statement]) -> list[_Raw]:
 
 
 def _from_model(doc: Doc, cues: list[Cue]) -> list[_Raw]:
-    model = default_model()
-    if model is None:
-        return []
-    pairs, feats, dense = [], [], []
-    use_dense = model.dense is not None
-    for sent in doc.sents:
-        mentions = candidate_mentions(sent)
-        if len(mentions) < 2:
-            continue
-        sent_cues = [c for c in cues if sent.start <= c.cue < sent.end]
-        for i, a in enumerate(mentions):
-            for b in mentions[i + 1:]:
-                if a[1] > b[0]:
-                    continue
-                pairs.append((sent, a, b))
-                feats.append(pair_features(doc, a, b, sent_cues))
-                if use_dense:
-                    dense.append(pair_dense(doc, a, b))
-    if not pairs:
-        return []
-    probs = model.probabilities(feats, dense)
+    scores = score_pairs(doc, cues, default_model(), default_encoder())
     out: list[_Raw] = []
-    for (sent, a, b), p in zip(pairs, probs):
+    for (sent, a, b), p in zip(scores.pairs, scores.probs):
         k = int(p[1:].argmax()) + 1
-        if p[k] < model.threshold:
+        if p[k] < scores.threshold:
             continue
         label = CLASSES[k]
         holder, target = (a, b) if label.startswith("a_") else (b, a)

