@@ -16,7 +16,8 @@ It prints macro-F1 over the five classes and the share of pairs the encoder read
 replay, so the end-to-end figure (``score.py``) differs a little.
 
 Usage: .venv/bin/python benchmarks/tune_stance_gate.py --heldout /tmp/heldout.jsonl \
-         --linear /tmp/linear_partial.npz --encoder /tmp/encoder_partial.npz [--write kg/data/stance_encoder.npz]
+         --linear /tmp/linear_partial.npz --encoder /tmp/encoder_partial.npz [--window 8] \
+         [--write kg/data/stance_encoder.npz]
 """
 from __future__ import annotations
 
@@ -99,6 +100,8 @@ def main(argv=None):
     ap.add_argument("--encoder", required=True)
     ap.add_argument("--gates", type=float, nargs="+", default=[0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 1.1])
     ap.add_argument("--blends", type=float, nargs="+", default=[0.0, 0.25, 0.5, 0.75, 1.0])
+    ap.add_argument("--window", type=int, default=None,
+                    help="pair mode: pieces kept round the pair at inference (0: whole sentence); stored with --write")
     ap.add_argument("--write", default=None, help="encoder .npz to store the best setting in")
     ap.add_argument("--max-encoded", type=float, default=1.0, help="largest share of pairs the encoder may read")
     args = ap.parse_args(argv)
@@ -106,7 +109,10 @@ def main(argv=None):
     rows = [json.loads(x) for x in open(args.heldout, encoding="utf-8") if x.strip()]
     rows = [r for r in rows if r.get("eval_clean", True)]
     gold = np.array([GOLD[r["label"]] for r in rows])
-    collected, n_pairs = collect(rows, StanceModel.load(Path(args.linear)), load_encoder(Path(args.encoder)))
+    encoder = load_encoder(Path(args.encoder))
+    if args.window is not None:
+        encoder.window = args.window
+    collected, n_pairs = collect(rows, StanceModel.load(Path(args.linear)), encoder)
     print(f"{len(rows)} clean held-out rows, {n_pairs} candidate pairs, "
           f"{sum(1 for h in collected if h)} rows with a pair on p and q", file=sys.stderr)
     best = None
@@ -126,7 +132,8 @@ def main(argv=None):
     if args.write:
         with np.load(args.write, allow_pickle=False) as z:
             data = {k: z[k] for k in z.files}
-        data.update(gate=np.float32(best[1]), blend=np.float32(best[2]), threshold=np.float32(best[3]))
+        data.update(gate=np.float32(best[1]), blend=np.float32(best[2]), threshold=np.float32(best[3]),
+                    window=np.int32(encoder.window))
         np.savez_compressed(args.write, **data)
         print(f"wrote gate/blend/threshold into {args.write}", file=sys.stderr)
 

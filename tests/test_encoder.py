@@ -120,3 +120,10 @@ def test_missing_base_package_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(E, "BASE_PACKAGE", "no_such_package_for_kg_tests")
     with pytest.raises(E.EncoderUnavailable, match="make install"):
         E.base_dir()
+
+
+def test_no_pair_between_two_mentions_of_one_name(nlp):
+    doc = nlp("Maria Lopez said Maria Lopez would never support Tom Becker.")
+    pairs = [(doc[a[0]:a[1]].text, doc[b[0]:b[1]].text) for _, a, b in candidate_pairs(doc)]
+    assert ("Maria Lopez", "Maria Lopez") not in pairs
+    assert ("Maria Lopez", "Tom Becker") in pairs
