@@ -125,27 +125,28 @@ def build_model(torch, weights: dict[str, np.ndarray], dropout: float, direction
         m.ln.bias.copy_(torch.tensor(weights["embeddings.LayerNorm.bias"]))
         m.ln.weight.requires_grad_(False)
         m.ln.bias.requires_grad_(False)
-        for k, layer in enumerate(m.layers):
-            p = f"encoder.layer.{k}."
-            for mod, name in ((layer.q, "attention.self.query"), (layer.k, "attention.self.key"),
-                              (layer.v, "attention.self.value"), (layer.o, "attention.output.dense"),
-                              (layer.ln1, "attention.output.LayerNorm"), (layer.i, "intermediate.dense"),
-                              (layer.out, "output.dense"), (layer.ln2, "output.LayerNorm")):
-                mod.weight.copy_(torch.tensor(weights[p + name + ".weight"]))
-                mod.bias.copy_(torch.tensor(weights[p + name + ".bias"]))
+        for mod, name in checkpoint_modules(m):
+            mod.weight.copy_(torch.tensor(weights[name + ".weight"]))
+            mod.bias.copy_(torch.tensor(weights[name + ".bias"]))
     return m
 
 
-def export(model) -> dict[str, np.ndarray]:
-    out = {}
+def checkpoint_modules(model):
+    """Each transformer sub-module of ``model`` with its name in the BERT checkpoint."""
     for k, layer in enumerate(model.layers):
         p = f"encoder.layer.{k}."
         for mod, name in ((layer.q, "attention.self.query"), (layer.k, "attention.self.key"),
                           (layer.v, "attention.self.value"), (layer.o, "attention.output.dense"),
                           (layer.ln1, "attention.output.LayerNorm"), (layer.i, "intermediate.dense"),
                           (layer.out, "output.dense"), (layer.ln2, "output.LayerNorm")):
-            out[p + name + ".weight"] = mod.weight.detach().numpy().astype(np.float16)
-            out[p + name + ".bias"] = mod.bias.detach().numpy().astype(np.float16)
+            yield mod, p + name
+
+
+def export(model) -> dict[str, np.ndarray]:
+    out = {}
+    for mod, name in checkpoint_modules(model):
+        out[name + ".weight"] = mod.weight.detach().numpy().astype(np.float16)
+        out[name + ".bias"] = mod.bias.detach().numpy().astype(np.float16)
     out["head.weight"] = model.head.weight.detach().numpy().astype(np.float32)
     out["head.bias"] = model.head.bias.detach().numpy().astype(np.float32)
     if model.head.weight.shape[0] == 3:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -157,6 +157,7 @@ class Encoder:
     gate: float = 1.1  # pairs the linear model calls neutral with at least this probability are not encoded
     blend: float = 1.0  # weight of the encoder's probabilities against the linear model's
     window: int = 0  # pair mode: pieces kept before the first mention and after the second (0: all)
+    _prepared: list[dict[str, np.ndarray]] | None = field(default=None, init=False, repr=False)
 
     @property
     def layers(self) -> int:
@@ -187,7 +188,7 @@ class Encoder:
     def prepared(self) -> list[dict[str, np.ndarray]]:
         """Per layer, the weights laid out for the forward pass: query, key and value as one
         (hidden x 3 hidden) matrix, every matrix as (inputs x outputs), contiguous."""
-        if getattr(self, "_prepared", None) is None:
+        if self._prepared is None:
             w, out = self.weights, []
             for k in range(self.layers):
                 p = f"encoder.layer.{k}."
