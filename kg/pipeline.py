@@ -9,17 +9,21 @@ article never stops a batch.
 from __future__ import annotations
 
 import logging
+from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from spacy.tokens import Doc
+from threadpoolctl import threadpool_limits
 
 from kg.articles import ReadError
-from kg.extract.actors import extract_actors
+from kg.encoder_process import start_worker
+from kg.extract.actors import ActorIndex, extract_actors
+from kg.extract.stances import PendingStances, finish_stances, run_encoder, start_stances
 from kg.extract.statements import extract_statements
-from kg.extract.stances import extract_stances
 from kg.nlp import load_nlp
-from kg.records import Article, Extraction
+from kg.records import Article, Extraction, Statement
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +41,8 @@ class ExtractError:
 
 def extract_doc(doc: Doc, article: Article) -> Extraction:
     """Run the extractors on one parsed article."""
-    actors = extract_actors(doc)
-    statements = extract_statements(doc, actors)
-    stances = extract_stances(doc, actors, statements)
-    return Extraction(article=article, actors=actors.actors, statements=statements, stances=stances)
+    pending = _start(doc, article)
+    return _finish(pending, run_encoder(pending.stances))
 
 
 def extract_text(text: str, *, id: str = "text", date: str | None = None, nlp=None) -> Extraction:
@@ -50,29 +52,118 @@ def extract_text(text: str, *, id: str = "text", date: str | None = None, nlp=No
     return extract_doc(nlp(text), article)
 
 
-def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_size: int = 32
-                     ) -> Iterator[Extraction | ReadError | ExtractError]:
-    """Parse and extract a stream of articles, yielding results in input order."""
+def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_size: int = 8,
+                     encoder_process: bool = True) -> Iterator[Extraction | ReadError | ExtractError]:
+    """Parse and extract a stream of articles, yielding results in input order.
+
+    The parse takes one core. Once the stream runs past its first article, the stance encoder
+    moves to a process of its own (:mod:`kg.encoder_process`) that encodes the articles already
+    parsed while the next batch is parsed, so on two cores much of its cost hides behind the
+    parse; when this process has nothing else to do, it encodes the articles the worker has
+    not begun (so both cores stay busy to the end). Small parse batches (``batch_size``) hand
+    the worker its first jobs early; at most 64 articles are in flight.
+    ``encoder_process=False`` keeps everything in this process.
+    """
     nlp = nlp or load_nlp()
-    pending: list[Article | ReadError] = []
+    stream = ((item.text if isinstance(item, Article) else "", item) for item in items)
+    window: deque[_InFlight] = deque()
+    worker = blas = None
+    try:
+        for n, (doc, item) in enumerate(nlp.pipe(stream, as_tuples=True, batch_size=batch_size)):
+            if encoder_process and worker is None and n == _SOLO:
+                worker = start_worker() or False
+                if worker:  # this process now shares the machine with the worker: one BLAS thread each
+                    blas = threadpool_limits(1)
+            window.append(_begin(doc, item, worker))
+            while window and (window[0].ready() or len(window) > _IN_FLIGHT):
+                yield _next_out(window)
+        while window:
+            yield _next_out(window)
+    finally:
+        if worker:
+            worker.close()
+        if blas is not None:
+            blas.restore_original_limits()
 
-    def flush() -> Iterator[Extraction | ReadError | ExtractError]:
-        articles = [a for a in pending if isinstance(a, Article)]
-        docs = iter(nlp.pipe((a.text for a in articles), batch_size=batch_size))
-        for item in pending:
-            if not isinstance(item, Article):
-                yield item
-                continue
-            doc = next(docs)
-            try:
-                yield extract_doc(doc, item)
-            except Exception as exc:  # an extractor bug must not sink the batch
-                log.exception("extraction failed on %s", item.id)
-                yield ExtractError(item.path or item.id, f"extraction failed: {type(exc).__name__}: {exc}")
-        pending.clear()
 
-    for item in items:
-        pending.append(item)
-        if len(pending) >= batch_size:
-            yield from flush()
-    yield from flush()
+_SOLO = 1  # a one-article stream never starts the encoder process
+_IN_FLIGHT = 64  # parsed articles held while the encoder catches up
+
+
+@dataclass
+class _Pending:
+    """An article extracted up to the stance encoder's pass."""
+
+    article: Article
+    actors: ActorIndex
+    statements: list[Statement]
+    stances: PendingStances
+
+
+@dataclass
+class _InFlight:
+    """One item of the stream on its way out: done, or waiting for the encoder process."""
+
+    done: Extraction | ReadError | ExtractError | None = None
+    pending: _Pending | None = None
+    job: Future | None = None
+
+    def ready(self) -> bool:
+        return self.job is None or self.job.done()
+
+    def result(self) -> Extraction | ReadError | ExtractError:
+        if self.done is not None:
+            return self.done
+        try:
+            encoded = self.job.result()
+        except Exception as exc:  # the worker died: encode here instead
+            log.warning("encoder process failed (%s): encoding in this process", exc)
+            encoded = run_encoder(self.pending.stances)
+        return _settle(self.pending, encoded)
+
+
+def _next_out(window: deque[_InFlight]) -> Extraction | ReadError | ExtractError:
+    """The oldest item's result. Rather than sit idle while the worker finishes it, this
+    process encodes the newest articles the worker has not begun."""
+    while not window[0].ready():
+        spare = next((x for x in reversed(window) if x.job is not None and x.job.cancel()), None)
+        if spare is None:
+            break
+        spare.done, spare.job = _settle(spare.pending, run_encoder(spare.pending.stances)), None
+    return window.popleft().result()
+
+
+def _settle(pending: _Pending, encoded) -> Extraction | ExtractError:
+    try:
+        return _finish(pending, encoded)
+    except Exception as exc:  # an extractor bug must not sink the batch
+        return _failed(pending.article, exc)
+
+
+def _begin(doc: Doc, item: Article | ReadError, worker) -> _InFlight:
+    if not isinstance(item, Article):  # a read error keeps its place
+        return _InFlight(done=item)
+    try:
+        pending = _start(doc, item)
+        if worker and pending.stances.encoder_inputs:
+            return _InFlight(pending=pending, job=worker.submit(pending.stances.encoder_inputs))
+        return _InFlight(done=_finish(pending, run_encoder(pending.stances)))
+    except Exception as exc:  # an extractor bug must not sink the batch
+        return _InFlight(done=_failed(item, exc))
+
+
+def _start(doc: Doc, article: Article) -> _Pending:
+    actors = extract_actors(doc)
+    statements = extract_statements(doc, actors)
+    return _Pending(article, actors, statements, start_stances(doc, actors, statements))
+
+
+def _finish(pending: _Pending, encoded) -> Extraction:
+    stances = finish_stances(pending.stances, encoded)
+    return Extraction(article=pending.article, actors=pending.actors.actors, statements=pending.statements,
+                      stances=stances)
+
+
+def _failed(article: Article, exc: Exception) -> ExtractError:
+    log.error("extraction failed on %s", article.id, exc_info=exc)
+    return ExtractError(article.path or article.id, f"extraction failed: {type(exc).__name__}: {exc}")

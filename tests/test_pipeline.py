@@ -9,14 +9,14 @@ from kg.records import Article, Extraction
 def test_order_and_errors_pass_through(nlp, monkeypatch):
     import kg.pipeline
 
-    real = kg.pipeline.extract_doc
+    real = kg.pipeline.extract_statements
 
-    def flaky(doc, article):
-        if article.id == "boom":
+    def flaky(doc, actors):
+        if doc.text.startswith("Anything"):
             raise RuntimeError("a bug in a rule")
-        return real(doc, article)
+        return real(doc, actors)
 
-    monkeypatch.setattr(kg.pipeline, "extract_doc", flaky)
+    monkeypatch.setattr(kg.pipeline, "extract_statements", flaky)
     items = [Article("one", "The minister said the talks would resume."), ReadError("bad.txt", "empty article"),
              Article("boom", "Anything at all."), Article("two", "Nobody said anything.")]
     out = list(extract_articles(items, nlp=nlp, batch_size=2))
@@ -30,3 +30,73 @@ def test_messy_text_does_not_crash(extract):
                  "\u201c\u201d\u201c\u201d", "...", "said said said", "‘Single curly’ he said.", "A\n\n\nB"]:
         ex = extract(text)
         assert ex.article.text == text
+
+
+STANCE_TEXTS = [
+    "Senator Mary Lund criticised President Okafor over the budget. Lund said Okafor had failed the country.",
+    "The Liberal Party praised Prime Minister Anne Varga for her handling of the strike.",
+    "Varga accused the opposition leader, Tom Reyes, of spreading lies about the ministry.",
+    "The union backed Governor Diaz in the dispute with Mayor Chen, a spokesman said.",
+    "Reyes rejected the plan proposed by the Finance Ministry and attacked Varga's cabinet.",
+]
+
+
+def test_encoder_worker_answers_like_this_process(nlp):
+    """The worker process (one BLAS thread) gives the in-process encoder's probabilities."""
+    import numpy as np
+
+    from kg.encoder_process import start_worker
+    from kg.extract.encoder import default_encoder
+    from kg.extract.pair_scores import encoder_inputs, candidate_pairs
+
+    encoder = default_encoder()
+    doc = nlp(STANCE_TEXTS[0] + " " + STANCE_TEXTS[3])
+    inputs, _ = encoder_inputs(encoder, candidate_pairs(doc))
+    assert inputs
+    worker = start_worker()
+    try:
+        there = worker.submit(inputs).result(timeout=120)
+    finally:
+        worker.close()
+    here = encoder.probabilities(inputs)
+    assert len(there) == len(here)
+    for a, b in zip(there, here):
+        np.testing.assert_allclose(a, b, atol=1e-4)
+
+
+def test_extraction_with_worker_equals_without(nlp, monkeypatch):
+    import kg.pipeline
+    from kg.encoder_process import start_worker
+
+    used = []
+
+    def ready_worker():  # wait for it, so that it (not this process) encodes most articles
+        worker = start_worker()
+        assert worker.wait_ready(timeout=120)
+        used.append(worker)
+        return worker
+
+    monkeypatch.setattr(kg.pipeline, "start_worker", ready_worker)
+    articles = [Article(f"a{k}", t) for k, t in enumerate(STANCE_TEXTS * 2)]
+    with_worker = [x.to_json() for x in extract_articles(articles, nlp=nlp, batch_size=2)]
+    assert used[0].answered >= 3
+    alone = [x.to_json() for x in extract_articles(articles, nlp=nlp, encoder_process=False)]
+    assert with_worker == alone
+    assert any(x["stances"] for x in alone)
+
+
+def test_a_dead_worker_loses_nothing(nlp, monkeypatch):
+    """If the worker process dies, its jobs are encoded in this process instead."""
+    import kg.pipeline
+    from kg.encoder_process import start_worker
+
+    def doomed():
+        worker = start_worker()
+        worker._proc.kill()
+        return worker
+
+    monkeypatch.setattr(kg.pipeline, "start_worker", doomed)
+    articles = [Article(f"a{k}", t) for k, t in enumerate(STANCE_TEXTS)]
+    out = [x.to_json() for x in extract_articles(articles, nlp=nlp, batch_size=1)]
+    alone = [x.to_json() for x in extract_articles(articles, nlp=nlp, encoder_process=False)]
+    assert out == alone

@@ -316,7 +316,9 @@ def default_encoder() -> Encoder | None:
     if chosen and chosen.lower() == "none":
         return None
     try:
-        return load_encoder(Path(chosen) if chosen else ENCODER_PATH)
+        encoder = load_encoder(Path(chosen) if chosen else ENCODER_PATH)
+        encoder.prepared()  # now, not lazily from whichever thread first runs it
+        return encoder
     except (EncoderUnavailable, OSError, KeyError, ValueError) as exc:
         log.warning("stance encoder unavailable (%s): linear pair model only", exc)
         return None

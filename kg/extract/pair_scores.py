@@ -46,11 +46,39 @@ def candidate_pairs(doc: Doc) -> list[Pair]:
     return out
 
 
-def score_pairs(doc: Doc, cues: list[Cue], model: StanceModel | None, encoder: Encoder | None) -> PairScores:
-    """Class probabilities of every candidate pair of ``doc`` from the models given."""
+@dataclass
+class PairPlan:
+    """A document's pairs scored by the linear model, with the encoder's inputs for the pairs
+    it gates in. Running the encoder is left to the caller (:func:`score_pairs` runs it in
+    place; :func:`kg.pipeline.extract_articles` on a second core while the next article is
+    parsed), and :meth:`finish` blends its answer in."""
+
+    pairs: list[Pair]
+    linear: np.ndarray | None  # (pairs, classes) from the linear model, or None without one
+    threshold: float
+    chosen: list[int]  # pairs the encoder reads
+    inputs: list[tuple[list[int], list]]  # the encoder's inputs for them (Encoder.probabilities)
+    where: list[tuple[int, int]]  # chosen pair -> (its input, its row), or (-1, -1): did not fit
+    blend: float = 1.0
+
+    def finish(self, results: list[np.ndarray]) -> PairScores:
+        """Blend the encoder's ``results`` (one array per input) into the linear scores."""
+        probs = (self.linear.copy() if self.linear is not None
+                 else np.zeros((len(self.pairs), len(CLASSES)), dtype=np.float32))
+        for k, (i, r) in zip(self.chosen, self.where):
+            enc = results[i][r] if i >= 0 else _NEUTRAL  # a pair cut off by the length limit stays neutral
+            probs[k] = self.blend * enc + (1.0 - self.blend) * probs[k]
+        return PairScores(self.pairs, probs, self.threshold, len(self.chosen))
+
+
+_NEUTRAL = np.eye(len(CLASSES), dtype=np.float32)[0]
+
+
+def plan_pairs(doc: Doc, cues: list[Cue], model: StanceModel | None, encoder: Encoder | None) -> PairPlan:
+    """Candidate pairs of ``doc``, scored by the linear model, and the encoder's work on them."""
     pairs = candidate_pairs(doc)
     if not pairs or (model is None and encoder is None):
-        return PairScores(pairs, np.zeros((len(pairs), len(CLASSES)), dtype=np.float32), 1.0)
+        return PairPlan(pairs, np.zeros((len(pairs), len(CLASSES)), dtype=np.float32), 1.0, [], [], [])
     linear = None
     if model is not None:
         by_sent: dict[int, list[Cue]] = {}
@@ -58,23 +86,39 @@ def score_pairs(doc: Doc, cues: list[Cue], model: StanceModel | None, encoder: E
             by_sent.setdefault(doc[c.cue].sent.start, []).append(c)
         linear = model.probabilities([pair_features(doc, a, b, by_sent.get(s.start, [])) for s, a, b in pairs])
     if encoder is None:
-        return PairScores(pairs, linear, model.threshold)
+        return PairPlan(pairs, linear, model.threshold, [], [], [])
     gate = encoder.gate if linear is not None else 1.1
     chosen = [k for k in range(len(pairs)) if linear is None or linear[k, 0] < gate]
-    probs = linear.copy() if linear is not None else np.zeros((len(pairs), len(CLASSES)), dtype=np.float32)
-    if chosen:
-        enc = encoder_probabilities(encoder, [pairs[k] for k in chosen])
-        blend = encoder.blend if linear is not None else 1.0
-        for k, p in zip(chosen, enc):
-            probs[k] = blend * p + (1.0 - blend) * probs[k]
-    return PairScores(pairs, probs, encoder.threshold, len(chosen))
+    inputs, where = encoder_inputs(encoder, [pairs[k] for k in chosen])
+    return PairPlan(pairs, linear, encoder.threshold, chosen, inputs, where,
+                    encoder.blend if linear is not None else 1.0)
+
+
+def score_pairs(doc: Doc, cues: list[Cue], model: StanceModel | None, encoder: Encoder | None) -> PairScores:
+    """Class probabilities of every candidate pair of ``doc`` from the models given."""
+    plan = plan_pairs(doc, cues, model, encoder)
+    return plan.finish(encoder.probabilities(plan.inputs) if plan.inputs else [])
 
 
 def encoder_probabilities(encoder: Encoder, pairs: list[Pair]) -> np.ndarray:
-    """The encoder's class probabilities for ``pairs``. Each sentence is tokenized once; in the
-    encoder's "sentence" mode it is also encoded once, for all of its pairs."""
+    """The encoder's class probabilities for ``pairs``."""
+    inputs, where = encoder_inputs(encoder, pairs)
+    results = encoder.probabilities(inputs)
+    out = np.zeros((len(pairs), len(CLASSES)), dtype=np.float32)
+    out[:, 0] = 1.0  # a pair cut off by the length limit stays neutral
+    for k, (i, r) in enumerate(where):
+        if i >= 0:
+            out[k] = results[i][r]
+    return out
+
+
+def encoder_inputs(encoder: Encoder, pairs: list[Pair]) -> tuple[list[tuple[list[int], list]], list[tuple[int, int]]]:
+    """The encoder's inputs for ``pairs`` (word-piece ids, and the ranges its head reads) and,
+    per pair, (its input, its row among that input's pairs), or (-1, -1) when the pair does not
+    fit. Each sentence is tokenized once; in the encoder's "sentence" mode it is also one input,
+    for all of its pairs."""
     inputs: list[tuple[list[int], list]] = []
-    where: list[tuple[int, int]] = []  # pair k -> (its input, its row among that input's pairs), or (-1, -1)
+    where: list[tuple[int, int]] = []
     if encoder.mode == "sentence":
         by_sent: dict[int, list[int]] = {}
         for k, (sent, _, _) in enumerate(pairs):
@@ -100,13 +144,7 @@ def encoder_probabilities(encoder: Encoder, pairs: list[Pair]) -> np.ndarray:
             ids, ra, rb = marked_ids(sent.text, _chars(sent, a), _chars(sent, b), pieces[sent.start], encoder.window)
             where.append((len(inputs), 0))
             inputs.append((ids, [(ra, rb)]))
-    results = encoder.probabilities(inputs)
-    out = np.zeros((len(pairs), len(CLASSES)), dtype=np.float32)
-    out[:, 0] = 1.0  # a pair cut off by the length limit stays neutral
-    for k, (i, r) in enumerate(where):
-        if i >= 0:
-            out[k] = results[i][r]
-    return out
+    return inputs, where
 
 
 def _chars(sent: SpacySpan, rng: tuple[int, int]) -> tuple[int, int]:

@@ -25,12 +25,13 @@ import logging
 import re
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.tokens import Doc, Span as SpacySpan
 
 from kg.extract import stance_lexicon as lex
 from kg.extract.actors import ActorIndex
 from kg.extract.encoder import default_encoder
-from kg.extract.pair_scores import score_pairs
+from kg.extract.pair_scores import PairPlan, PairScores, plan_pairs
 from kg.extract.stance_model import CLASSES, default_model, head_of
 from kg.extract.stance_rules import ACTOR_LABELS, Cue, find_cues, mention_of, sentence_of
 from kg.records import Actor, Span, Stance, Statement
@@ -69,6 +70,27 @@ class _Raw:
 
 def extract_stances(doc: Doc, actors: ActorIndex, statements: list[Statement]) -> list[Stance]:
     """Every stance in ``doc``: ids ``t1``, ``t2``, ... in text order."""
+    pending = start_stances(doc, actors, statements)
+    return finish_stances(pending, run_encoder(pending))
+
+
+@dataclass
+class PendingStances:
+    """A document's stances up to the encoder: what the rules found and the pairs the learned
+    models score (:class:`~kg.extract.pair_scores.PairPlan`, None if scoring failed)."""
+
+    doc: Doc
+    actors: ActorIndex
+    raws: list[_Raw]
+    plan: PairPlan | None
+
+    @property
+    def encoder_inputs(self) -> list:
+        return self.plan.inputs if self.plan is not None else []
+
+
+def start_stances(doc: Doc, actors: ActorIndex, statements: list[Statement]) -> PendingStances:
+    """Everything but the encoder pass: rules, quote phrases and the linear pair model."""
     raws: list[_Raw] = []
     try:
         cues = find_cues(doc)
@@ -81,11 +103,39 @@ def extract_stances(doc: Doc, actors: ActorIndex, statements: list[Statement]) -
             raws.append(raw)
     raws += _from_quote_phrases(doc, statements)
     try:
-        raws += _from_model(doc, cues)
+        plan = plan_pairs(doc, cues, default_model(), default_encoder())
     except Exception:
         log.exception("stance model failed")
+        plan = None
+    return PendingStances(doc, actors, raws, plan)
+
+
+def run_encoder(pending: PendingStances) -> list[np.ndarray] | None:
+    """The encoder's answers for ``pending`` (numpy only: safe to run beside the parser in
+    another thread); None when it fails, so the document keeps its other stances."""
+    return encode(pending.encoder_inputs)
+
+
+def encode(inputs: list) -> list[np.ndarray] | None:
+    if not inputs:
+        return []
     try:
-        return _build(doc, actors, _merge(raws))
+        return default_encoder().probabilities(inputs)
+    except Exception:
+        log.exception("stance encoder failed")
+        return None
+
+
+def finish_stances(pending: PendingStances, encoded: list[np.ndarray] | None) -> list[Stance]:
+    """The stances of ``pending`` with the encoder's answers ``encoded`` blended in."""
+    doc, raws = pending.doc, list(pending.raws)
+    try:
+        if pending.plan is not None and encoded is not None:
+            try:
+                raws += _from_model(doc, pending.plan.finish(encoded))
+            except Exception:
+                log.exception("stance model failed")
+        return _build(doc, pending.actors, _merge(raws))
     finally:
         for key in ("kg_sent_bounds", "kg_sent_feats"):  # per-call caches: leave the Doc as it came
             doc.user_data.pop(key, None)
@@ -157,8 +207,7 @@ def _from_quote_phrases(doc: Doc, statements: list[Statement]) -> list[_Raw]:
     return out
 
 
-def _from_model(doc: Doc, cues: list[Cue]) -> list[_Raw]:
-    scores = score_pairs(doc, cues, default_model(), default_encoder())
+def _from_model(doc: Doc, scores: PairScores) -> list[_Raw]:
     out: list[_Raw] = []
     for (sent, a, b), p in zip(scores.pairs, scores.probs):
         k = int(p[1:].argmax()) + 1
