@@ -66,6 +66,18 @@ def test_padding_does_not_change_the_vectors(enc):
     assert np.allclose(alone, padded, atol=1e-4)
 
 
+def test_last_layer_at_the_read_positions_only_is_the_same(enc):
+    """Computing the last layer at the positions read gives those rows of the full pass."""
+    a, _, _ = E.marked_ids("Ann Cole praised Bo Li for the deal.", (0, 8), (17, 22))
+    b, _, _ = E.marked_ids("The mayor, Tom Reyes, attacked the union and its leader, Mary Lund.", (11, 20), (57, 66))
+    at = [[0, 1, 4], [0, 2, 9, 14]]
+    full = enc.hidden([a, b])
+    part = enc.hidden([a, b], at)
+    for r, rows in enumerate(at):
+        assert np.allclose(full[r, rows], part[r, rows], atol=1e-4)
+        assert not part[r, [k for k in range(len([a, b][r])) if k not in rows]].any()
+
+
 def test_probabilities_are_distributions(enc):
     text = "Ann Cole praised Bo Li."
     if enc.mode == "pair":

@@ -163,12 +163,15 @@ class Encoder:
     def layers(self) -> int:
         return 1 + max(int(k.split(".")[2]) for k in self.weights if k.startswith("encoder.layer."))
 
-    def hidden(self, batch: list[list[int]]) -> np.ndarray:
-        """Last-layer vectors, shape (batch, longest, hidden).
+    def hidden(self, batch: list[list[int]], at: list[list[int]] | None = None) -> np.ndarray:
+        """Last-layer vectors, shape (batch, longest, hidden); with ``at`` (per input, the
+        positions the caller will read), only those rows are filled.
 
         The dense layers run on the real pieces only, packed one after another (padding would
         waste a third of the work on a document's sentences of mixed length); only attention
-        sees the padded batch."""
+        sees the padded batch. In the last layer, keys and values need every piece but the
+        rest of the layer only the positions read (the classifier reads three of about 35),
+        which saves about a seventh of the work."""
         w = self.weights
         lens = np.array([len(x) for x in batch])
         n = int(lens.max())
@@ -179,10 +182,18 @@ class Encoder:
              + w["embeddings.token_type_embeddings.weight"][0])
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         bias = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
-        for layer in self.prepared():
+        layers = self.prepared()
+        for layer in layers[:-1] if at is not None else layers:
             x = _layer(x, mask, bias, layer)
         out = np.zeros((len(batch), n, x.shape[1]), dtype=np.float32)
-        out[mask] = x
+        if at is None:
+            out[mask] = x
+            return out
+        width = max(len(p) for p in at)
+        picked = np.array([list(p) + [p[0]] * (width - len(p)) for p in at])  # pad by repeating a row
+        rows = _last_layer(x, mask, bias, layers[-1], picked)
+        for r, p in enumerate(at):
+            out[r, p] = rows[r, :len(p)]
         return out
 
     def prepared(self) -> list[dict[str, np.ndarray]]:
@@ -228,7 +239,8 @@ class Encoder:
         order = sorted(range(len(inputs)), key=lambda i: len(inputs[i][0]))  # similar lengths pad less
         for s in range(0, len(order), batch_size):
             idx = order[s:s + batch_size]
-            h = self.hidden([inputs[i][0] for i in idx])
+            read = [sorted({0} | {k for ra, rb in inputs[i][1] for k in (*range(*ra), *range(*rb))}) for i in idx]
+            h = self.hidden([inputs[i][0] for i in idx], read)
             for r, i in enumerate(idx):
                 out[i] = np.array([self.head(h[r], ra, rb) for ra, rb in inputs[i][1]], dtype=np.float32)
         return out
@@ -275,6 +287,31 @@ def _layer(x: np.ndarray, mask: np.ndarray, bias: np.ndarray, L: dict[str, np.nd
     x = _layer_norm(x + ctx @ L["o_w"] + L["o_b"], L["ln1_g"], L["ln1_b"])
     h = gelu(x @ L["i_w"] + L["i_b"]) @ L["out_w"] + L["out_b"]
     return _layer_norm(x + h, L["ln2_g"], L["ln2_b"])
+
+
+def _last_layer(x: np.ndarray, mask: np.ndarray, bias: np.ndarray, L: dict[str, np.ndarray],
+                picked: np.ndarray) -> np.ndarray:
+    """:func:`_layer` computed at the positions ``picked`` (batch x m) only: keys and values
+    from every piece, the rest from the picked ones. Returns (batch, m, hidden)."""
+    bsz, n = mask.shape
+    d = x.shape[1]
+    hd = d // HEADS
+    kv = np.zeros((bsz, n, 2 * d), dtype=np.float32)
+    kv[mask] = x @ L["qkv_w"][:, d:] + L["qkv_b"][d:]
+    kv = kv.reshape(bsz, n, 2, HEADS, hd).transpose(2, 0, 3, 1, 4)  # (2, batch, heads, n, hd)
+    padded = np.zeros((bsz, n, d), dtype=np.float32)
+    padded[mask] = x
+    xs = padded[np.arange(bsz)[:, None], picked]  # (batch, m, hidden)
+    m = picked.shape[1]
+    q = (xs @ L["qkv_w"][:, :d] + L["qkv_b"][:d]).reshape(bsz, m, HEADS, hd).transpose(0, 2, 1, 3)
+    att = q @ kv[0].transpose(0, 1, 3, 2) * (1.0 / float(np.sqrt(hd))) + bias
+    att = np.exp(att - att.max(axis=-1, keepdims=True))
+    att /= att.sum(axis=-1, keepdims=True)
+    ctx = (att @ kv[1]).transpose(0, 2, 1, 3).reshape(bsz * m, d)
+    xs = xs.reshape(bsz * m, d)
+    xs = _layer_norm(xs + ctx @ L["o_w"] + L["o_b"], L["ln1_g"], L["ln1_b"])
+    h = gelu(xs @ L["i_w"] + L["i_b"]) @ L["out_w"] + L["out_b"]
+    return _layer_norm(xs + h, L["ln2_g"], L["ln2_b"]).reshape(bsz, m, d)
 
 
 def base_weights() -> dict[str, np.ndarray]:
