@@ -354,7 +354,7 @@ def default_encoder() -> Encoder | None:
         return None
     try:
         encoder = load_encoder(Path(chosen) if chosen else ENCODER_PATH)
-        encoder.prepared()  # now, not lazily from whichever thread first runs it
+        encoder.prepared()  # at load, so a worker that says it is ready has no set-up left
         return encoder
     except (EncoderUnavailable, OSError, KeyError, ValueError) as exc:
         log.warning("stance encoder unavailable (%s): linear pair model only", exc)

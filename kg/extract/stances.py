@@ -111,16 +111,13 @@ def start_stances(doc: Doc, actors: ActorIndex, statements: list[Statement]) -> 
 
 
 def run_encoder(pending: PendingStances) -> list[np.ndarray] | None:
-    """The encoder's answers for ``pending`` (numpy only: safe to run beside the parser in
-    another thread); None when it fails, so the document keeps its other stances."""
-    return encode(pending.encoder_inputs)
-
-
-def encode(inputs: list) -> list[np.ndarray] | None:
-    if not inputs:
+    """The encoder's answers for ``pending``, computed in this process (the pipeline may send
+    ``pending.encoder_inputs`` to :mod:`kg.encoder_process` instead); None when it fails, so
+    the document keeps its other stances."""
+    if not pending.encoder_inputs:
         return []
     try:
-        return default_encoder().probabilities(inputs)
+        return default_encoder().probabilities(pending.encoder_inputs)
     except Exception:
         log.exception("stance encoder failed")
         return None
