@@ -251,23 +251,58 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum()
 
 
-def _layer_norm(x: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
-    mu = x.mean(axis=-1, keepdims=True)
-    var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + LN_EPS) * g + b
-
-
 def gelu(x: np.ndarray) -> np.ndarray:
-    """GELU, tanh form (training uses the same form, so the two agree)."""
-    inner = x * x
-    inner *= 0.044715 * 0.7978845608028654
-    inner += 0.7978845608028654
-    inner *= x
-    np.tanh(inner, out=inner)
-    inner += 1.0
-    inner *= x
-    inner *= 0.5
-    return inner
+    """GELU, tanh form (training uses the same form, so the two agree), in place.
+
+    0.5 x (1 + tanh(u)) is written as x / (1 + exp(-2u)): the same function, but numpy's
+    float32 ``exp`` is vectorised where its ``tanh`` is not, which makes this a third faster."""
+    u = x * x
+    u *= -2.0 * 0.044715 * 0.7978845608028654
+    u -= 2.0 * 0.7978845608028654
+    u *= x
+    with np.errstate(over="ignore"):  # exp overflows to inf for very negative x, and x / inf is the right 0
+        np.exp(u, out=u)
+    u += 1.0
+    return np.divide(x, u, out=x)
+
+
+def _layer_norm(x: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Layer norm of the rows of ``x``, in place."""
+    x -= x.mean(axis=-1, keepdims=True)
+    var = np.einsum("ij,ij->i", x, x)
+    var *= 1.0 / x.shape[1]
+    var += LN_EPS
+    x *= (1.0 / np.sqrt(var))[:, None]
+    x *= g
+    x += b
+    return x
+
+
+FFN_ROWS = 256  # pieces per block of the feed-forward part: its 4x wider activations then stay in cache
+
+
+def _feed_forward(x: np.ndarray, L: dict[str, np.ndarray]) -> np.ndarray:
+    """The layer's feed-forward part plus the residual, in blocks of rows (the activations of
+    a whole batch are several megabytes; a block's stay in the core's cache)."""
+    out = np.empty_like(x)
+    for s in range(0, x.shape[0], FFN_ROWS):
+        h = x[s:s + FFN_ROWS] @ L["i_w"]
+        h += L["i_b"]
+        np.matmul(gelu(h), L["out_w"], out=out[s:s + FFN_ROWS])
+    out += L["out_b"]
+    out += x
+    return out
+
+
+def _attention_probs(q: np.ndarray, k: np.ndarray, bias: np.ndarray, scale: float) -> np.ndarray:
+    """Softmax over the keys of (scale x q . k + bias), each step in place on one array."""
+    att = q @ k.transpose(0, 1, 3, 2)
+    att *= scale
+    att += bias
+    att -= att.max(axis=-1, keepdims=True)
+    np.exp(att, out=att)
+    att /= att.sum(axis=-1, keepdims=True)
+    return att
 
 
 def _layer(x: np.ndarray, mask: np.ndarray, bias: np.ndarray, L: dict[str, np.ndarray]) -> np.ndarray:
@@ -277,16 +312,22 @@ def _layer(x: np.ndarray, mask: np.ndarray, bias: np.ndarray, L: dict[str, np.nd
     d = x.shape[1]
     hd = d // HEADS
     qkv = np.zeros((bsz, n, 3 * d), dtype=np.float32)
-    qkv[mask] = x @ L["qkv_w"] + L["qkv_b"]
+    y = x @ L["qkv_w"]
+    y += L["qkv_b"]
+    qkv[mask] = y
     qkv = qkv.reshape(bsz, n, 3, HEADS, hd).transpose(2, 0, 3, 1, 4)  # (3, batch, heads, n, hd)
-    q, k, v = qkv[0], qkv[1], qkv[2]
-    att = q @ k.transpose(0, 1, 3, 2) * (1.0 / float(np.sqrt(hd))) + bias  # a Python float keeps float32
-    att = np.exp(att - att.max(axis=-1, keepdims=True))
-    att /= att.sum(axis=-1, keepdims=True)
-    ctx = (att @ v).transpose(0, 2, 1, 3).reshape(bsz, n, d)[mask]
-    x = _layer_norm(x + ctx @ L["o_w"] + L["o_b"], L["ln1_g"], L["ln1_b"])
-    h = gelu(x @ L["i_w"] + L["i_b"]) @ L["out_w"] + L["out_b"]
-    return _layer_norm(x + h, L["ln2_g"], L["ln2_b"])
+    att = _attention_probs(qkv[0], qkv[1], bias, 1.0 / float(np.sqrt(hd)))  # a Python float keeps float32
+    ctx = (att @ qkv[2]).transpose(0, 2, 1, 3).reshape(bsz, n, d)[mask]
+    return _layer_rest(x, ctx, L)
+
+
+def _layer_rest(x: np.ndarray, ctx: np.ndarray, L: dict[str, np.ndarray]) -> np.ndarray:
+    """What follows attention: output projection, residual, norm, feed-forward, residual, norm."""
+    y = ctx @ L["o_w"]
+    y += L["o_b"]
+    y += x
+    y = _layer_norm(y, L["ln1_g"], L["ln1_b"])
+    return _layer_norm(_feed_forward(y, L), L["ln2_g"], L["ln2_b"])
 
 
 def _last_layer(x: np.ndarray, mask: np.ndarray, bias: np.ndarray, L: dict[str, np.ndarray],
@@ -304,14 +345,9 @@ def _last_layer(x: np.ndarray, mask: np.ndarray, bias: np.ndarray, L: dict[str, 
     xs = padded[np.arange(bsz)[:, None], picked]  # (batch, m, hidden)
     m = picked.shape[1]
     q = (xs @ L["qkv_w"][:, :d] + L["qkv_b"][:d]).reshape(bsz, m, HEADS, hd).transpose(0, 2, 1, 3)
-    att = q @ kv[0].transpose(0, 1, 3, 2) * (1.0 / float(np.sqrt(hd))) + bias
-    att = np.exp(att - att.max(axis=-1, keepdims=True))
-    att /= att.sum(axis=-1, keepdims=True)
+    att = _attention_probs(q, kv[0], bias, 1.0 / float(np.sqrt(hd)))
     ctx = (att @ kv[1]).transpose(0, 2, 1, 3).reshape(bsz * m, d)
-    xs = xs.reshape(bsz * m, d)
-    xs = _layer_norm(xs + ctx @ L["o_w"] + L["o_b"], L["ln1_g"], L["ln1_b"])
-    h = gelu(xs @ L["i_w"] + L["i_b"]) @ L["out_w"] + L["out_b"]
-    return _layer_norm(xs + h, L["ln2_g"], L["ln2_b"]).reshape(bsz, m, d)
+    return _layer_rest(xs.reshape(bsz * m, d), ctx, L).reshape(bsz, m, d)
 
 
 def base_weights() -> dict[str, np.ndarray]:
