@@ -11,6 +11,7 @@ ACL. Only learned parameters ship (``kg/data/stance_model.npz``), never the corp
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import os
@@ -27,10 +28,10 @@ log = logging.getLogger(__name__)
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "stance_model.npz"
 MODEL_ENV = "KG_STANCE_MODEL"  # another weights file (e.g. one fitted on part of the data), or "none"
 CLASSES = ("neutral", "a_pos_b", "b_pos_a", "a_neg_b", "b_neg_a")
-MAX_MENTIONS = 12
+MAX_MENTIONS = 12  # per sentence: beyond that, pairs grow quadratically for little gain
 # proper nouns that name times, not actors or issues
 _NOT_NAMES = frozenset("""january february march april may june july august september october november
-december monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr""".split())  # per sentence: beyond that, pairs grow quadratically for little gain
+december monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr""".split())
 
 
 # ---------------------------------------------------------------- candidate mentions
@@ -41,16 +42,16 @@ def candidate_mentions(sent: SpacySpan) -> list[tuple[int, int]]:
     doc = sent.doc
     out: list[tuple[int, int]] = []
     covered: set[int] = set()
-    for ent in sent.ents:
-        if ent.label_ not in ACTOR_LABELS and ent.label_ not in TOPIC_LABELS:
+    for ent_start, ent_end, label in entities_in(sent):
+        if label not in ACTOR_LABELS and label not in TOPIC_LABELS:
             continue
-        start, end = ent.start, ent.end
+        start, end = ent_start, ent_end
         while end > start + 1 and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
             end -= 1
         while start < end - 1 and (doc[start].is_punct or doc[start].lower_ == "the"):
             start += 1
         out.append((start, end))
-        covered.update(range(ent.start, ent.end))
+        covered.update(range(ent_start, ent_end))
     i = sent.start
     while i < sent.end:
         if i not in covered and _name_like(doc[i], sent.start):
@@ -63,6 +64,26 @@ def candidate_mentions(sent: SpacySpan) -> list[tuple[int, int]]:
             i += 1
     out.sort()
     return out[:MAX_MENTIONS]
+
+
+def entities_in(sent: SpacySpan) -> list[tuple[int, int, str]]:
+    """(start, end, label) of the named entities within ``sent``, as ``sent.ents`` gives them.
+
+    ``Span.ents`` rebuilds every entity of the whole Doc on each call, which made this
+    quadratic in the article's length; the Doc's entities are read once and kept in
+    ``doc.user_data`` (a per-call cache that :func:`kg.extract.stances.finish_stances` clears)."""
+    doc = sent.doc
+    ents = doc.user_data.get("kg_ents")
+    if ents is None:
+        ents = doc.user_data["kg_ents"] = [(e.start, e.end, e.label_) for e in doc.ents]
+    out = []
+    for k in range(bisect.bisect_left(ents, (sent.start,)), len(ents)):
+        start, end, label = ents[k]
+        if start >= sent.end:
+            break
+        if end <= sent.end:
+            out.append((start, end, label))
+    return out
 
 
 def _name_like(tok: Token, sent_start: int) -> bool:

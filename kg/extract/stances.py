@@ -134,7 +134,7 @@ def finish_stances(pending: PendingStances, encoded: list[np.ndarray] | None) ->
                 log.exception("stance model failed")
         return _build(doc, pending.actors, _merge(raws))
     finally:
-        for key in ("kg_sent_bounds", "kg_sent_feats"):  # per-call caches: leave the Doc as it came
+        for key in ("kg_sent_bounds", "kg_sent_feats", "kg_ents"):  # per-call caches: leave the Doc as it came
             doc.user_data.pop(key, None)
 
 
