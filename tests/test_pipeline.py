@@ -100,3 +100,22 @@ def test_a_dead_worker_loses_nothing(nlp, monkeypatch):
     out = [x.to_json() for x in extract_articles(articles, nlp=nlp, batch_size=1)]
     alone = [x.to_json() for x in extract_articles(articles, nlp=nlp, encoder_process=False)]
     assert out == alone
+
+
+def test_worker_starts_only_for_a_stream_of_several_articles(nlp, monkeypatch):
+    """A single article is encoded here (a worker would cost more to start than it saves); a
+    longer stream starts the worker before its first parse, so it loads while that runs."""
+    import kg.pipeline
+
+    started = []
+    monkeypatch.setattr(kg.pipeline, "start_worker", lambda: started.append(len(parsed)) or None)
+    parsed = []
+    real_begin = kg.pipeline._begin
+    monkeypatch.setattr(kg.pipeline, "_begin", lambda doc, item, worker: parsed.append(doc) or real_begin(doc, item, worker))
+    one = [Article("solo", STANCE_TEXTS[0])]
+    assert [type(x) for x in extract_articles(one, nlp=nlp)] == [Extraction]
+    assert started == []
+    two = iter([Article("a", STANCE_TEXTS[0]), Article("b", STANCE_TEXTS[1])])  # a one-pass iterator
+    out = list(extract_articles(two, nlp=nlp))
+    assert [x.article.id for x in out] == ["a", "b"]
+    assert started == [1]  # started once, before the two-article stream's first parse (one doc of the solo run)
