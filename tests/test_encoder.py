@@ -66,6 +66,22 @@ def test_padding_does_not_change_the_vectors(enc):
     assert np.allclose(alone, padded, atol=1e-4)
 
 
+def test_inputs_of_mixed_lengths_in_one_batch_are_each_their_own(enc):
+    """Attention runs in groups of similar length; every input still sees only its own pieces,
+    whichever group it lands in, and its read positions come back in its own row."""
+    texts = ["Ann Cole praised Bo Li.", "The senator backed the bill.",
+             "A much longer sentence about the budget talks that went on all night long in the city.",
+             "Critics said the plan, which the governor defended on Monday, would cost far too much.", "Yes."]
+    batch = [E.plain_ids(t, [])[0] for t in texts]
+    together = enc.hidden(batch)
+    at = [[0, len(ids) - 2] for ids in batch]
+    part = enc.hidden(batch, at)
+    for r, ids in enumerate(batch):
+        alone = enc.hidden([ids])[0]
+        assert np.allclose(together[r, :len(ids)], alone, atol=1e-4)
+        assert np.allclose(part[r, at[r]], alone[at[r]], atol=1e-4)
+
+
 def test_last_layer_at_the_read_positions_only_is_the_same(enc):
     """Computing the last layer at the positions read gives those rows of the full pass."""
     a, _, _ = E.marked_ids("Ann Cole praised Bo Li for the deal.", (0, 8), (17, 22))
