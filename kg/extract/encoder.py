@@ -181,7 +181,8 @@ class Encoder:
         x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][pos]
              + w["embeddings.token_type_embeddings.weight"][0])
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        groups = _groups(lens)
+        starts = np.concatenate([[0], np.cumsum(lens)[:-1]])  # each input's first row in the packed array
+        groups = _groups(lens, starts)
         layers = self.prepared()
         for layer in layers[:-1] if at is not None else layers:
             x = _layer(x, groups, layer)
@@ -189,7 +190,6 @@ class Encoder:
         if at is None:
             out[np.arange(n)[None, :] < lens[:, None]] = x
             return out
-        starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
         for r, rows in _last_layer(x, groups, layers[-1], [starts[r] + np.asarray(p) for r, p in enumerate(at)]):
             out[r, at[r]] = rows
         return out
@@ -257,10 +257,10 @@ class _Group:
     bias: np.ndarray  # (members, 1, 1, longest): 0 on real pieces, -1e9 on padding
 
 
-def _groups(lens: np.ndarray) -> list[_Group]:
-    """The batch's inputs in groups of similar length. Padded to the batch's longest input, one
-    article's inputs (22 to 120 pieces) spent twice the attention work they need."""
-    starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+def _groups(lens: np.ndarray, starts: np.ndarray) -> list[_Group]:
+    """The batch's inputs (of lengths ``lens``, packed from rows ``starts``) in groups of similar
+    length. Padded to the batch's longest input, one article's inputs (22 to 120 pieces) spent
+    twice the attention work they need."""
     order: list[list[int]] = []
     for i in sorted(range(len(lens)), key=lambda k: lens[k]):
         if not order or lens[i] > LENGTH_SLACK * lens[order[-1][0]]:
@@ -370,6 +370,8 @@ def _last_layer(x: np.ndarray, groups: list[_Group], L: dict[str, np.ndarray],
     kv_rows = x @ L["qkv_w"][:, d:]
     kv_rows += L["qkv_b"][d:]
     at_rows, ctx_rows = [], []
+    where: list[tuple[int, int]] = []  # per input: (batch index, first of its rows in the concatenation)
+    done = 0
     for g in groups:
         bsz, n = g.mask.shape
         kv = np.zeros((bsz, n, 2 * d), dtype=np.float32)
@@ -381,14 +383,10 @@ def _last_layer(x: np.ndarray, groups: list[_Group], L: dict[str, np.ndarray],
         att = _attention_probs(q, kv[0], g.bias, 1.0 / float(np.sqrt(hd)))
         ctx_rows.append((att @ kv[1]).transpose(0, 2, 1, 3).reshape(bsz * width, d))
         at_rows.append(rows.ravel())
+        where += [(int(i), done + k * width) for k, i in enumerate(g.members)]
+        done += bsz * width
     out = _layer_rest(x[np.concatenate(at_rows)], np.concatenate(ctx_rows), L)
-    starts = np.concatenate([[0], np.cumsum([len(r) for r in at_rows])[:-1]])
-    result = []
-    for gi, g in enumerate(groups):
-        for k, i in enumerate(g.members):
-            first = starts[gi] + k * (len(at_rows[gi]) // len(g.members))
-            result.append((int(i), out[first:first + len(picked[i])]))
-    return result
+    return [(i, out[first:first + len(picked[i])]) for i, first in where]
 
 
 def base_weights() -> dict[str, np.ndarray]:

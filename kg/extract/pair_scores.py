@@ -65,13 +65,18 @@ class PairPlan:
         """Blend the encoder's ``results`` (one array per input) into the linear scores."""
         probs = (self.linear.copy() if self.linear is not None
                  else np.zeros((len(self.pairs), len(CLASSES)), dtype=np.float32))
-        for k, (i, r) in zip(self.chosen, self.where):
-            enc = results[i][r] if i >= 0 else _NEUTRAL  # a pair cut off by the length limit stays neutral
-            probs[k] = self.blend * enc + (1.0 - self.blend) * probs[k]
+        if self.chosen:
+            probs[self.chosen] = self.blend * per_pair(results, self.where) + (1.0 - self.blend) * probs[self.chosen]
         return PairScores(self.pairs, probs, self.threshold, len(self.chosen))
 
 
 _NEUTRAL = np.eye(len(CLASSES), dtype=np.float32)[0]
+
+
+def per_pair(results: list[np.ndarray], where: list[tuple[int, int]]) -> np.ndarray:
+    """The encoder's ``results`` (one array per input) as one row per pair, by ``where`` (from
+    :func:`encoder_inputs`); a pair cut off by the length limit stays neutral."""
+    return np.array([results[i][r] if i >= 0 else _NEUTRAL for i, r in where], dtype=np.float32).reshape(-1, len(CLASSES))
 
 
 def plan_pairs(doc: Doc, cues: list[Cue], model: StanceModel | None, encoder: Encoder | None) -> PairPlan:
@@ -103,13 +108,7 @@ def score_pairs(doc: Doc, cues: list[Cue], model: StanceModel | None, encoder: E
 def encoder_probabilities(encoder: Encoder, pairs: list[Pair]) -> np.ndarray:
     """The encoder's class probabilities for ``pairs``."""
     inputs, where = encoder_inputs(encoder, pairs)
-    results = encoder.probabilities(inputs)
-    out = np.zeros((len(pairs), len(CLASSES)), dtype=np.float32)
-    out[:, 0] = 1.0  # a pair cut off by the length limit stays neutral
-    for k, (i, r) in enumerate(where):
-        if i >= 0:
-            out[k] = results[i][r]
-    return out
+    return per_pair(encoder.probabilities(inputs), where)
 
 
 def encoder_inputs(encoder: Encoder, pairs: list[Pair]) -> tuple[list[tuple[list[int], list]], list[tuple[int, int]]]:
