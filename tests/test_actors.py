@@ -249,6 +249,16 @@ def test_without_gazetteer(actors):
     assert trump.label == "Donald Trump" and trump.same_as == []
 
 
+def test_acronym_is_the_organisation_it_abbreviates(actors):
+    text = ("The Ruritanian Farmers Union (RFU) criticised the Ministry of Water on Monday. "
+            "An RFU spokesman said the union would march. The RFU has 40,000 members.")
+    index, _ = actors(text)
+    union = one(index, label="Ruritanian Farmers Union")
+    assert mention_texts(union).count("RFU") == 3
+    assert not [a for a in index.actors if a.label == "RFU"]
+    check_offsets(index, text)
+
+
 # ------------------------------------------------------------------ across articles
 def test_same_actor_same_iri_across_articles(actors):
     a, _ = actors("Ruritanian Foreign Minister Olga Petrenko met Donald Trump in Washington.")

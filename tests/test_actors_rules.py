@@ -6,7 +6,8 @@ import spacy
 from spacy.tokens import Doc
 
 from kg import ids
-from kg.extract.actors import _person_label, _segments, extract_actors
+from kg.extract.actors import _acronym_partner, _person_label, _segments, extract_actors, initials
+from kg.records import Actor
 
 
 # a blank English vocabulary: lexical attributes (lower case, punctuation) without a model
@@ -140,3 +141,28 @@ def test_title_segments():
                deps=["ROOT"] * 7)
     assert [t for t, _ in _segments(list(doc[0:3]))] == ["militia leader", "General"]
     assert [t for t, _ in _segments(list(doc[3:7]))] == ["Deputy Prime Minister"]
+
+
+# ------------------------------------------------------------------ acronyms
+def test_initials_skip_function_words():
+    assert initials("Democratic National Committee") == "DNC"
+    assert initials("Government of National Accord") == "GNA"
+    assert initials("Immigration and Customs Enforcement") == "ICE"
+    assert initials("Libya") == "L"
+
+
+def test_acronym_partner_in_both_directions_and_only_for_non_persons():
+    def actor(label, kind):
+        return Actor(id=label, label=label, type=kind, iri="urn:" + label)
+
+    committee = actor("Democratic National Committee", "Organization")
+    person = actor("Nadia Nasser", "Person")
+    acronym_first = actor("LNA", "Group")
+    known = [committee, person, acronym_first]
+    assert _acronym_partner("DNC", known) is committee
+    assert _acronym_partner("D.N.C.", known) is committee
+    assert _acronym_partner("Libyan National Army", known) is acronym_first
+    assert _acronym_partner("NN", known) is None  # a person's initials are not an acronym of them
+    assert _acronym_partner("Dnc", known) is None  # not written in capitals
+    assert _acronym_partner("Committee", known) is None
+    assert _acronym_partner("DNCX", known) is None

@@ -240,6 +240,40 @@ class ActorIndex:
 
 
 # ====================================================================== helpers on tokens
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
+_NOT_INITIALLED = {"of", "the", "and", "for", "on", "in", "to", "a", "an", "&", "at", "de", "la"}
+
+
+def initials(name: str) -> str:
+    """The capitals an acronym of ``name`` would be made of: "Democratic National Committee"
+    -> "DNC", "Government of National Accord" -> "GNA" (function words are skipped)."""
+    words = re.findall(r"[^\W\d_][\w’'-]*", name)
+    return "".join(w[0].upper() for w in words if w.lower() not in _NOT_INITIALLED)
+
+
+def _acronym_partner(label: str, actors: list[Actor]) -> Actor | None:
+    """The latest non-person actor whose name ``label`` abbreviates, or whose abbreviation
+    ``label`` spells out; None if there is none. Only all-capital acronyms of two to six letters
+    count, against names of as many words ("AP" is not "Associated Press" spelt "A. P." ...)."""
+    def acronym(text: str) -> str | None:
+        text = text.strip()
+        return text.replace(".", "") if _ACRONYM.match(text) else None
+
+    short = acronym(label)
+    long_initials = initials(label) if short is None and len(label.split()) >= 2 else None
+    if short is None and (long_initials is None or len(long_initials) < 2):
+        return None
+    for actor in reversed(actors):
+        if actor.type not in _NONPERSON:
+            continue
+        if short is not None:
+            if len(actor.label.split()) >= 2 and initials(actor.label) == short:
+                return actor
+        elif acronym(actor.label) == long_initials:
+            return actor
+    return None
+
+
 def _clean_name(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     for suffix in ("’s", "'s", "’", "'"):
@@ -681,6 +715,10 @@ class _Builder:
         actor = index._by_key.get(iri)
         if actor is not None:
             return actor
+        # "DNC" after "the Democratic National Committee (DNC)", or before it: one actor
+        partner = _acronym_partner(label, index.actors)
+        if partner is not None:
+            return partner
         # "The Times" after "The Washington Times": a shorter name that ends a longer one
         words = normalize(label).split()
         for a in index.actors:
@@ -692,7 +730,6 @@ class _Builder:
 
     # ---------------------------------------------------------------- 5. roles
     def roles(self, placed: list[tuple[_Mention, Actor]]) -> None:
-        index = self.index
         for m, actor in placed:
             if actor.type != "Person":
                 continue
