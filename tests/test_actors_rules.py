@@ -44,6 +44,19 @@ def test_title_inside_an_org_entity_makes_a_person():
     assert [r.title for r in haftar.roles] == ["Field Marshal"]
 
 
+def test_an_entity_that_runs_into_a_bracket_ends_before_it():
+    doc = make(["Young", "Americans", "for", "Freedom", "(", "YAF", "protested", "."],
+               heads=[1, 6, 1, 2, 5, 1, 6, 6],
+               deps=["compound", "nsubj", "prep", "pobj", "punct", "appos", "ROOT", "punct"],
+               ents=["B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O"],
+               pos=["PROPN", "PROPN", "ADP", "PROPN", "PUNCT", "PROPN", "VERB", "PUNCT"],
+               tags=["NNP", "NNPS", "IN", "NNP", "-LRB-", "NNP", "VBD", "."])
+    index = extract_actors(doc, use_gazetteer=False)
+    (group,) = index.actors
+    assert group.label == "Young Americans for Freedom"
+    assert [m.text for m in group.mentions] == ["Young Americans for Freedom"]
+
+
 def test_a_company_named_like_a_rank_stays_an_organisation():
     doc = make(["General", "Motors", "hired", "."], heads=[1, 2, 2, 2], deps=["compound", "nsubj", "ROOT", "punct"],
                ents=["B-ORG", "I-ORG", "O", "O"], pos=["PROPN", "PROPN", "VERB", "PUNCT"],

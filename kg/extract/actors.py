@@ -429,6 +429,8 @@ class _Builder:
         start, end = ent.start, ent.end
         while end > start and (doc[end - 1].text in _APOSTROPHES or doc[end - 1].tag_ == "POS"):
             end -= 1
+        # "Young Americans for Freedom (YAF": the name ends where a bracket opens
+        end = next((k for k in range(start + 1, end) if doc[k].text in ("(", "[")), end)
         if end > start and doc[start].lower_ == "the" and ent.label_ != "ORG":
             start += 1
         elif end > start + 1 and doc[start].text == "the":
