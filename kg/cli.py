@@ -156,6 +156,37 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) ->
         raise click.exceptions.Exit(1)
 
 
+# ------------------------------------------------------------------------------ remove
+@cli.command()
+@click.argument("article_ids", nargs=-1, required=True)
+@click.pass_obj
+def remove(settings: Settings, article_ids: tuple[str, ...]) -> None:
+    """Remove the articles ARTICLE_IDS and everything read from them.
+
+    An article's id is what `kg ingest` took it as: a file's name without its extension, or a
+    JSONL row's "id" (list them with: kg query "SELECT ?id { ?a a schema:NewsArticle ;
+    schema:identifier ?id }"). Each article's graph goes as a whole; what other articles say
+    about the same actors stays. An id the store does not hold is reported and the exit code
+    is 1; the others are still removed.
+    """
+    from kg.store import StoreError, remove_article
+
+    store = _open_store(settings, read_only=False)
+    missing = []
+    for article_id in article_ids:
+        try:
+            found = remove_article(store, article_id)
+        except StoreError as exc:
+            raise _fail(f"{article_id}: {exc}")
+        if found:
+            click.echo(f"removed {article_id}")
+        else:
+            missing.append(article_id)
+            click.secho(f"no article {article_id!r} in the store", fg="yellow", err=True)
+    if missing:
+        raise click.exceptions.Exit(1)
+
+
 # ------------------------------------------------------------------------------ query
 @cli.command()
 @click.argument("sparql", required=False)

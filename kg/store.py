@@ -202,6 +202,19 @@ def put_extraction(store: ox.Store, extraction: Extraction, *, model: str) -> st
     return "replaced" if old else "added"
 
 
+def remove_article(store: ox.Store, article_id: str) -> bool:
+    """Drop the named graph of article ``article_id`` (everything read from it); False if the
+    store holds no such article. Actors named in other articles keep what those say of them."""
+    name = ox.NamedNode(ids.article_graph_iri(article_id))
+    try:
+        if not store.contains_named_graph(name):
+            return False
+        store.remove_graph(name)
+    except OSError as exc:
+        raise StoreError(f"cannot change the store: {exc}") from None
+    return True
+
+
 # ------------------------------------------------------------------------------ querying
 @dataclass
 class QueryResult:

@@ -125,7 +125,35 @@ def test_export(ingested, tmp_path, fmt, parser):
     assert stdout.exit_code == 0 and len(stdout.stdout_bytes) == len(text.encode("utf-8"))
 
 
-@pytest.mark.parametrize("command", ["ingest", "query", "validate", "stats", "export"])
+def test_remove_takes_one_article_out_and_leaves_the_other(tmp_path, nlp):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "berg.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "lund.txt").write_text("Senator Erik Lund praised the United Nations on Friday.", encoding="utf-8")
+    store = tmp_path / "store"
+    assert run(store, "ingest", "--no-progress", str(folder)).exit_code == 0
+    ids_query = "SELECT ?id WHERE { ?a a schema:NewsArticle ; schema:identifier ?id } ORDER BY ?id"
+
+    def values(query):
+        result = run(store, "query", "--format", "json", query)
+        assert result.exit_code == 0, result.output
+        return [b[k]["value"] for b in json.loads(result.stdout)["results"]["bindings"] for k in b]
+
+    assert values(ids_query) == ["berg", "lund"]
+    assert values('SELECT ?a WHERE { ?a rdfs:label "Anna Berg" }')
+
+    result = run(store, "remove", "berg", "nosuch")
+    assert result.exit_code == 1
+    assert "removed berg" in result.stdout and "nosuch" in result.stderr
+    assert values(ids_query) == ["lund"]
+    assert values('SELECT ?a WHERE { ?a rdfs:label "Anna Berg" }') == []
+    assert values('SELECT ?a WHERE { ?a rdfs:label "Erik Lund" }')
+    assert run(store, "validate").exit_code == 0
+    again = run(store, "remove", "berg")
+    assert again.exit_code == 1 and "no article 'berg'" in again.stderr
+
+
+@pytest.mark.parametrize("command", ["ingest", "query", "validate", "stats", "export", "remove"])
 def test_help(command):
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output
