@@ -35,7 +35,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.extract.stance_model import CLASSES, MODEL_PATH, candidate_mentions, pair_dense, pair_features  # noqa: E402
+from kg.extract.stance_model import CLASSES, MODEL_PATH, candidate_mentions, pair_features  # noqa: E402
 from kg.extract.stance_rules import find_cues  # noqa: E402
 from kg.nlp import load_nlp  # noqa: E402
 
@@ -45,19 +45,13 @@ LABEL_TO_CLASS = {"neutral": "neutral", "p_pos_q": "a_pos_b", "q_pos_p": "b_pos_
                   "p_neg_q": "a_neg_b", "q_neg_p": "b_neg_a"}
 
 
-def parse(rows, cache, tensors=None):
+def parse(rows, cache):
     nlp = load_nlp()
     from spacy.tokens import DocBin
 
     if cache and Path(cache).exists():
         docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
         if len(docs) == len(rows):
-            if tensors and Path(tensors).exists():  # DocBin keeps no tensors: they are saved beside it
-                with np.load(tensors) as z:
-                    flat, lens = z["t"], z["lens"]
-                off = np.concatenate([[0], np.cumsum(lens)])
-                for k, d in enumerate(docs):
-                    d.tensor = flat[off[k]:off[k + 1]].astype(np.float32)
             return docs
     t = time.time()
     docs = list(nlp.pipe((r["sentence"] for r in rows), batch_size=64))
@@ -68,9 +62,6 @@ def parse(rows, cache, tensors=None):
         for d in docs:
             db.add(d)
         db.to_disk(cache)
-        if tensors:
-            np.savez(tensors, t=np.concatenate([d.tensor.astype(np.float16) for d in docs]),
-                     lens=np.array([len(d) for d in docs]))
     return docs
 
 
@@ -87,7 +78,7 @@ def locate(doc, word, mentions):
 
 
 def examples(rows, docs):
-    feats, dense, labels, keep, found = [], [], [], [], Counter()
+    feats, labels, keep, found = [], [], [], Counter()
     for k, (row, doc) in enumerate(zip(rows, docs)):
         sent = doc[:]
         mentions = candidate_mentions(sent)
@@ -99,11 +90,10 @@ def examples(rows, docs):
         if a[0] > b[0]:
             continue
         feats.append(pair_features(doc, a, b, find_cues(doc)))
-        dense.append(pair_dense(doc, a, b))
         labels.append(CLASSES.index(LABEL_TO_CLASS[row["label"]]))
         keep.append(k)
     print(f"mentions found (p, q): {dict(found)}; pairs: {len(feats)} of {len(rows)}", file=sys.stderr)
-    return feats, dense, np.array(labels), keep
+    return feats, np.array(labels), keep
 
 
 def heldout(sentence: str) -> bool:
@@ -149,13 +139,10 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--train", required=True)
     ap.add_argument("--cache", default=None, help="DocBin file to reuse the parse of the training sentences")
-    ap.add_argument("--tensors", default=None, help=".npz beside --cache holding the parse's token vectors")
     ap.add_argument("--heldout-out", default=None, help="write the held-out gold rows here (for score.py)")
     ap.add_argument("--C", type=float, nargs="+", default=[0.1])
     ap.add_argument("--weight", type=float, nargs="+", default=[0.75],
                     help="class-weight exponent: 0 = none, 1 = balanced")
-    ap.add_argument("--dense", type=float, nargs="+", default=[0.0],
-                    help="scale of the standardised token-vector features (0 = not used)")
     ap.add_argument("--min-count", type=int, default=4)
     ap.add_argument("--split-by", choices=["sentence", "entity"], default="sentence")
     ap.add_argument("--drop", nargs="*", default=[], help="feature prefixes to leave out (ablation)")
@@ -166,16 +153,13 @@ def main(argv=None):
                          "KG_STANCE_MODEL=this file)")
     args = ap.parse_args(argv)
 
-    from scipy import sparse
     from sklearn.feature_extraction import DictVectorizer
 
     rows = [json.loads(line) for line in open(args.train, encoding="utf-8") if line.strip()]
-    docs = parse(rows, args.cache, args.tensors)
-    feats, dense, y, keep = examples(rows, docs)
+    docs = parse(rows, args.cache)
+    feats, y, keep = examples(rows, docs)
     if args.drop:
         feats = [[x for x in f if not x.startswith(tuple(args.drop))] for f in feats]
-    have_dense = all(d is not None for d in dense)
-    D = np.stack(dense) if have_dense else None
     held = np.array([heldout_row(rows[k], args.split_by) for k in keep])
     clean = np.array([bool(rows[k].get("eval_clean", True)) for k in keep])
     if args.heldout_out:
@@ -184,73 +168,56 @@ def main(argv=None):
                 if heldout_row(r, args.split_by):
                     fh.write(json.dumps(r, ensure_ascii=False) + "\n")
 
-    def design(idx, dv, scale, mu, sd):
-        X = dv.transform([{x: 1 for x in feats[i]} for i in idx])
-        if scale and D is not None:
-            X = sparse.hstack([X, sparse.csr_matrix((D[idx] - mu) / sd * scale)]).tocsr()
-        return X
+    def design(idx, dv):
+        return dv.transform([{x: 1 for x in feats[i]} for i in idx])
 
     def vectoriser(idx):
         counts = Counter(x for i in idx for x in set(feats[i]))
         vocab = sorted(x for x, c in counts.items() if c >= args.min_count)
         dv = DictVectorizer(dtype=np.float32)
         dv.fit([{v: 1 for v in vocab}])
-        mu = D[idx].mean(axis=0) if D is not None else None
-        sd = D[idx].std(axis=0) + 1e-3 if D is not None else None
-        return dv, mu, sd
+        return dv
 
     tr = np.where(~held)[0]
     te = np.where(held & clean)[0]  # threshold chosen on clean held-out rows, as the scorer scores
-    dv, mu, sd = vectoriser(tr)
+    dv = vectoriser(tr)
     print(f"features: {len(dv.feature_names_)}; fit {len(tr)} / held-out {len(te)}", file=sys.stderr)
     best = None
-    for scale in args.dense if D is not None else [0.0]:
-        Xtr, Xte = design(tr, dv, scale, mu, sd), design(te, dv, scale, mu, sd)
-        for C in args.C:
-            for w in args.weight:
-                clf = fit(Xtr, y[tr], C, w)
-                probs = clf.predict_proba(Xte)
-                local = None
-                for th in np.arange(0.2, 0.9, 0.025):
-                    m, per = macro_f1(y[te], decide(probs, th))
-                    if local is None or m > local[0]:
-                        local = (m, C, w, float(th), per, scale)
-                print(f"dense={scale} C={C} weight={w}: held-out macro-F1 {local[0]:.3f} at th={local[3]:.3f}",
-                      file=sys.stderr)
-                if best is None or local[0] > best[0]:
-                    best = local
-    m, C, w, th, per, scale = best
+    Xtr, Xte = design(tr, dv), design(te, dv)
+    for C in args.C:
+        for w in args.weight:
+            clf = fit(Xtr, y[tr], C, w)
+            probs = clf.predict_proba(Xte)
+            local = None
+            for th in np.arange(0.2, 0.9, 0.025):
+                m, per = macro_f1(y[te], decide(probs, th))
+                if local is None or m > local[0]:
+                    local = (m, C, w, float(th), per)
+            print(f"C={C} weight={w}: held-out macro-F1 {local[0]:.3f} at th={local[3]:.3f}", file=sys.stderr)
+            if best is None or local[0] > best[0]:
+                best = local
+    m, C, w, th, per = best
     print(json.dumps({"heldout_pair_macro_f1_5": round(m, 4), "per_class": [round(x, 3) for x in per],
-                      "C": C, "weight": w, "threshold": round(th, 3), "dense": scale}))
+                      "C": C, "weight": w, "threshold": round(th, 3)}))
     if args.partial_out:
-        clf = fit(design(tr, dv, scale, mu, sd), y[tr], C, w)
-        save(args.partial_out, dv.feature_names_, clf, th, f"dsa_train minus held-out ({len(tr)} pairs)",
-             scale, mu, sd)
+        clf = fit(Xtr, y[tr], C, w)
+        save(args.partial_out, dv.feature_names_, clf, th, f"dsa_train minus held-out ({len(tr)} pairs)")
     if args.no_write:
         return
     alli = np.arange(len(y))
-    dv, mu, sd = vectoriser(alli)
-    clf = fit(design(alli, dv, scale, mu, sd), y[alli], C, w)
-    save(args.out, dv.feature_names_, clf, th, f"dsa_train ({len(alli)} pairs), C={C}, class-weight exponent {w}",
-         scale, mu, sd)
+    dv = vectoriser(alli)
+    clf = fit(design(alli, dv), y[alli], C, w)
+    save(args.out, dv.feature_names_, clf, th, f"dsa_train ({len(alli)} pairs), C={C}, class-weight exponent {w}")
 
 
-def save(path, feature_names, clf, threshold, fitted_on, scale=0.0, mu=None, sd=None):
-    """Weights as float16 (features x classes), features with all-zero weights dropped; the dense
-    part (if any) as weights over standardised token vectors."""
-    n = len(feature_names)
-    W = clf.coef_.T.astype(np.float32)
+def save(path, feature_names, clf, threshold, fitted_on):
+    """Weights as float16 (features x classes), features with all-zero weights dropped."""
+    W = clf.coef_.T.astype(np.float16)
     names = np.array(feature_names)
-    Ws = W[:n].astype(np.float16)
-    nz = np.abs(Ws).max(axis=1) > 1e-3
-    extra = {}
-    if scale and W.shape[0] > n:
-        # the model saw (v - mu) / sd * scale: fold the scale into the weights
-        extra = dict(dense=(W[n:] * scale).astype(np.float32), dense_mean=mu.astype(np.float32),
-                     dense_scale=sd.astype(np.float32))
-    np.savez_compressed(path, features=names[nz], weights=Ws[nz], bias=clf.intercept_.astype(np.float32),
+    nz = np.abs(W).max(axis=1) > 1e-3
+    np.savez_compressed(path, features=names[nz], weights=W[nz], bias=clf.intercept_.astype(np.float32),
                         threshold=np.float32(threshold), classes=np.array(CLASSES), citation=np.array(CITATION),
-                        fitted_on=np.array(fitted_on), **extra)
+                        fitted_on=np.array(fitted_on))
     print(f"wrote {path}: {int(nz.sum())} features, {Path(path).stat().st_size // 1024} KB", file=sys.stderr)
 
 

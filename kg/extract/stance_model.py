@@ -217,18 +217,6 @@ def _sentence_features(sent: SpacySpan) -> list[str]:
     return cache[key]
 
 
-def pair_dense(doc: Doc, a: tuple[int, int], b: tuple[int, int]) -> np.ndarray | None:
-    """The pipeline's own contextual token vectors (``doc.tensor``): mention a's, mention b's and
-    the mean of the words between them. None when the pipeline keeps no tensor."""
-    t = doc.tensor
-    if t is None or len(t) != len(doc) or t.ndim != 2 or t.shape[1] == 0:
-        return None
-    va = t[a[0]:a[1]].mean(axis=0)
-    vb = t[b[0]:b[1]].mean(axis=0)
-    vm = t[a[1]:b[0]].mean(axis=0) if b[0] > a[1] else np.zeros(t.shape[1], dtype=t.dtype)
-    return np.concatenate([va, vb, vm]).astype(np.float32)
-
-
 def _ov(x: tuple[int, int], y: tuple[int, int]) -> bool:
     return x[0] < y[1] and y[0] < x[1]
 
@@ -239,31 +227,21 @@ class StanceModel:
     """Weights of the pair classifier: ``index`` maps a feature to its row of ``weights``."""
 
     def __init__(self, features: list[str], weights: np.ndarray, bias: np.ndarray,
-                 threshold: float, meta: dict | None = None, dense: np.ndarray | None = None,
-                 dense_mean: np.ndarray | None = None, dense_scale: np.ndarray | None = None):
+                 threshold: float, meta: dict | None = None):
         self.index = {name: k for k, name in enumerate(features)}
         self.weights = weights.astype(np.float32)
         self.bias = bias.astype(np.float32)
         self.threshold = float(threshold)
         self.meta = meta or {}
-        # optional weights over pair_dense(), applied after standardising with mean and scale
-        self.dense = dense.astype(np.float32) if dense is not None and dense.size else None
-        self.dense_mean = dense_mean
-        self.dense_scale = dense_scale
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "StanceModel":
         with np.load(path, allow_pickle=False) as z:
             meta = {k: str(z[k]) for k in ("citation", "fitted_on") if k in z}
-            dense = z["dense"] if "dense" in z else None
-            return cls([str(x) for x in z["features"]], z["weights"], z["bias"], float(z["threshold"]), meta,
-                       dense, z["dense_mean"] if dense is not None else None,
-                       z["dense_scale"] if dense is not None else None)
+            return cls([str(x) for x in z["features"]], z["weights"], z["bias"], float(z["threshold"]), meta)
 
-    def probabilities(self, feature_lists: list[list[str]], dense: list[np.ndarray | None] | None = None
-                      ) -> np.ndarray:
-        """Class probabilities (rows in :data:`CLASSES` order) for each pair's features
-        (and dense vectors, when the model has dense weights and they are given)."""
+    def probabilities(self, feature_lists: list[list[str]]) -> np.ndarray:
+        """Class probabilities (rows in :data:`CLASSES` order) for each pair's features."""
         if not feature_lists:
             return np.zeros((0, len(CLASSES)), dtype=np.float32)
         rows, cols = [], []
@@ -276,11 +254,6 @@ class StanceModel:
         scores = np.tile(self.bias, (len(feature_lists), 1))
         if rows:
             np.add.at(scores, np.asarray(rows), self.weights[np.asarray(cols)])
-        if self.dense is not None and dense:
-            dim = self.dense.shape[0]
-            for r, vec in enumerate(dense):
-                if vec is not None and vec.shape[0] == dim:
-                    scores[r] += ((vec - self.dense_mean) / self.dense_scale) @ self.dense
         scores -= scores.max(axis=1, keepdims=True)
         e = np.exp(scores)
         return e / e.sum(axis=1, keepdims=True)
