@@ -178,8 +178,7 @@ def test_model_loads_and_predicts(nlp):
     mentions = stance_model.candidate_mentions(doc[:])
     assert len(mentions) >= 2
     feats = [stance_model.pair_features(doc, mentions[0], mentions[1], find_cues(doc))]
-    dense = [stance_model.pair_dense(doc, mentions[0], mentions[1])]
-    probs = model.probabilities(feats, dense)
+    probs = model.probabilities(feats)
     assert probs.shape == (1, len(stance_model.CLASSES))
     assert np.isclose(probs.sum(), 1.0, atol=1e-4)
     assert stance_model.CLASSES[int(probs[0].argmax())] == "a_neg_b"
