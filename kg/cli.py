@@ -177,7 +177,7 @@ def remove(settings: Settings, article_ids: tuple[str, ...]) -> None:
         try:
             found = remove_article(store, article_id)
         except StoreError as exc:
-            raise _fail(f"{article_id}: {exc}")
+            _fail(f"{article_id}: {exc}")
         if found:
             click.echo(f"removed {article_id}")
         else:

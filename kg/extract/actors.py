@@ -254,7 +254,7 @@ def initials(name: str) -> str:
 def _acronym_partner(label: str, actors: list[Actor]) -> Actor | None:
     """The latest non-person actor whose name ``label`` abbreviates, or whose abbreviation
     ``label`` spells out; None if there is none. Only all-capital acronyms of two to six letters
-    count, against names of as many words ("AP" is not "Associated Press" spelt "A. P." ...)."""
+    (dots allowed: "D.N.C.") count, against names of at least two words."""
     def acronym(text: str) -> str | None:
         text = text.strip()
         return text.replace(".", "") if _ACRONYM.match(text) else None
