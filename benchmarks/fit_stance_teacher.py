@@ -58,7 +58,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from kg.extract.encoder import CLOSE_A, CLOSE_B, OPEN_A, OPEN_B  # noqa: E402
 from kg.extract.stance_model import CLASSES  # noqa: E402
 
-from fit_stance_encoder import KEEP, SWAP, best_threshold  # noqa: E402
+from fit_stance_encoder import KEEP, SWAP, batches, best_threshold  # noqa: E402
 from fit_stance_model import heldout  # noqa: E402
 
 BOS, PAD, EOS = 0, 1, 2  # MPNet's <s>, <pad>, </s>
@@ -174,24 +174,12 @@ def _batch(torch, states, examples, b):
     return h, mask, pa, pb, torch.tensor([examples[i][3] for i in b])
 
 
-def _batches(idx: list[int], examples, size: int, rng: random.Random | None) -> list[list[int]]:
-    """Batches of similar length (sorted within shuffled chunks)."""
-    idx = list(idx)
-    if rng:
-        rng.shuffle(idx)
-    chunks = [sorted(idx[s:s + size * 50], key=lambda i: len(examples[i][0])) for s in range(0, len(idx), size * 50)]
-    out = [c[s:s + size] for c in chunks for s in range(0, len(c), size)]
-    if rng:
-        rng.shuffle(out)
-    return out
-
-
 def predict(torch, top, states, examples, idx: list[int]) -> np.ndarray:
     top.eval()
     out = np.zeros((len(idx), len(CLASSES)), np.float32)
     pos = {i: k for k, i in enumerate(idx)}
     with torch.no_grad():
-        for b in _batches(idx, examples, 128, None):
+        for b in batches(idx, examples, 128, False, random.Random(0)):
             h, mask, pa, pb, _ = _batch(torch, states, examples, b)
             p = top(h, mask, pa, pb).softmax(-1).numpy()
             for r, i in enumerate(b):
@@ -212,7 +200,7 @@ def train(torch, top, states, examples, tr, te, args) -> None:
     step, t0 = 0, time.time()
     for epoch in range(args.epochs):
         top.train()
-        for b in _batches(tr, examples, 32, rng):
+        for b in batches(tr, examples, 32, True, rng):
             h, mask, pa, pb, y = _batch(torch, states, examples, b)
             loss = torch.nn.functional.cross_entropy(top(h, mask, pa, pb), y, weight=cw)
             opt.zero_grad()
