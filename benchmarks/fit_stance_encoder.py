@@ -86,21 +86,30 @@ SWAP = {"neutral": "neutral", "p_pos_q": "b_pos_a", "q_pos_p": "a_pos_b", "p_neg
 KEEP = {"neutral": "neutral", "p_pos_q": "a_pos_b", "q_pos_p": "b_pos_a", "p_neg_q": "a_neg_b", "q_neg_p": "b_neg_a"}
 
 
-def example(row: dict, mode: str = "pair", window: int = 0) -> tuple[list[int], tuple, tuple, int] | None:
-    """(ids, range of a, range of b, class) for one row, in the input form of ``mode``; in pair
-    mode ``window`` > 0 cuts the sentence round the pair as inference does."""
+def oriented(row: dict) -> tuple[tuple[int, int], tuple[int, int], int] | None:
+    """A row's two mentions in text order (``a`` earlier, ``b`` later, character spans) and its
+    class turned to match; None when they overlap."""
     p, q = row["p"]["word"], row["q"]["word"]
     a, b, table = ((p, q, KEEP) if p["start"] <= q["start"] else (q, p, SWAP))
     if a["end"] > b["start"]:
         return None
-    sa, sb = (a["start"], a["end"]), (b["start"], b["end"])
+    return (a["start"], a["end"]), (b["start"], b["end"]), CLASSES.index(table[row["label"]])
+
+
+def example(row: dict, mode: str = "pair", window: int = 0) -> tuple[list[int], tuple, tuple, int] | None:
+    """(ids, range of a, range of b, class) for one row, in the input form of ``mode``; in pair
+    mode ``window`` > 0 cuts the sentence round the pair as inference does."""
+    pair = oriented(row)
+    if pair is None:
+        return None
+    sa, sb, cls = pair
     if mode == "pair":
         ids, ra, rb = marked_ids(row["sentence"], sa, sb, window=window)
     else:
         ids, (ra, rb) = plain_ids(row["sentence"], [sa, sb])
         if ra is None or rb is None:
             return None
-    return ids, ra, rb, CLASSES.index(table[row["label"]])
+    return ids, ra, rb, cls
 
 
 # the other reading of a pair: the later mention marked as "a", the earlier as "b"
@@ -390,10 +399,11 @@ def train(torch, data, tr, te, args, weights, log_every=50, soft=None, head=None
     return model, history
 
 
-def transfer_set(path: str, teacher, limit: int = 0) -> list[tuple[list[int], tuple, tuple, np.ndarray]]:
+def transfer_set(path: str, teacher, limit: int = 0, answer: bool = True) -> list[tuple[list[int], tuple, tuple, np.ndarray | None]]:
     """Unlabelled pairs for distillation: every candidate pair of the articles in ``path`` that
     passes the teacher's gate (the pairs the encoder reads at run time), marked as at run time
-    (the teacher's window), with the teacher's class probabilities."""
+    (the teacher's window), with the teacher's class probabilities (None with ``answer=False``,
+    for another model to label)."""
     from kg.articles import iter_articles
     from kg.extract.pair_scores import candidate_pairs, encoder_inputs
     from kg.extract.stance_model import default_model, pair_features
@@ -416,14 +426,23 @@ def transfer_set(path: str, teacher, limit: int = 0) -> list[tuple[list[int], tu
         if not chosen:
             continue
         inputs, where = encoder_inputs(teacher, chosen)
-        probs = teacher.probabilities(inputs)
+        probs = teacher.probabilities(inputs) if answer else None
         for i, r in where:
             if i >= 0:
                 ids, ranges = inputs[i]
-                out.append((ids, ranges[r][0], ranges[r][1], probs[i][r]))
+                out.append((ids, ranges[r][0], ranges[r][1], probs[i][r] if answer else None))
         if n % 100 == 0:
             print(f"transfer: {n}/{len(texts)} articles, {len(out)} pairs, {time.time() - t0:.0f}s", file=sys.stderr, flush=True)
     return out
+
+
+def add_transfer(data: list, tr: list[int], soft: dict, pairs: list) -> None:
+    """Append teacher-labelled unlabelled ``pairs`` (ids, range a, range b, probabilities) to the
+    training data: class -1, learnt from ``soft`` alone."""
+    for ids, ra, rb, p in pairs:
+        soft[len(data)] = p
+        tr.append(len(data))
+        data.append((ids, ra, rb, -1))
 
 
 def main(argv=None):
@@ -510,10 +529,7 @@ def main(argv=None):
                 extra = transfer_set(args.transfer, teacher, args.transfer_limit)
                 if cache:
                     cache.write_bytes(pickle.dumps(extra))
-            for ids, ra, rb, p in extra:
-                soft[len(data)] = p
-                tr.append(len(data))
-                data.append((ids, ra, rb, -1))
+            add_transfer(data, tr, soft, extra)
             print(f"distilling: {len(extra)} teacher-labelled pairs added", file=sys.stderr)
             distilled += f" and its answers on {len(extra)} gated pairs of {Path(args.transfer).name}"
     elif args.answers:
@@ -521,10 +537,7 @@ def main(argv=None):
 
         given = pickle.loads(Path(args.answers).read_bytes())
         soft = {i: given["rows"][r["id"]] for i, r in enumerate(keep) if r["id"] in given["rows"]}
-        for ids, ra, rb, p in given["transfer"]:
-            soft[len(data)] = p
-            tr.append(len(data))
-            data.append((ids, ra, rb, -1))
+        add_transfer(data, tr, soft, given["transfer"])
         distilled = (f"; distilled from {given['name']} (alpha {args.alpha}) and its answers on "
                      f"{len(given['transfer'])} gated pairs")
         print(f"distilling from {given['name']}: {len(soft)} answers", file=sys.stderr)

@@ -58,7 +58,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from kg.extract.encoder import CLOSE_A, CLOSE_B, OPEN_A, OPEN_B  # noqa: E402
 from kg.extract.stance_model import CLASSES  # noqa: E402
 
-from fit_stance_encoder import KEEP, SWAP, batches, best_threshold  # noqa: E402
+from fit_stance_encoder import batches, best_threshold, oriented  # noqa: E402
 from fit_stance_model import heldout  # noqa: E402
 
 BOS, PAD, EOS = 0, 1, 2  # MPNet's <s>, <pad>, </s>
@@ -102,12 +102,11 @@ class Marker:
 
 
 def row_example(marker: Marker, row: dict) -> tuple[list[int], int, int, int] | None:
-    p, q = row["p"]["word"], row["q"]["word"]
-    a, b, table = ((p, q, KEEP) if p["start"] <= q["start"] else (q, p, SWAP))
-    if a["end"] > b["start"]:
+    pair = oriented(row)
+    if pair is None:
         return None
-    ids, pa, pb = marker.marked(row["sentence"], (a["start"], a["end"]), (b["start"], b["end"]))
-    return ids, pa, pb, CLASSES.index(table[row["label"]])
+    ids, pa, pb = marker.marked(row["sentence"], pair[0], pair[1])
+    return ids, pa, pb, pair[2]
 
 
 def _extended(torch, mask):
@@ -260,7 +259,7 @@ def main(argv=None) -> None:
         from kg.extract.encoder import load_encoder
 
         # a few very long inputs lose a marker to the length limit; the encoder reads them as neutral
-        pairs = [p for p in transfer_set(args.transfer, load_encoder()) if OPEN_A in p[0] and OPEN_B in p[0]]
+        pairs = [p for p in transfer_set(args.transfer, load_encoder(), answer=False) if OPEN_A in p[0] and OPEN_B in p[0]]
         transfer = [(*marker.from_minilm(ids), 0) for ids, _, _, _ in pairs]
     states = frozen_pass(torch, model, args.frozen, examples)
     transfer_states = frozen_pass(torch, model, args.frozen, transfer) if transfer else []
