@@ -12,14 +12,16 @@ import pyoxigraph as ox
 import pytest
 
 import kg.analysis
-import kg.network
+import kg.network.rows
+import kg.network.views
+import kg.network.write
 from kg import analysis as An
 from kg import network as N
 
 from network_fixtures import (A, DATA, EGYPT, GNA, HAFTAR, MAITEEQ, POMPEO, S, TRUMP,  # noqa: F401
                               TURKEY, UN, US, load)
 
-QUERY = Path(kg.network.__file__).parent / "queries" / "mixed_signals.rq"
+QUERY = Path(kg.__file__).parent / "queries" / "mixed_signals.rq"
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +34,7 @@ def consistent() -> ox.Store:
     return load("network_consistent.trig")
 
 
-@pytest.mark.parametrize("module", [kg.network, kg.analysis])
+@pytest.mark.parametrize("module", [kg.network.rows, kg.network.views, kg.network.write, kg.analysis])
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
