@@ -17,7 +17,7 @@ from typing import Any, Hashable, Iterable, Mapping
 
 import networkx as nx
 
-from kg.network import POLARITY_SIGN, affiliations, local_name, resolve_rows, stance_evidence
+from kg.network import POLARITY_SIGN, local_name, resolve_rows, stance_evidence
 
 # ------------------------------------------------------------------------------ centralities
 BETWEENNESS_EXACT_UP_TO = 500
@@ -285,29 +285,18 @@ def signed_balance(G: nx.Graph) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------ mixed signals
-def _families(rows: list[dict[str, Any]], affs: Mapping[str, list[dict[str, Any]]] | None) -> tuple[
-        dict[str, list[str]], dict[str, str]]:
-    """actor IRI -> [itself, its organisations...] and IRI -> label, from rows (and the store's
-    affiliations when given)."""
-    family: dict[str, list[str]] = {}
+def _families(rows: list[dict[str, Any]]) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """actor IRI -> {itself and its organisations} (from the rows' ``*_orgs``: posts well enough
+    attested to show, then parts at any depth) and IRI -> label."""
+    family: dict[str, set[str]] = {}
     labels: dict[str, str] = {}
     for r in rows:
-        labels.setdefault(r["holder"], r.get("holder_label") or local_name(r["holder"]))
-        family.setdefault(r["holder"], [r["holder"]] + list(r.get("holder_orgs") or []))
-        if r.get("target_kind") == "actor":
-            labels.setdefault(r["target"], r.get("target_label") or local_name(r["target"]))
-            family.setdefault(r["target"], [r["target"]] + list(r.get("target_orgs") or []))
-    for entries in (affs or {}).values():
-        for a in entries:
-            if a.get("org") and a.get("org_label"):
-                labels.setdefault(a["org"], a["org_label"])
+        sides = ["holder"] + (["target"] if r.get("target_kind") == "actor" else [])
+        for side in sides:
+            iri = r[side]
+            labels.setdefault(iri, r.get(f"{side}_label") or local_name(iri))
+            family.setdefault(iri, {iri} | set(r.get(f"{side}_orgs") or []))
     return family, labels
-
-
-def _org_keys(actor: str, family: Mapping[str, list[str]], labels: Mapping[str, str]) -> set[str]:
-    """The organisations of an actor (itself included) by label: a country and its government
-    share a name and so count as one organisation, as in mixed_signals.rq."""
-    return {labels.get(o) or local_name(o) for o in family.get(actor, [actor])}
 
 
 def _stance_entry(row: Mapping[str, Any], part: str) -> dict[str, Any]:
@@ -323,9 +312,8 @@ def mixed_signals(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
     """Organisations that speak with more than one voice.
 
     An organisation's *voices* are the organisation itself and every actor that belongs to it
-    through ``org:Membership``/``org:organization`` or ``kg:partOf``, transitively (a minister
-    of a ministry of a government). Organisations are matched by label, so a country and its
-    government (same name, different IRIs) count as one.
+    (the rows' ``holder_orgs``: a post in it well enough attested to show, then ``kg:partOf``
+    at any depth — a minister of a ministry of a government, a government of its country).
 
     Two kinds of finding:
 
@@ -338,13 +326,15 @@ def mixed_signals(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
         attacks B, and a voice of O backs C: O supports both sides of a fight.
 
     Each finding is reported once, for the most specific organisation (the one with the
-    fewest voices) that explains it, with the others in ``organisations``.
+    fewest voices) that explains it, with the others in ``organisations``. Stances are grouped
+    per organisation, target and polarity before anything is matched, so the work grows with
+    the number of stances, not with its square (``kg/queries/mixed_signals.rq`` does the same
+    in SPARQL, one row per organisation that explains a finding).
 
     Parameters
     ----------
     store_or_rows : pyoxigraph.Store or list of dict
-        A store, or rows from :func:`kg.network.stance_rows` (their ``holder_orgs`` /
-        ``target_orgs`` give the affiliations).
+        A store, or rows from :func:`kg.network.stance_rows`.
     date_from, date_to, actors, actor_types, min_confidence
         Filters on the stances considered (see :func:`kg.network.stance_rows`).
     min_count : int, optional
@@ -355,13 +345,12 @@ def mixed_signals(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
     Returns
     -------
     list of dict
-        ``kind``, ``organisation`` (IRI), ``organisation_label``, ``organisations`` (all
-        labels that explain it), ``target``, ``target_label``, for third-party findings
+        ``kind``, ``organisation`` (IRI), ``organisation_label``, ``organisations`` (labels of
+        all that explain it), ``target``, ``target_label``, for third-party findings
         ``third_party`` and ``third_party_label``, ``stances`` (each with ``part`` — what it
         shows —, ``quote``, ``cue``, ``polarity``, ``confidence``, ``date``, ``article``,
-        ``article_title``, ``holder``, ``target``, ``stance``), ``pairs`` (direct: (positive
-        stance, negative stance) IRIs) or ``triples`` (third party: (O backs B, C attacks B,
-        O backs C)), and ``summary`` (one sentence).
+        ``article_title``, ``holder``, ``target``, ``stance``), ``voices`` (direct: how many
+        voices are for and against) and ``summary`` (one sentence).
 
     Examples
     --------
@@ -376,105 +365,99 @@ def mixed_signals(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
     """
     filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
                    min_confidence=min_confidence)
-    is_rows = isinstance(store_or_rows, (list, tuple))
     rows = resolve_rows(store_or_rows, filters)
-    affs = None if is_rows else affiliations(store_or_rows)
-    family, labels = _families(rows, affs)
-    keys = {a: _org_keys(a, family, labels) for a in family}
-    members: dict[str, set[str]] = defaultdict(set)
-    for a, ks in keys.items():
-        for k in ks:
-            members[k].add(a)
-    # a representative IRI per organisation label (prefer one that is itself a voice)
-    org_iri: dict[str, str] = {}
-    for iri, label in sorted(labels.items()):
-        org_iri.setdefault(label, iri)
+    family, labels = _families(rows)
+    members: dict[str, set[str]] = defaultdict(set)  # organisation -> its voices
+    for actor, orgs in family.items():
+        for o in orgs:
+            members[o].add(actor)
 
-    def most_specific(candidates: set[str]) -> str:
-        return min(candidates, key=lambda k: (len(members.get(k, ())), k))
+    def most_specific(candidates: Iterable[str]) -> str:
+        return min(candidates, key=lambda o: (len(members.get(o, ())), labels.get(o, o), o))
 
-    signed = [r for r in rows if POLARITY_SIGN.get(r.get("polarity"), 0) != 0]
+    # (organisation, target, sign) -> the stances its voices take
+    said: dict[tuple[str, str, int], list[dict]] = defaultdict(list)
+    for r in rows:
+        sign = POLARITY_SIGN.get(r.get("polarity"), 0)
+        if sign:
+            for o in family.get(r["holder"], {r["holder"]}):
+                said[(o, r["target"], sign)].append(r)
     findings: dict[tuple, dict[str, Any]] = {}
 
-    def add(kind: str, org: str, cands: set[str], target_row: Mapping[str, Any], link: tuple,
-            parts: list[tuple[Mapping[str, Any], str]], third: Mapping[str, Any] | None = None) -> None:
-        key = (kind, org, target_row["target"], third["holder"] if third else None)
-        f = findings.get(key)
-        if f is None:
-            f = findings[key] = {
-                "kind": kind, "organisation": org_iri.get(org, org), "organisation_label": org,
-                "organisations": set(), "target": target_row["target"],
-                "target_label": target_row.get("target_label") or local_name(target_row["target"]),
-                "stances": {}, "pairs" if kind == "direct" else "triples": [],
-            }
-            if third is not None:
-                f["third_party"] = third["holder"]
-                f["third_party_label"] = third.get("holder_label") or local_name(third["holder"])
-        f["organisations"] |= cands
-        f["pairs" if kind == "direct" else "triples"].append(link)
-        for row, part in parts:
-            f["stances"].setdefault(row["stance"], _stance_entry(row, part))
+    def add(kind: str, org: str, target: str, target_label: str, parts: list[tuple[dict, str]],
+            third: str | None = None) -> None:
+        key = (kind, target, third, frozenset(r["stance"] for r, _ in parts))
+        f = findings.setdefault(key, {"kind": kind, "orgs": set(), "target": target, "target_label": target_label,
+                                      "third": third, "parts": parts})
+        f["orgs"].add(org)
 
     if direct:
-        by_target: dict[str, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
-        for r in signed:
-            by_target[r["target"]][POLARITY_SIGN[r["polarity"]]].append(r)
-        for target, sides in by_target.items():
-            for p in sides.get(1, ()):
-                for n in sides.get(-1, ()):
-                    if p["holder"] == n["holder"]:
-                        continue  # one actor changing its mind is not two voices (see time_slices)
-                    common = keys.get(p["holder"], set()) & keys.get(n["holder"], set())
-                    if not common:
-                        continue
-                    org = most_specific(common)
-                    add("direct", org, common, p, (p["stance"], n["stance"]),
-                        [(p, f"{p['holder_label']} for {p['target_label']}"),
-                         (n, f"{n['holder_label']} against {n['target_label']}")])
+        for (org, target, sign), pros in list(said.items()):
+            if sign != 1:
+                continue
+            cons = said.get((org, target, -1))
+            if not cons:
+                continue
+            voices_for, voices_against = {r["holder"] for r in pros}, {r["holder"] for r in cons}
+            if len(voices_for | voices_against) < 2:
+                continue  # one actor changing its mind is not two voices (see time_slices)
+            p0 = pros[0]
+            add("direct", org, target, p0.get("target_label") or local_name(target),
+                [(r, f"{r['holder_label']} for {r['target_label']}") for r in pros]
+                + [(r, f"{r['holder_label']} against {r['target_label']}") for r in cons])
 
     if third_party:
-        positive_to: dict[str, list[dict]] = defaultdict(list)
-        for r in signed:
-            if r["polarity"] == "positive" and r.get("target_kind") == "actor":
-                positive_to[r["target"]].append(r)
-        for attack in signed:  # C attacks B
-            if attack["polarity"] != "negative" or attack.get("target_kind") != "actor":
+        attacks: dict[str, list[dict]] = defaultdict(list)  # B -> stances of those who attack B
+        for r in rows:
+            if r.get("polarity") == "negative" and r.get("target_kind") == "actor" and r["holder"] != r["target"]:
+                attacks[r["target"]].append(r)
+        for (org, b, sign), backs in list(said.items()):
+            if sign != 1 or b not in attacks or org in family.get(b, {b}):
                 continue
-            c, b = attack["holder"], attack["target"]
-            if c == b:
-                continue
-            for back in positive_to.get(b, ()):  # a voice of O backs B
-                if back["holder"] == c:
+            by_attacker: dict[str, list[dict]] = defaultdict(list)
+            for attack in attacks[b]:
+                by_attacker[attack["holder"]].append(attack)
+            for c, c_attacks in by_attacker.items():
+                praise = said.get((org, c, 1))
+                if not praise or org in family.get(c, {c}):
                     continue
-                for praise in positive_to.get(c, ()):  # a voice of O backs C
-                    common = keys.get(back["holder"], set()) & keys.get(praise["holder"], set())
-                    # C and B must be outside O, or there is no third party
-                    common = {o for o in common if o not in keys.get(c, set()) and o not in keys.get(b, set())}
-                    if not common:
-                        continue
-                    org = most_specific(common)
-                    add("third_party", org, common, back, (back["stance"], attack["stance"], praise["stance"]),
-                        [(back, f"{back['holder_label']} backs {back['target_label']}"),
-                         (attack, f"{attack['holder_label']} attacks {attack['target_label']}"),
-                         (praise, f"{praise['holder_label']} backs {praise['target_label']}")],
-                        third=attack)
+                b_label = backs[0].get("target_label") or local_name(b)
+                add("third_party", org, b, b_label,
+                    [(r, f"{r['holder_label']} backs {r['target_label']}") for r in backs]
+                    + [(r, f"{r['holder_label']} attacks {r['target_label']}") for r in c_attacks]
+                    + [(r, f"{r['holder_label']} backs {r['target_label']}") for r in praise],
+                    third=c)
 
     out = []
+    # one finding per (kind, most specific organisation, target, third party)
+    merged: dict[tuple, dict[str, Any]] = {}
     for f in findings.values():
-        f["organisations"] = sorted(f["organisations"])
-        f["stances"] = list(f["stances"].values())  # in the order of the story: backs, attacks, backs
-        links = f.get("pairs") or f.get("triples")
-        links[:] = sorted(set(links))
-        if min_count and len(f["stances"]) < min_count:
+        org = most_specific(f["orgs"])
+        key = (f["kind"], org, f["target"], f["third"])
+        m = merged.setdefault(key, {"kind": f["kind"], "organisation": org, "organisations": set(),
+                                    "target": f["target"], "target_label": f["target_label"], "stances": {}})
+        m["organisations"] |= {labels.get(o, local_name(o)) for o in f["orgs"]}
+        if f["third"] is not None:
+            m["third_party"], m["third_party_label"] = f["third"], labels.get(f["third"], local_name(f["third"]))
+        for row, part in f["parts"]:
+            m["stances"].setdefault(row["stance"], _stance_entry(row, part))
+    for m in merged.values():
+        m["organisation_label"] = labels.get(m["organisation"], local_name(m["organisation"]))
+        m["organisations"] = sorted(m["organisations"])
+        m["stances"] = list(m["stances"].values())  # in the order of the story: backs, attacks, backs
+        if m["kind"] == "direct":
+            m["voices"] = {"for": len({e["holder_iri"] for e in m["stances"] if e["polarity"] == "positive"}),
+                           "against": len({e["holder_iri"] for e in m["stances"] if e["polarity"] == "negative"})}
+        if min_count and len(m["stances"]) < min_count:
             continue
-        org = f["organisation_label"]
-        parts = ("; ".join(dict.fromkeys(e["part"] for e in f["stances"]))) + "."
-        if f["kind"] == "direct":
-            f["summary"] = f"{org} speaks with two voices on {f['target_label']}: {parts}"
+        org = m["organisation_label"]
+        parts = ("; ".join(dict.fromkeys(e["part"] for e in m["stances"]))) + "."
+        if m["kind"] == "direct":
+            m["summary"] = f"{org} speaks with two voices on {m['target_label']}: {parts}"
         else:
-            f["summary"] = (f"{org} backs {f['target_label']}, which {f['third_party_label']} attacks, "
-                            f"and also backs {f['third_party_label']}: {parts}")
-        out.append(f)
+            m["summary"] = (f"{org} backs {m['target_label']}, which {m['third_party_label']} attacks, "
+                            f"and also backs {m['third_party_label']}: {parts}")
+        out.append(m)
     out.sort(key=lambda f: (f["kind"], f["organisation_label"], f["target_label"], f.get("third_party_label", "")))
     return out
 

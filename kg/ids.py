@@ -15,6 +15,10 @@ ONTOLOGY = BASE + "ontology#"
 DATA = BASE + "id/"
 GAZETTEER_GRAPH = DATA + "graph/gazetteer"
 ONTOLOGY_GRAPH = DATA + "graph/ontology"
+# each shared resource's resolved label, type and links, once for the whole corpus (kg.corpus)
+CORPUS_GRAPH = DATA + "graph/corpus"
+# the IRI prefixes of resources shared between articles (described in the corpus graph)
+SHARED_PREFIXES = (DATA + "actor/", DATA + "role/", DATA + "topic/", DATA + "run/")
 
 
 def slug(text: str) -> str:
@@ -74,8 +78,17 @@ def role_iri(title: str) -> str:
     return f"{DATA}role/{slug(title)}"
 
 
-def membership_iri(actor: str, title: str, organization: str | None) -> str:
-    return f"{DATA}membership/{_digest(actor, title, organization or '')}"
+def membership_iri(actor: str, title: str, organization: str | None, *, article_id: str | None = None) -> str:
+    """A post held by ``actor``: as one article states it (``article_id`` given: each article's
+    claim is its own node) or as the gazetteer states it."""
+    if article_id is None:
+        return f"{DATA}membership/{_digest(actor, title, organization or '')}"
+    return f"{DATA}membership/{article_key(article_id)}/{_digest(actor, slug(title), organization or '')}"
+
+
+def tally_iri(subject: str, predicate: str, value: str) -> str:
+    """The corpus graph's count of the articles that claim ``subject predicate value``."""
+    return f"{DATA}tally/{_digest(subject, predicate, value, n=16)}"
 
 
 def topic_iri(topic: str) -> str:

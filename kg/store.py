@@ -24,6 +24,7 @@ import json
 import logging
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -33,7 +34,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 import kg
-from kg import ids
+from kg import corpus, ids
 from kg.records import ACTOR_TYPES, Extraction
 from kg.vocab import KG, PREFIXES, ontology_file
 
@@ -85,12 +86,20 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
             raise StoreLocked(f"the store at {path} is in use by another process ({exc}); "
                               f"wait for it to finish or use another --store") from None
         raise StoreError(f"cannot open the store at {path}: {exc}") from None
-    sync_static_graphs(store)
+    changed = sync_static_graphs(store)
+    from kg.upgrade import needs_upgrade, upgrade_layout
+
+    if needs_upgrade(store):
+        upgrade_layout(store)  # a store written by an earlier kg: rewritten once, corpus rebuilt
+    elif changed or _corpus_missing(store):
+        rebuild_corpus(store)
     return store
 
 
-def sync_static_graphs(store: ox.Store) -> None:
-    """Load the ontology and the gazetteer into their graphs if missing or changed."""
+def sync_static_graphs(store: ox.Store) -> bool:
+    """Load the ontology and the gazetteer into their graphs if missing or changed; True if
+    the gazetteer changed (the corpus graph, which leaves out what the gazetteer says, must then
+    be worked out again)."""
     onto_path = ontology_file("kg.ttl")
     data = onto_path.read_bytes()
     _sync_graph(store, ids.ONTOLOGY_GRAPH, lambda: Graph().parse(data=data, format="turtle"),
@@ -98,26 +107,27 @@ def sync_static_graphs(store: ox.Store) -> None:
     try:
         from kg.gazetteer import gazetteer_graph  # written by the actors' engineer; optional
     except ImportError:
-        return
+        return False
     try:
         gaz = gazetteer_graph()
     except Exception as exc:  # a broken gazetteer must not stop ingestion
         log.warning("gazetteer not loaded: %s: %s", type(exc).__name__, exc)
-        return
+        return False
     lines = sorted(" ".join(t.n3() for t in triple) for triple in gaz if not any(isinstance(t, BNode) for t in triple))
     digest = hashlib.sha256(("\n".join(lines) + f"\n{len(gaz)}").encode("utf-8")).hexdigest()
-    _sync_graph(store, ids.GAZETTEER_GRAPH, lambda: gaz, digest)
+    return _sync_graph(store, ids.GAZETTEER_GRAPH, lambda: gaz, digest)
 
 
-def _sync_graph(store: ox.Store, graph_iri: str, load, digest: str) -> None:
+def _sync_graph(store: ox.Store, graph_iri: str, load, digest: str) -> bool:
     g = ox.NamedNode(graph_iri)
     current = [q.object.value for q in store.quads_for_pattern(g, _CONTENT_HASH, None, g)]
     if current == [digest]:
-        return
+        return False
     quads = list(to_quads(load(), g))
     quads.append(ox.Quad(g, _CONTENT_HASH, ox.Literal(digest), g))
     _replace_graph(store, g, quads)
     log.info("loaded %d triples into %s", len(quads), graph_iri)
+    return True
 
 
 # ------------------------------------------------------------------------------ writing
@@ -145,26 +155,36 @@ def to_quads(graph: Graph, graph_name: ox.NamedNode) -> Iterable[ox.Quad]:
         yield ox.Quad(_term(s, bnodes), _term(p, bnodes), _term(o, bnodes), graph_name)
 
 
-def _replace_update(graph_name: ox.NamedNode, quads: list[ox.Quad]) -> str:
-    """One SPARQL update that drops ``graph_name`` and inserts ``quads`` into it.
+def _data_block(verb: str, graph_name: ox.NamedNode, quads: Iterable[ox.Quad]) -> str | None:
+    """``INSERT DATA`` / ``DELETE DATA`` of ``quads`` in ``graph_name``. Terms are written by
+    pyoxigraph itself (``str(term)`` is their N-Triples form, escaped), so article text cannot
+    break out of its literal."""
+    body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    return f"{verb} DATA {{ GRAPH {graph_name} {{\n{body}\n}} }}" if body else None
 
-    Terms are written by pyoxigraph itself (``str(term)`` is their N-Triples form, escaped),
-    so article text cannot break out of its literal.
-    """
-    parts = [f"DROP SILENT GRAPH {graph_name}"]
-    if quads:
-        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        parts.append(f"INSERT DATA {{ GRAPH {graph_name} {{\n{body}\n}} }}")
-    return " ;\n".join(parts)
+
+def _write_update(graph_name: ox.NamedNode, quads: list[ox.Quad] | None,
+                  corpus_delete: Iterable[ox.Quad] = (), corpus_insert: Iterable[ox.Quad] = ()) -> str:
+    """One SPARQL update that replaces (or, with ``quads=None``, drops) an article's named graph
+    and changes the corpus graph to match: Oxigraph runs one update request as one transaction,
+    so the article and the corpus-level counts change together or not at all."""
+    parts = [f"DROP SILENT GRAPH {graph_name}",
+             _data_block("INSERT", graph_name, quads or ()),
+             _data_block("DELETE", corpus.CORPUS, corpus_delete),
+             _data_block("INSERT", corpus.CORPUS, corpus_insert)]
+    return " ;\n".join(p for p in parts if p)
+
+
+def _run_update(store: ox.Store, update: str, what: str) -> None:
+    try:
+        store.update(update)
+    except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
+        raise StoreError(f"could not write {what}: {exc}") from None
 
 
 def _replace_graph(store: ox.Store, graph_name: ox.NamedNode, quads: list[ox.Quad]) -> None:
-    """Replace a named graph atomically (Oxigraph runs one update request as one transaction)."""
-    try:
-        store.update(_replace_update(graph_name, quads))
-        store.flush()
-    except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
-        raise StoreError(f"could not write graph {graph_name.value}: {exc}") from None
+    """Replace a static named graph (ontology, gazetteer) atomically."""
+    _run_update(store, _write_update(graph_name, quads), f"graph {graph_name.value}")
 
 
 def _canonical(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
@@ -175,44 +195,146 @@ def _canonical(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
     return set(mem)
 
 
+def read_state(store: ox.Store, resource: ox.NamedNode) -> corpus.State:
+    """What the corpus and gazetteer graphs hold about one shared resource (its tallies found
+    through ``rdf:subject``: a few index lookups, whatever the size of the store)."""
+    state = corpus.State()
+    for q in store.quads_for_pattern(resource, None, None, corpus.CORPUS):
+        state.quads.add(q)
+        if q.predicate == corpus.ARTICLE_COUNT:
+            state.count = int(q.object.value)
+    for link in store.quads_for_pattern(None, corpus.SUBJECT, resource, corpus.CORPUS):
+        prop = value = n = None
+        for q in store.quads_for_pattern(link.subject, None, None, corpus.CORPUS):
+            state.quads.add(q)
+            if q.predicate == corpus.PREDICATE:
+                prop = q.object
+            elif q.predicate == corpus.OBJECT:
+                value = q.object
+            elif q.predicate == corpus.ARTICLE_COUNT:
+                n = int(q.object.value)
+        if prop is not None and value is not None and n:
+            state.tallies[(prop, value)] = n
+    state.gazetteer = {(q.predicate, q.object) for q in store.quads_for_pattern(resource, None, None,
+                                                                                corpus.GAZETTEER)}
+    return state
+
+
+def corpus_changes(store: ox.Store, old: list[ox.Quad] | set[ox.Quad] | None,
+                   new: list[ox.Quad] | None) -> tuple[set[ox.Quad], set[ox.Quad]]:
+    """The corpus quads to delete and to insert when one article graph goes from ``old`` to
+    ``new`` (either may be None): only the resources the article names are read and changed."""
+    res_delta, claim_delta = corpus.changes(corpus.claims_of(old) if old else None,
+                                            corpus.claims_of(new) if new else None)
+    per_resource: dict[ox.NamedNode, dict] = defaultdict(dict)
+    for (resource, prop, value), d in claim_delta.items():
+        per_resource[resource][(prop, value)] = d
+    deletes: set[ox.Quad] = set()
+    inserts: set[ox.Quad] = set()
+    for resource in sorted(set(res_delta) | set(per_resource), key=lambda r: r.value):
+        gone, added = corpus.apply(read_state(store, resource), resource, res_delta.get(resource, 0),
+                                   per_resource.get(resource, {}))
+        deletes |= gone
+        inserts |= added
+    return deletes, inserts
+
+
 def put_extraction(store: ox.Store, extraction: Extraction, *, model: str) -> str:
     """Write one article's named graph; ``"added"``, ``"replaced"`` or ``"unchanged"``.
 
     An article whose graph would be exactly what the store holds (same text, so same content
-    hash, same kg version and model, same extraction) is not written at all.
+    hash, same kg version and model, same extraction) is not written at all. Otherwise the old
+    graph is dropped, the new one inserted and the corpus graph's counts and descriptions of
+    the resources either names are brought up to date, in one transaction.
     """
-    from kg.rdf import extraction_graph
+    from kg.rdf import extraction_quads
 
     try:
-        graph = extraction_graph(extraction, model=model, version=kg.__version__)
-        name = ox.NamedNode(str(graph.identifier))
-        new = list(to_quads(graph, name))
+        new = extraction_quads(extraction, model=model, version=kg.__version__)
+        name = ox.NamedNode(ids.article_graph_iri(extraction.article.id))
+        new_set = _canonical(new)
     except (AttributeError, TypeError, ValueError) as exc:  # ValueError includes UnicodeError
         # A malformed record (or text pyoxigraph refuses, e.g. a lone surrogate) fails this
         # article only; the caller reports it and goes on with the next.
-        log.exception("article %s could not be converted to RDF", extraction.article.id)
+        log.info("article %s could not be converted to RDF: %s", extraction.article.id, exc)
         raise StoreError(f"could not convert to RDF: {type(exc).__name__}: {exc}") from None
     try:
         old = set(store.quads_for_pattern(None, None, None, name))
+        if old and old == new_set:
+            return "unchanged"
+        gone, added = corpus_changes(store, old, new)
     except OSError as exc:
         raise StoreError(f"cannot read the store: {exc}") from None
-    if old and old == _canonical(new):
-        return "unchanged"
-    _replace_graph(store, name, new)
+    _run_update(store, _write_update(name, new, gone, added), f"article {extraction.article.id}")
     return "replaced" if old else "added"
 
 
 def remove_article(store: ox.Store, article_id: str) -> bool:
-    """Drop the named graph of article ``article_id`` (everything read from it); False if the
-    store holds no such article. Actors named in other articles keep what those say of them."""
+    """Drop the named graph of article ``article_id`` (everything read from it) and take its
+    claims off the corpus graph's counts; False if the store holds no such article. Actors
+    named in other articles keep what those say of them."""
     name = ox.NamedNode(ids.article_graph_iri(article_id))
     try:
-        if not store.contains_named_graph(name):
+        old = set(store.quads_for_pattern(None, None, None, name))
+        if not old:
             return False
-        store.remove_graph(name)
+        gone, added = corpus_changes(store, old, None)
     except OSError as exc:
         raise StoreError(f"cannot change the store: {exc}") from None
+    _run_update(store, _write_update(name, None, gone, added), f"the removal of {article_id}")
     return True
+
+
+_CLAIM_VALUES = " ".join(f"<{p.value}>" for p in corpus._CLAIMS)
+
+
+def rebuild_corpus(store: ox.Store) -> int:
+    """Work the corpus graph out again from every article graph (after a bulk load, or when
+    the gazetteer changed): a few grouped queries over the claims, one pass. Returns the
+    number of corpus quads written.
+
+    Not one transaction: the corpus graph is dropped, then written in one ``extend``; if that
+    fails, the next write-open finds it empty and rebuilds it again.
+    """
+    counts: dict[ox.NamedNode, int] = {}
+    tallies: dict[ox.NamedNode, Counter] = defaultdict(Counter)
+    claims = f"""SELECT ?s ?p ?o (COUNT(?g) AS ?n) WHERE {{
+      VALUES ?p {{ {_CLAIM_VALUES} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?s ?p ?o"""
+    for sol in store.query(claims):
+        tallies[sol["s"]][(sol["p"], sol["o"])] = int(sol["n"].value)
+    named = """SELECT ?s (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s kg:nameInArticle ?o } } GROUP BY ?s"""
+    for sol in store.query(named, prefixes=PREFIXES):
+        counts[sol["s"]] = int(sol["n"].value)
+    runs = """SELECT ?s ?p ?o (COUNT(?g) AS ?n) WHERE {
+      VALUES ?p { kg:softwareVersion kg:model } GRAPH ?g { ?g prov:wasGeneratedBy ?s ; ?p ?o } } GROUP BY ?s ?p ?o"""
+    for sol in store.query(runs, prefixes=PREFIXES):
+        tallies[sol["s"]][(sol["p"], sol["o"])] = int(sol["n"].value)
+    run_counts = """SELECT ?s (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g prov:wasGeneratedBy ?s } } GROUP BY ?s"""
+    for sol in store.query(run_counts, prefixes=PREFIXES):
+        counts[sol["s"]] = int(sol["n"].value)
+    gazetteer: dict[ox.NamedNode, set] = defaultdict(set)
+    for q in store.quads_for_pattern(None, None, None, corpus.GAZETTEER):
+        gazetteer[q.subject].add((q.predicate, q.object))
+    quads: set[ox.Quad] = set()
+    for resource, n in counts.items():
+        state = corpus.State(count=n, tallies=tallies.get(resource, Counter()),
+                             gazetteer=gazetteer.get(resource, set()))
+        quads |= corpus.corpus_quads(resource, state)
+    try:
+        store.update(f"DROP SILENT GRAPH {corpus.CORPUS}")
+        store.extend(sorted(quads, key=str))
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise StoreError(f"could not rebuild the corpus graph: {exc}") from None
+    log.info("corpus graph rebuilt: %d quads for %d resources", len(quads), len(counts))
+    return len(quads)
+
+
+def _corpus_missing(store: ox.Store) -> bool:
+    """True when article graphs exist but the corpus graph is empty (a bulk load or an
+    interrupted rebuild): the corpus graph must be worked out again."""
+    if next(iter(store.quads_for_pattern(None, None, None, corpus.CORPUS)), None) is not None:
+        return False
+    return next(iter(store.quads_for_pattern(None, ox.NamedNode(str(KG.nameInArticle)), None)), None) is not None
 
 
 # ------------------------------------------------------------------------------ querying
@@ -402,22 +524,24 @@ def _count(store: ox.Store, where: str) -> int:
 
 def store_stats(store: ox.Store) -> dict[str, int]:
     """Counts: articles, actors (and per type), statements, stances (and per polarity),
-    topics, quads and named graphs. Actors are those named in articles (not every
-    gazetteer entry)."""
-    static = f"FILTER(?g NOT IN (<{ids.ONTOLOGY_GRAPH}>, <{ids.GAZETTEER_GRAPH}>))"
+    topics, quads and named graphs. Actors and topics are those some article names (the
+    corpus graph describes exactly these; gazetteer entries no article names are left out).
+    Each count is one pass over one index: nothing here joins across articles."""
+    corpus_graph = f"<{ids.CORPUS_GRAPH}>"
     out: dict[str, int] = {
         "articles": _count(store, "?x a kg:Article"),
-        "actors": _count(store, f"GRAPH ?g {{ ?x a kg:Actor }} {static}"),
+        "actors": _count(store, f"GRAPH {corpus_graph} {{ ?x a kg:Actor }}"),
     }
     for t in ACTOR_TYPES:
-        out[_TYPE_KEYS[t]] = _count(store, f"GRAPH ?g {{ ?x a kg:{t} }} {static}")
+        # the type is in the corpus graph, or (for a gazetteer actor) in the gazetteer graph
+        out[_TYPE_KEYS[t]] = _count(store, f"GRAPH {corpus_graph} {{ ?x a kg:Actor }} ?x a kg:{t}")
     out["statements"] = _count(store, "?x a kg:Statement")
     out["direct_quotes"] = _count(store, "?x a kg:DirectQuote")
     out["reported_speech"] = _count(store, "?x a kg:ReportedSpeech")
     out["stances"] = _count(store, "?x a kg:Stance")
     for pol in ("positive", "negative", "neutral"):
-        out[f"stances_{pol}"] = _count(store, f"?x a kg:Stance ; kg:polarity kg:{pol}")
-    out["topics"] = _count(store, "?x a kg:Topic")
+        out[f"stances_{pol}"] = _count(store, f"?x kg:polarity kg:{pol}")
+    out["topics"] = _count(store, f"GRAPH {corpus_graph} {{ ?x a kg:Topic }}")
     out["quads"] = len(store)
     out["named_graphs"] = sum(1 for _ in store.named_graphs())
     return out
@@ -429,7 +553,9 @@ _EXPORT_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "kgr"}
 
 
 def export_store(store: ox.Store, fmt: str, out: BinaryIO) -> None:
-    """Write the store to ``out``: ``trig`` / ``nq`` keep the named graphs, ``ttl`` merges them."""
+    """Write the store to ``out``, streaming (the store is never held in memory): ``trig`` /
+    ``nq`` keep the named graphs; ``ttl`` writes every graph's triples as one graph (a triple
+    two article graphs share may appear twice in the file; a Turtle reader keeps it once)."""
     if fmt not in _FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (trig, nq, ttl)")
     if fmt == "nq":
@@ -437,9 +563,11 @@ def export_store(store: ox.Store, fmt: str, out: BinaryIO) -> None:
     elif fmt == "trig":
         store.dump(out, ox.RdfFormat.TRIG, prefixes=_EXPORT_PREFIXES)
     else:
-        merged = ox.Store()  # in memory: merging into one graph also removes duplicate triples
-        merged.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store)
-        merged.dump(out, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=_EXPORT_PREFIXES)
+        first = True
+        for graph in [ox.DefaultGraph(), *sorted(store.named_graphs(), key=lambda g: g.value)]:
+            # the prefixes once, then each graph's triples (Turtle allows @prefix anywhere)
+            store.dump(out, ox.RdfFormat.TURTLE, from_graph=graph, prefixes=_EXPORT_PREFIXES if first else None)
+            first = False
     out.flush()
 
 

@@ -83,6 +83,14 @@ class KG(DefinedNamespace):
     # provenance
     softwareVersion: URIRef
     model: URIRef
+    # what one article claims of a shared resource; the corpus graph's counts
+    nameInArticle: URIRef
+    typeInArticle: URIRef
+    aliasInArticle: URIRef
+    partOfInArticle: URIRef
+    ledByInArticle: URIRef
+    sameAsInArticle: URIRef
+    articleCount: URIRef
 
 
 # Prefixes for SPARQL and serialisations (one table, used by kg.store).

@@ -94,12 +94,17 @@ def test_queries_and_shapes_use_only_declared_terms():
 
 # ------------------------------------------------------------------------------ SHACL
 def good_graph() -> Graph:
-    """A small valid graph built by hand (independent of kg.rdf)."""
+    """A valid graph: a hand-built extraction's article graph and the corpus graph the store
+    derives from it (the union, as queries and the shapes see it)."""
+    import pyoxigraph as ox
     from test_rdf import sample_extraction
 
-    from kg.rdf import extraction_graph
+    from kg.store import put_extraction
+    from kg.validate import quads_graph
 
-    return extraction_graph(sample_extraction(), model="m", version="0.1.0")
+    store = ox.Store()
+    put_extraction(store, sample_extraction(), model="m")
+    return quads_graph(store)
 
 
 def _first(g: Graph, cls) -> URIRef:
@@ -189,13 +194,14 @@ def test_shapes_reject_broken_graphs(breaker):
     assert "Violation" in report
 
 
-def test_two_types_for_one_actor_is_only_a_warning():
+def test_two_types_for_one_actor_is_a_violation():
+    """The corpus graph types each actor once: two types mean something wrote around it."""
     from kg.validate import validate_graph
 
     g = good_graph()
     g.add((_first(g, KG.Person), rns.RDF.type, KG.Organization))
     ok, report = validate_graph(g)
-    assert ok and "Warning" in report
+    assert not ok and "exactly one kg actor type" in report
 
 
 def test_package_copy_is_the_repository_file():

@@ -71,13 +71,13 @@ def test_failure_mid_write_leaves_store_unchanged(store, monkeypatch):
 
     put_extraction(store, sample_extraction(), model="m")
     before = set(store)
-    real = kstore._replace_update
+    real = kstore._write_update
 
-    def failing(graph_name, quads):
-        # the drop and the insert run, then the request fails at execution time
-        return real(graph_name, quads) + " ;\nDROP GRAPH <urn:kg-test:no-such-graph>"
+    def failing(*args, **kwargs):
+        # the drop, the insert and the corpus changes run, then the request fails at execution time
+        return real(*args, **kwargs) + " ;\nDROP GRAPH <urn:kg-test:no-such-graph>"
 
-    monkeypatch.setattr(kstore, "_replace_update", failing)
+    monkeypatch.setattr(kstore, "_write_update", failing)
     with pytest.raises(StoreError):
         put_extraction(store, sample_extraction(TEXT.replace("Monday", "Friday")), model="m")
     assert set(store) == before
@@ -288,13 +288,18 @@ def test_unconvertible_article_is_a_store_error(store):
 
 
 def test_one_row_per_stance_across_articles(store):
-    """An actor's label is stored once per article graph; queries must not multiply rows."""
+    """Three articles name the same actors: every bundled query gives one row per stance,
+    statement, actor or post, not one per article that names them."""
     for i in range(3):
         put_extraction(store, sample_extraction(article_id=f"a{i}"), model="m")
     rows = run_query(store, bundled_query("stances")).rows
     assert len(rows) == 9 and len({r["stance"] for r in rows}) == 9
     actors = run_query(store, bundled_query("actors")).rows
-    assert len(actors) == len({r["actor"] for r in actors}) == 3  # the Country has no mention
+    assert len(actors) == len({r["actor"] for r in actors}) == 4
+    assert {r["label"]: r["articles"] for r in actors}["Jane Doe"] == "3"
+    assert len(run_query(store, bundled_query("statements")).rows) == 6
+    (post,) = run_query(store, bundled_query("roles")).rows
+    assert (post["person"], post["role"], post["articles"]) == ("Jane Doe", "Foreign Minister", "3")
 
 
 def test_statements_bound_to_a_speaker_leave_out_unattributed(store):

@@ -69,18 +69,32 @@ SELECT ?a ?p ?o WHERE {
 SELECT ?s ?o WHERE { GRAPH ?g { ?s a kg:Stance } ?g prov:wasDerivedFrom ?o . }""",
 }
 
-# Who belongs to what: memberships (with the post held) and parts (kg:partOf).
+# Who belongs to what: the posts each article (or the gazetteer) says an actor holds, counted
+# per article, and the parts (kg:partOf, resolved once in the corpus or gazetteer graph).
+# Grouped before anything is joined, so each row is one (actor, post) or one link however many
+# articles state it; labels are looked up afterwards (ACTOR_LABELS), once per resource.
 AFFILIATION_QUERY = _PREFIXES + """\
-SELECT DISTINCT ?actor ?org ?orgLabel ?role ?via
+SELECT ?actor ?org ?role ?via (COUNT(DISTINCT ?g) AS ?articles) (MAX(?fromGazetteer) AS ?gazetteer)
 WHERE {
-  { ?m org:member ?actor .
-    OPTIONAL { ?m org:organization ?org . OPTIONAL { ?org rdfs:label ?orgLabel } }
-    OPTIONAL { ?m org:role/(skos:prefLabel|rdfs:label) ?role }
-    BIND("membership" AS ?via) }
+  { GRAPH ?g { ?m a org:Membership ; org:member ?actor .
+               OPTIONAL { ?m org:organization ?org } OPTIONAL { ?m org:role ?role } }
+    BIND("membership" AS ?via)
+    BIND(IF(?g = <https://w3id.org/kg-stance/id/graph/gazetteer>, 1, 0) AS ?fromGazetteer) }
   UNION
-  { ?actor kg:partOf ?org . OPTIONAL { ?org rdfs:label ?orgLabel } BIND("partOf" AS ?via) }
+  { ?actor kg:partOf ?org . BIND("partOf" AS ?via) BIND(1 AS ?fromGazetteer) }
 }
+GROUP BY ?actor ?org ?role ?via
 """
+# Every resource's label (one per resource in the union of graphs) and actors' article counts.
+LABELS_QUERY = _PREFIXES + """\
+SELECT ?a ?o WHERE { ?a rdfs:label|skos:prefLabel ?o . }"""
+ARTICLE_COUNTS_QUERY = _PREFIXES + """\
+SELECT ?a ?n WHERE { GRAPH <https://w3id.org/kg-stance/id/graph/corpus> { ?a a kg:Actor ; kg:articleCount ?n } }"""
+# A post is shown (role_strings) when the gazetteer states it or when at least this share of
+# the articles naming the actor state it: one stray apposition among the hundreds of articles
+# that name a president does not make him a reporter, while an actor named in three articles
+# keeps the post one of them gives.
+MIN_POST_SHARE = 0.1
 
 
 # ------------------------------------------------------------------------------ reading
@@ -196,27 +210,58 @@ def _pick_type(types: str | None) -> str | None:
 
 
 def affiliations(store: Any) -> dict[str, list[dict[str, Any]]]:
-    """Every actor's direct affiliations: memberships (``org:Membership``) and parts (``kg:partOf``).
+    """Every actor's direct affiliations: posts (``org:Membership``) and parts (``kg:partOf``).
 
     Returns
     -------
     dict
         actor IRI -> list of ``{"org": IRI or None, "org_label": str or None, "role": str or None,
-        "via": "membership" | "partOf"}``.
+        "via": "membership" | "partOf", "articles": how many articles state it, "gazetteer":
+        whether the gazetteer (or the corpus graph, for parts) states it, "supported": whether
+        it is shown (see :data:`MIN_POST_SHARE`)}``, most supported first.
     """
+    labels: dict[str, str] = {}
+    for a, o in _tuples(store, LABELS_QUERY):
+        if a not in labels or str(o) < labels[a]:
+            labels[a] = o
+    named = {a: int(n) for a, n in _tuples(store, ARTICLE_COUNTS_QUERY)}
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in _select(store, AFFILIATION_QUERY):
-        entry = {"org": row["org"], "org_label": row["orgLabel"], "role": row["role"], "via": row["via"]}
-        if entry not in out[row["actor"]]:
-            out[row["actor"]].append(entry)
+        role = labels.get(row["role"]) if row["role"] else None
+        if row["role"] and role is None:
+            role = local_name(row["role"]).replace("-", " ")
+        articles, gazetteer = int(row["articles"] or 0), bool(int(row["gazetteer"] or 0))
+        entry = {"org": row["org"], "org_label": labels.get(row["org"]) if row["org"] else None,
+                 "role": role, "via": row["via"], "articles": 0 if gazetteer and row["via"] == "membership" else articles,
+                 "gazetteer": gazetteer}
+        entry["supported"] = post_supported(entry, named.get(row["actor"], 0))
+        out[row["actor"]].append(entry)
+    for entries in out.values():
+        entries.sort(key=lambda e: (not e["gazetteer"], -e["articles"], e["role"] or "", e["org"] or ""))
     return dict(out)
 
 
+def post_supported(entry: Mapping[str, Any], actor_articles: int) -> bool:
+    """Whether a post is well enough attested to show: stated by the gazetteer, or by at least
+    :data:`MIN_POST_SHARE` of the articles naming the actor.
+
+    >>> post_supported({"gazetteer": False, "articles": 1}, 40), post_supported({"gazetteer": False, "articles": 5}, 40)
+    (False, True)
+    >>> post_supported({"gazetteer": False, "articles": 1}, 1), post_supported({"gazetteer": True, "articles": 0}, 90)
+    (True, True)
+    """
+    if entry.get("gazetteer"):
+        return True
+    n = int(entry.get("articles") or 0)
+    return n >= 1 and n >= MIN_POST_SHARE * actor_articles
+
+
 def role_strings(affs: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Posts as readable strings: ``"Deputy Prime Minister (Government of National Accord)"``."""
+    """Supported posts as readable strings, most supported first: ``"Deputy Prime Minister
+    (Government of National Accord)"``."""
     roles = []
     for a in affs:
-        if not a.get("role"):
+        if not a.get("role") or not a.get("supported", True):
             continue
         text = f"{a['role']} ({a['org_label']})" if a.get("org_label") else a["role"]
         if text not in roles:
@@ -226,7 +271,8 @@ def role_strings(affs: Iterable[Mapping[str, Any]]) -> list[str]:
 
 def org_closure(actor: str, affs: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[str]:
     """The organisations ``actor`` belongs to, directly or through parts and memberships
-    (a minister -> the ministry -> the government), nearest first, the actor itself excluded."""
+    (a minister -> the ministry -> the government), nearest first, the actor itself excluded.
+    Posts too weakly attested to show (``supported`` False) do not count."""
     seen: list[str] = []
     frontier = [actor]
     while frontier:
@@ -234,7 +280,7 @@ def org_closure(actor: str, affs: Mapping[str, Sequence[Mapping[str, Any]]]) -> 
         for node in frontier:
             for a in affs.get(node, ()):
                 org = a.get("org")
-                if org and org != actor and org not in seen:
+                if org and org != actor and org not in seen and a.get("supported", True):
                     seen.append(org)
                     nxt.append(org)
         frontier = nxt
