@@ -1,6 +1,8 @@
 """DNA options on hand-built stance rows: duplicates, activity/prominence, the event list."""
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from kg import network as N
@@ -124,3 +126,16 @@ def test_event_list_one_row_per_stance_in_time_order():
     assert first["holder_iri"] == "a" and first["repeats"] == 1
     per_article = N.event_rows(REPEATS, duplicates="article")
     assert len(per_article) == 5 and max(e["repeats"] for e in per_article) == 2
+
+
+def test_event_csv_is_guarded(tmp_path):
+    rows = [row("s1", "a", "b", "negative", "x", "2019-06-01", quote='=HYPERLINK("http://x")'),
+            row("s2", "a", "b", "negative", "x", "2019-06-02", quote="line one\nline two, \"quoted\"")]
+    path = N.write_events(N.event_rows(rows), tmp_path / "events.csv")
+    with open(path, newline="", encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert list(table[0])[:8] == ["date", "holder", "target", "polarity", "confidence", "article_id",
+                                  "article_title", "quote"]
+    assert table[0]["quote"].startswith("'=") and table[1]["quote"] == "line one\nline two, \"quoted\""
+    with pytest.raises(ValueError):
+        N.write_events([], tmp_path / "events.xlsx")

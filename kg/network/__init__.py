@@ -18,8 +18,8 @@ one accepts either a store or a list of rows, and they are easy to test:
 Every view takes the same filters: ``date_from``, ``date_to`` (ISO dates, inclusive),
 ``actors`` (labels or IRIs), ``actor_types`` (``"Person"``, ``"Government"``, ...),
 ``min_confidence``, ``min_count`` (edges backed by fewer stances are dropped) and
-``duplicates``. :func:`write_network` writes any of them as GraphML, GEXF, a CSV edge list
-or interactive HTML.
+``duplicates``. :func:`write_network` writes any of them as GraphML, GEXF, a CSV edge list,
+UCINET DL or interactive HTML.
 
 Node ids are actor IRIs (targets in the two-mode network are ``"target:" + IRI``); each edge
 keeps the IRIs of the stances behind it and their quotes, so every edge can be traced back to
@@ -39,7 +39,10 @@ from kg.network.views import (  # noqa: F401
     DEFAULT_DUPLICATES, VIEWS, actor_network, affiliation_array, agreement_pairs, conflict_network,
     congruence_network, stance_evidence, subtract_network, time_slices, topic_network,
 )
-from kg.network.write import flat_copy, write_csv, write_network  # noqa: F401
+from kg.network.write import (  # noqa: F401
+    NETWORK_FORMATS, dl_label, flat_copy, write_csv, write_dl, write_events, write_network,
+    write_table,
+)
 
 __all__ = [
     "AFFILIATION_QUERY", "FILTER_KEYS", "KG_NS", "NORMALIZATIONS", "POLARITY_SIGN", "STANCE_QUERIES",
@@ -50,5 +53,5 @@ __all__ = [
     # DNA options, backbone, polarisation, more writers
     "DUPLICATES", "EVENT_COLUMNS", "ONE_MODE_NORMALIZATIONS", "TWO_MODE_NORMALIZATIONS", "check_duplicates",
     "count_distinct", "deduplicate", "event_rows", "period_key", "two_mode_weights", "DEFAULT_DUPLICATES",
-    "affiliation_array", "agreement_pairs",
+    "affiliation_array", "agreement_pairs", "NETWORK_FORMATS", "dl_label", "write_dl", "write_events", "write_table",
 ]
