@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 import kg.analysis
+import kg.network.backbone
 import kg.network.dna
 import kg.network.rows
 import kg.network.views
@@ -36,6 +37,7 @@ def consistent() -> ox.Store:
 
 
 @pytest.mark.parametrize("module", [kg.network.rows, kg.network.views, kg.network.write, kg.network.dna,
+                                    kg.network.backbone,
                                     kg.analysis])
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

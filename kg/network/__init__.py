@@ -13,7 +13,8 @@ one accepts either a store or a list of rows, and they are easy to test:
 - :func:`time_slices` — any of these per time window;
 - :mod:`kg.network.dna` — what DNA users expect of them: ``duplicates`` (count a repeated stance
   once per article, week, month, year, range, or every time), the two-mode normalisations
-  ``activity`` and ``prominence``, and the event list (:func:`event_rows`).
+  ``activity`` and ``prominence``, and the event list (:func:`event_rows`);
+- :func:`disparity_backbone` — the significant edges of a big network (Serrano et al. 2009).
 
 Every view takes the same filters: ``date_from``, ``date_to`` (ISO dates, inclusive),
 ``actors`` (labels or IRIs), ``actor_types`` (``"Person"``, ``"Government"``, ...),
@@ -39,6 +40,7 @@ from kg.network.views import (  # noqa: F401
     DEFAULT_DUPLICATES, VIEWS, actor_network, affiliation_array, agreement_pairs, conflict_network,
     congruence_network, stance_evidence, subtract_network, time_slices, topic_network,
 )
+from kg.network.backbone import BACKBONE_METHODS, disparity_alphas, disparity_backbone  # noqa: F401
 from kg.network.write import (  # noqa: F401
     NETWORK_FORMATS, dl_label, flat_copy, write_csv, write_dl, write_events, write_network,
     write_table,
@@ -53,5 +55,6 @@ __all__ = [
     # DNA options, backbone, polarisation, more writers
     "DUPLICATES", "EVENT_COLUMNS", "ONE_MODE_NORMALIZATIONS", "TWO_MODE_NORMALIZATIONS", "check_duplicates",
     "count_distinct", "deduplicate", "event_rows", "period_key", "two_mode_weights", "DEFAULT_DUPLICATES",
-    "affiliation_array", "agreement_pairs", "NETWORK_FORMATS", "dl_label", "write_dl", "write_events", "write_table",
+    "affiliation_array", "agreement_pairs", "BACKBONE_METHODS", "disparity_alphas", "disparity_backbone",
+    "NETWORK_FORMATS", "dl_label", "write_dl", "write_events", "write_table",
 ]
