@@ -13,7 +13,9 @@ import pytest
 
 import kg.analysis
 import kg.network.backbone
+import kg.network.chart
 import kg.network.dna
+import kg.network.polarisation
 import kg.network.rows
 import kg.network.views
 import kg.network.write
@@ -37,7 +39,7 @@ def consistent() -> ox.Store:
 
 
 @pytest.mark.parametrize("module", [kg.network.rows, kg.network.views, kg.network.write, kg.network.dna,
-                                    kg.network.backbone,
+                                    kg.network.backbone, kg.network.polarisation, kg.network.chart,
                                     kg.analysis])
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

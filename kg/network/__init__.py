@@ -14,7 +14,8 @@ one accepts either a store or a list of rows, and they are easy to test:
 - :mod:`kg.network.dna` — what DNA users expect of them: ``duplicates`` (count a repeated stance
   once per article, week, month, year, range, or every time), the two-mode normalisations
   ``activity`` and ``prominence``, and the event list (:func:`event_rows`);
-- :func:`disparity_backbone` — the significant edges of a big network (Serrano et al. 2009).
+- :func:`disparity_backbone` — the significant edges of a big network (Serrano et al. 2009);
+- :func:`polarisation_series` — how far the actors split into two opposed camps, per window.
 
 Every view takes the same filters: ``date_from``, ``date_to`` (ISO dates, inclusive),
 ``actors`` (labels or IRIs), ``actor_types`` (``"Person"``, ``"Government"``, ...),
@@ -41,9 +42,12 @@ from kg.network.views import (  # noqa: F401
     congruence_network, stance_evidence, subtract_network, time_slices, topic_network,
 )
 from kg.network.backbone import BACKBONE_METHODS, disparity_alphas, disparity_backbone  # noqa: F401
+from kg.network.polarisation import (  # noqa: F401
+    SERIES_COLUMNS, TIES, measure_polarisation, polarisation_series, tie_network, two_camps,
+)
 from kg.network.write import (  # noqa: F401
     NETWORK_FORMATS, dl_label, flat_copy, write_csv, write_dl, write_events, write_network,
-    write_table,
+    write_polarisation, write_table,
 )
 
 __all__ = [
@@ -56,5 +60,6 @@ __all__ = [
     "DUPLICATES", "EVENT_COLUMNS", "ONE_MODE_NORMALIZATIONS", "TWO_MODE_NORMALIZATIONS", "check_duplicates",
     "count_distinct", "deduplicate", "event_rows", "period_key", "two_mode_weights", "DEFAULT_DUPLICATES",
     "affiliation_array", "agreement_pairs", "BACKBONE_METHODS", "disparity_alphas", "disparity_backbone",
-    "NETWORK_FORMATS", "dl_label", "write_dl", "write_events", "write_table",
+    "SERIES_COLUMNS", "TIES", "measure_polarisation", "polarisation_series", "tie_network", "two_camps",
+    "NETWORK_FORMATS", "dl_label", "write_dl", "write_events", "write_polarisation", "write_table",
 ]

@@ -1,6 +1,6 @@
 """Writing a network view to a file: GraphML, GEXF, CSV edge list, UCINET DL, or the interactive
-page (:mod:`kg.viz`, imported only when an ``.html`` file is asked for); and the event
-list of :mod:`kg.network.dna`."""
+page (:mod:`kg.viz`, imported only when an ``.html`` file is asked for); and the tables and
+chart of :mod:`kg.network.dna` and :mod:`kg.network.polarisation` (event list, polarisation)."""
 from __future__ import annotations
 
 import csv
@@ -190,7 +190,7 @@ def write_dl(graph: nx.Graph, path: str | Path, *, weight: str = "weight", layou
     return path
 
 
-# ------------------------------------------------------------------------------ tables
+# ------------------------------------------------------------------------------ tables and charts
 def write_table(rows: Iterable[Mapping[str, Any]], path: str | Path, columns: Sequence[str]) -> Path:
     """Write dicts as CSV with these ``columns`` (lists joined by "; "), every cell guarded
     against spreadsheet formulas as in :func:`write_csv`."""
@@ -212,6 +212,28 @@ def write_events(events: Iterable[Mapping[str, Any]], path: str | Path) -> Path:
     if Path(path).suffix.lower() != ".csv":
         raise ValueError(f"the event list is written as .csv, not {Path(path).name!r}")
     return write_table(events, path, EVENT_COLUMNS)
+
+
+def write_polarisation(series: Sequence[Mapping[str, Any]], path: str | Path, *,
+                       title: str = "Polarisation over time") -> Path:
+    """Write :func:`kg.network.polarisation.polarisation_series` as a table (``.csv``) or a chart
+    (``.svg``: polarisation per window, the camps in each point's tooltip)."""
+    from kg.network.polarisation import SERIES_COLUMNS
+
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext == ".csv":
+        return write_table(series, path, SERIES_COLUMNS)
+    if ext != ".svg":
+        raise ValueError(f"polarisation is written as .csv or .svg, not {path.name!r}")
+    from kg.network.chart import line_chart_svg
+
+    notes = [f"{s['actors']} actors, {s['ties']} ties; camps: {', '.join(s['camp_0'])} | {', '.join(s['camp_1'])}"
+             if s.get("polarisation") is not None else "no tie" for s in series]
+    svg = line_chart_svg([s["start"] for s in series], [s.get("polarisation") for s in series],
+                         title=title, y_label="polarisation (2 x signed modularity)", notes=notes)
+    path.write_text(svg, encoding="utf-8")
+    return path
 
 
 # ------------------------------------------------------------------------------ any network
