@@ -471,16 +471,20 @@ def events(settings: Settings, out: Path, date_from: str | None, date_to: str | 
 @_filter_options
 @click.option("--duplicates", type=click.Choice(_DUPLICATES), default="none", show_default=True,
               help="How an actor's repeated stance counts (see kg network --help).")
+@click.option("--null", type=click.IntRange(0), default=10, show_default=True, metavar="N",
+              help="Shuffles of each window's tie signs for its baseline (0: no baseline).")
 @click.pass_obj
 def polarisation(settings: Settings, out: Path, plot: Path | None, window: str | int, ties: str,
                  date_from: str | None, date_to: str | None, actors: tuple[str, ...], actor_types: tuple[str, ...],
-                 min_confidence: float | None, duplicates: str) -> None:
+                 min_confidence: float | None, duplicates: str, null: int) -> None:
     """How divided the actors are, per time window: 0 (one camp) to 1 (two opposed camps).
 
     The score is twice the signed modularity (Gómez, Jensen & Arenas 2009) of the best split of
     the actors into two camps found, on ties of agreement and conflict (as DNA's polarisation)
-    and of direct support and criticism. Each row also names the leading actors of each camp.
-    Prints the paths written.
+    and of direct support and criticism. Sparse windows score high whatever their signs, so
+    each row also has a baseline (the same ties with their signs shuffled) and the excess over
+    it; compare windows of different density by the excess. Each row also names the leading
+    actors of each camp. Prints the paths written.
     """
     from kg.network import polarisation_series, write_polarisation
 
@@ -489,7 +493,7 @@ def polarisation(settings: Settings, out: Path, plot: Path | None, window: str |
     if plot is not None and plot.suffix.lower() != ".svg":
         _fail(f"the chart is written as .svg, not {plot.name!r}")
     store = _open_store(settings, read_only=True)
-    series = polarisation_series(store, window, ties=ties, duplicates=duplicates,
+    series = polarisation_series(store, window, ties=ties, duplicates=duplicates, null=null,
                                  **_filters(date_from, date_to, actors, actor_types, min_confidence))
     if not series:
         click.secho("warning: no dated stance matches these filters; the table is empty", fg="yellow", err=True)

@@ -52,7 +52,7 @@ def test_events_help():
 def test_polarisation_help():
     result = CliRunner().invoke(cli, ["polarisation", "--help"])
     assert result.exit_code == 0, result.output
-    for word in ("--out", "--plot", "--window", "--ties", "--duplicates", "--from", "--min-confidence"):
+    for word in ("--out", "--plot", "--window", "--ties", "--duplicates", "--null", "--from", "--min-confidence"):
         assert word in result.output, word
 
 
@@ -154,7 +154,11 @@ def test_polarisation_table_and_plot(store_path, tmp_path):
     june = table[2]
     assert 0 < float(june["polarisation"]) <= 1 and int(june["actors"]) >= 4
     assert table[1]["polarisation"] == ""  # no stance in May
+    assert float(june["excess"]) == pytest.approx(float(june["polarisation"]) - float(june["baseline"]), abs=1e-5)
     ET.parse(plot)  # well-formed SVG
+    assert run(store_path, "polarisation", "--out", str(out), "--null", "0").exit_code == 0
+    with open(out, newline="", encoding="utf-8") as fh:
+        assert all(r["baseline"] == "" for r in csv.DictReader(fh))
 
 
 @pytest.mark.parametrize("args", [
@@ -163,6 +167,7 @@ def test_polarisation_table_and_plot(store_path, tmp_path):
     ["--out", "p.txt"],
     ["--out", "p.csv", "--plot", "p.png"],
     ["--out", "p.csv", "--ties", "enemies"],
+    ["--out", "p.csv", "--null", "-1"],
 ])
 def test_polarisation_bad_arguments(store_path, tmp_path, args):
     args = [str(tmp_path / a) if a.startswith("p.") else a for a in args]

@@ -69,6 +69,20 @@ def test_a_lone_dissenter_divides_less_than_two_blocs():
     assert 0 < lone < blocs
 
 
+def test_the_baseline_takes_out_what_sparsity_alone_gives():
+    # a long chain of allies splits neatly in two (high modularity) with no hostility at all
+    chain = [row(i, f"a{i}", f"a{i + 1}", "positive", "2019-01-01") for i in range(40)]
+    p = N.measure_polarisation(N.tie_network(chain, ties="direct"), null=5)
+    assert p["polarisation"] > 0.9
+    assert p["baseline"] == pytest.approx(p["polarisation"], abs=1e-5) and abs(p["excess"]) < 1e-5
+    # two opposed camps: shuffling which ties are hostile destroys most of the division
+    q = N.measure_polarisation(N.tie_network(divided("2019-01-01")), null=10)
+    assert q["excess"] > 0.3 and q["baseline"] < q["polarisation"]
+    assert N.measure_polarisation(N.tie_network(divided("2019-01-01")), null=10, seed=3)["baseline"] \
+        == N.measure_polarisation(N.tie_network(divided("2019-01-01")), null=10, seed=3)["baseline"]
+    assert N.measure_polarisation(nx.Graph(), null=5)["baseline"] is None
+
+
 def test_tie_network_counts():
     G = N.tie_network(divided("2019-03-01"))
     e = G.edges["l1", "r1"]
@@ -112,6 +126,7 @@ def test_series_rises_when_the_actors_split(tmp_path):
     with open(table, newline="", encoding="utf-8") as fh:
         written = list(csv.DictReader(fh))
     assert [w["polarisation"] for w in written] == [str(jan), "", str(mar)]
+    assert float(written[2]["excess"]) == pytest.approx(mar - float(written[2]["baseline"]), abs=1e-6)
     assert set(written[2]["camp_0"].split("; ")) in ({"l1", "l2", "l3"}, {"r1", "r2", "r3"})
 
 
@@ -128,5 +143,7 @@ def test_svg_chart_is_well_formed_and_escapes_labels(tmp_path):
     tips = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
     assert any('<script>alert("x")</script> & co' in (t or "") for t in tips)  # readable, as text
     assert len(root.findall("{http://www.w3.org/2000/svg}circle")) == 2  # February has no point
+    assert len(root.findall("{http://www.w3.org/2000/svg}polyline")) == 0  # no two windows in a row
+    assert "baseline" in text
     with pytest.raises(ValueError):
         N.write_polarisation(series, tmp_path / "pol.png")

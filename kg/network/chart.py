@@ -3,10 +3,10 @@ of text escaped (labels can come from articles)."""
 from __future__ import annotations
 
 from html import escape
-from typing import Sequence
+from typing import Mapping, Sequence
 
 WIDTH, HEIGHT = 760, 360
-LEFT, RIGHT, TOP, BOTTOM = 60, 20, 44, 70
+LEFT, RIGHT, TOP, BOTTOM = 60, 70, 44, 84  # room for slanted dates and the legend
 
 
 def _x(i: int, n: int) -> float:
@@ -18,15 +18,19 @@ def _y(value: float, y_max: float) -> float:
     return TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / y_max)
 
 
-def line_chart_svg(labels: Sequence[str], values: Sequence[float | None], *, title: str,
-                   y_label: str, notes: Sequence[str] | None = None, y_max: float = 1.0) -> str:
-    """An SVG line chart of ``values`` (None leaves a gap) over the x ``labels``.
+COLOURS = ("#b2182b", "#777777", "#2166ac", "#1b7837")
 
-    ``notes`` (one per point) become the points' tooltips. Returns the SVG document as text.
+
+def line_chart_svg(labels: Sequence[str], series: Mapping[str, Sequence[float | None]], *, title: str,
+                   y_label: str, notes: Sequence[str] | None = None, y_max: float = 1.0) -> str:
+    """An SVG line chart of one or more ``series`` (name -> values; None leaves a gap) over the
+    x ``labels``; the first series is drawn solid with points, the others dashed, with a legend.
+
+    ``notes`` (one per x label) become the first series' point tooltips. Returns the SVG text.
 
     Examples
     --------
-    >>> svg = line_chart_svg(["2019-01", "2019-02"], [0.2, None], title="A <b>test</b>", y_label="P")
+    >>> svg = line_chart_svg(["2019-01", "2019-02"], {"P": [0.2, None]}, title="A <b>test</b>", y_label="P")
     >>> svg.startswith("<svg") and "A &lt;b&gt;test&lt;/b&gt;" in svg and "<b>" not in svg
     True
     """
@@ -47,21 +51,35 @@ def line_chart_svg(labels: Sequence[str], values: Sequence[float | None], *, tit
     step = max(1, -(-n // 12))  # at most about 12 x labels, so they do not overlap
     for i, label in enumerate(labels):
         if i % step == 0 or i == n - 1:
-            x = _x(i, n)
-            parts.append(f'<text transform="translate({x:.1f} {HEIGHT - BOTTOM + 14}) rotate(35)" '
+            parts.append(f'<text transform="translate({_x(i, n):.1f} {HEIGHT - BOTTOM + 14}) rotate(35)" '
                          f'font-size="11">{escape(str(label))}</text>')
-    segment: list[str] = []
-    for i, v in enumerate(list(values) + [None]):  # the sentinel closes the last segment
+    for rank, (name, values) in enumerate(series.items()):
+        colour = COLOURS[rank % len(COLOURS)]
+        parts += _polylines(values, n, y_max, colour, dashed=rank > 0)
+        dash = ' stroke-dasharray="5 4"' if rank else ""
+        parts.append(f'<line x1="{LEFT + 10 + 190 * rank}" x2="{LEFT + 34 + 190 * rank}" y1="{HEIGHT - 12}" '
+                     f'y2="{HEIGHT - 12}" stroke="{colour}" stroke-width="2"{dash}/>')
+        parts.append(f'<text x="{LEFT + 40 + 190 * rank}" y="{HEIGHT - 8}">{escape(name)}</text>')
+        if rank == 0:
+            for i, v in enumerate(values):
+                if v is not None:
+                    tip = escape(f"{labels[i]}: {v:.3f}" + (f" — {notes[i]}" if notes[i] else ""))
+                    parts.append(f'<circle cx="{_x(i, n):.1f}" cy="{_y(min(max(v, 0.0), y_max), y_max):.1f}" '
+                                 f'r="3.5" fill="{colour}"><title>{tip}</title></circle>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _polylines(values: Sequence[float | None], n: int, y_max: float, colour: str, *, dashed: bool) -> list[str]:
+    """One polyline per run of values without a gap."""
+    dash = ' stroke-dasharray="5 4"' if dashed else ""
+    lines, segment = [], []
+    for i, v in enumerate(list(values) + [None]):  # the sentinel closes the last run
         if v is None:
             if len(segment) > 1:
-                parts.append(f'<polyline fill="none" stroke="#b2182b" stroke-width="2" points="{" ".join(segment)}"/>')
+                lines.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} '
+                             f'points="{" ".join(segment)}"/>')
             segment = []
             continue
         segment.append(f"{_x(i, n):.1f},{_y(min(max(v, 0.0), y_max), y_max):.1f}")
-    for i, v in enumerate(values):
-        if v is not None:
-            tip = escape(f"{labels[i]}: {v:.3f}" + (f" — {notes[i]}" if notes[i] else ""))
-            parts.append(f'<circle cx="{_x(i, n):.1f}" cy="{_y(min(max(v, 0.0), y_max), y_max):.1f}" r="3.5" '
-                         f'fill="#b2182b"><title>{tip}</title></circle>')
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+    return lines

@@ -25,6 +25,13 @@ adds the two. DNA searches the split with a genetic or greedy algorithm and scor
 absolute differences from expected congruence/conflict; kg uses the modularity above, split by
 Newman's leading eigenvector (M. E. J. Newman 2006, PNAS 103(23): 8577-8582) refined by moving
 single actors while Q grows (exact maximisation is NP-hard).
+
+Modularity is also high on sparse networks whatever their signs (Guimerà, Sales-Pardo & Amaral
+2004, "Modularity from fluctuations in random graphs", Phys. Rev. E 70, 025101): a month with few
+ties can score 0.7 with no opposition in it. So each window also gets a ``baseline``, the mean
+polarisation of the same ties with their weights (signs included) shuffled over the same pairs
+(:func:`null_polarisation`), and ``excess = polarisation - baseline``, the division the signs
+themselves make; compare windows of very different density by ``excess``.
 """
 from __future__ import annotations
 
@@ -131,21 +138,16 @@ class _Signed:
     """The modularity matrix B of a signed graph, kept implicit (sparse ties plus two rank-one
     terms) so that a 3,000-actor window needs no dense 3,000 x 3,000 matrix."""
 
-    def __init__(self, G: nx.Graph, weight: str = "weight") -> None:
+    def __init__(self, nodes: list, pairs: list[tuple[int, int]], weights: Any) -> None:
         import numpy as np
         from scipy import sparse
 
-        self.nodes = sorted(G, key=str)
-        index = {n: i for i, n in enumerate(self.nodes)}
-        n = len(self.nodes)
-        rows, cols, vals = [], [], []
-        for u, v, d in G.edges(data=True):
-            w = float(d.get(weight, 1.0) or 0.0)
-            if u != v and w:
-                rows += [index[u], index[v]]
-                cols += [index[v], index[u]]
-                vals += [w, w]
-        A = sparse.csr_matrix((vals, (rows, cols)), shape=(n, n))
+        self.nodes = nodes
+        n = len(nodes)
+        i, j = (np.array(x, dtype=int) for x in zip(*pairs)) if pairs else (np.zeros(0, int), np.zeros(0, int))
+        w = np.asarray(weights, dtype=float)
+        A = sparse.csr_matrix((np.concatenate([w, w]), (np.concatenate([i, j]), np.concatenate([j, i]))),
+                              shape=(n, n))
         A.sum_duplicates()
         self.ties = A
         self.plus = A.maximum(0).tocsr()
@@ -233,6 +235,30 @@ def _diagonal(B: _Signed) -> Any:
     return d
 
 
+def _ties(G: nx.Graph, weight: str) -> tuple[list, list[tuple[int, int]], list[float]]:
+    """Nodes (sorted, for results that do not change between runs), node-index pairs, weights."""
+    nodes = sorted(G, key=str)
+    index = {n: i for i, n in enumerate(nodes)}
+    pairs, weights = [], []
+    for u, v, d in G.edges(data=True):
+        w = float(d.get(weight, 1.0) or 0.0)
+        if u != v and w:
+            pairs.append((index[u], index[v]))
+            weights.append(w)
+    return nodes, pairs, weights
+
+
+def _best_split(B: _Signed) -> tuple[Any, float]:
+    """Sides (+1/-1) and Q of the best two-camp split found (all +1 and 0 when none beats one camp)."""
+    import numpy as np
+
+    s = _refine(B, _leading_sides(B))
+    q = B.modularity(s)
+    if q <= 1e-12:  # one camp (Q = 0) is better than any split found
+        s, q = np.ones(len(B.nodes)), 0.0
+    return s, q
+
+
 def two_camps(G: nx.Graph, weight: str = "weight") -> tuple[dict[Hashable, int], float]:
     """The split of ``G``'s nodes into two camps with the highest signed modularity found.
 
@@ -250,28 +276,62 @@ def two_camps(G: nx.Graph, weight: str = "weight") -> tuple[dict[Hashable, int],
     >>> camps["a"] == camps["b"] != camps["c"] == camps["d"], q
     (True, 0.5)
     """
-    import numpy as np
-
-    B = _Signed(G, weight)
+    B = _Signed(*_ties(G, weight))
     if not B.nodes:
         return {}, 0.0
-    s = _refine(B, _leading_sides(B))
-    q = B.modularity(s)
-    if q <= 1e-12:  # one camp (Q = 0) is better than any split found
-        s, q = np.ones(len(B.nodes)), 0.0
+    s, q = _best_split(B)
     strength = B.k_plus + B.k_minus
     if strength[s > 0].sum() < strength[s < 0].sum():
         s = -s
     return {n: int(s[i] < 0) for i, n in enumerate(B.nodes)}, round(q, 6)
 
 
-def measure_polarisation(G: nx.Graph, weight: str = "weight", top: int = 5) -> dict[str, Any]:
+def null_polarisation(G: nx.Graph, weight: str = "weight", *, shuffles: int = 10, seed: int = 0) -> float | None:
+    """The polarisation the same ties would show with their weights (signs included) dealt out
+    at random over the same pairs: the mean over ``shuffles`` shuffles.
+
+    Modularity is high on sparse networks whatever their signs (a long chain of allies splits
+    neatly in two), so a window with few ties can score high without any opposition. This
+    baseline keeps who is tied to whom and how strongly, and drops only which tie is hostile:
+    ``polarisation - baseline`` (``excess`` in :func:`measure_polarisation`) is the division the
+    signs add. None without ties; for ties all alike, the baseline is the polarisation itself.
+
+    Examples
+    --------
+    >>> ring = nx.cycle_graph(40); nx.set_edge_attributes(ring, 1, "weight")
+    >>> p = measure_polarisation(ring, null=5)
+    >>> p["polarisation"] > 0.5, p["excess"]   # a ring of allies splits in two, but not by its signs
+    (True, 0.0)
+    """
+    import numpy as np
+
+    nodes, pairs, weights = _ties(G, weight)
+    if not pairs:
+        return None
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(shuffles):
+        _, q = _best_split(_Signed(nodes, pairs, rng.permutation(weights)))
+        values.append(2 * q)
+    return round(float(np.mean(values)), 6)
+
+
+def measure_polarisation(G: nx.Graph, weight: str = "weight", top: int = 5, *, null: int = 0,
+                         seed: int = 0) -> dict[str, Any]:
     """How divided the actors of a signed network are (see the module docstring).
+
+    Parameters
+    ----------
+    null : int
+        Shuffles for the ``baseline`` (see :func:`null_polarisation`); 0 computes none.
+    seed : int
+        Seed of the shuffles (the same seed, the same baseline).
 
     Returns
     -------
     dict
-        ``polarisation`` (2 Q, in [0, 1]; None when there is no tie), ``modularity`` (Q),
+        ``polarisation`` (2 Q, in [0, 1]; None when there is no tie), ``baseline`` and ``excess``
+        (``polarisation - baseline``; None unless ``null``), ``modularity`` (Q),
         ``actors``, ``ties``, ``positive`` and ``negative`` (tie mass), ``frustration`` (the
         share of tie mass the split leaves unbalanced: positive across or negative inside),
         ``camps`` (node -> 0/1), ``camp_sizes``, ``camp_0``/``camp_1`` (the labels of up to
@@ -300,8 +360,11 @@ def measure_polarisation(G: nx.Graph, weight: str = "weight", top: int = 5) -> d
             unbalanced += abs(w)
     members = {c: sorted((n for n in camps if camps[n] == c), key=lambda n: (-strength[n], str(n)))
                for c in (0, 1)}
+    value = round(2 * q, 6) if pos + neg else None
+    baseline = null_polarisation(G, weight, shuffles=null, seed=seed) if null and value is not None else None
     return {
-        "polarisation": round(2 * q, 6) if pos + neg else None, "modularity": q,
+        "polarisation": value, "baseline": baseline,
+        "excess": round(value - baseline, 6) if baseline is not None else None, "modularity": q,
         "actors": G.number_of_nodes(), "ties": G.number_of_edges(), "positive": pos, "negative": neg,
         "frustration": round(unbalanced / (pos + neg), 6) if pos + neg else None,
         "camps": camps, "camp_sizes": [len(members[0]), len(members[1])],
@@ -311,13 +374,14 @@ def measure_polarisation(G: nx.Graph, weight: str = "weight", top: int = 5) -> d
 
 
 SERIES_COLUMNS = ("start", "end", "stances", "actors", "ties", "positive", "negative", "polarisation",
-                  "modularity", "frustration", "camp_0_size", "camp_1_size", "camp_0", "camp_1")
+                  "baseline", "excess", "modularity", "frustration", "camp_0_size", "camp_1_size", "camp_0",
+                  "camp_1")
 
 
 def polarisation_series(store_or_rows: Any, window: str | int = "month", *, ties: str = "both",
                         duplicates: str = "none", date_from: Any = None, date_to: Any = None,
                         actors: Iterable[str] | None = None, actor_types: Iterable[str] | None = None,
-                        min_confidence: float | None = None) -> list[dict[str, Any]]:
+                        min_confidence: float | None = None, null: int = 10, seed: int = 0) -> list[dict[str, Any]]:
     """:func:`measure_polarisation` of the :func:`tie_network` of each time window.
 
     Parameters
@@ -328,6 +392,9 @@ def polarisation_series(store_or_rows: Any, window: str | int = "month", *, ties
         has no gaps.
     ties, duplicates
         See :func:`tie_network`.
+    null, seed
+        Shuffles for each window's ``baseline`` and their seed (see :func:`null_polarisation`):
+        compare windows by ``excess`` when their numbers of ties differ much.
     other parameters
         Filters as in :func:`kg.network.actor_network`.
 
@@ -352,11 +419,11 @@ def polarisation_series(store_or_rows: Any, window: str | int = "month", *, ties
     for start, end, G in time_slices(tie_network, store_or_rows, window, ties=ties, duplicates=duplicates,
                                      date_from=date_from, date_to=date_to, actors=actors,
                                      actor_types=actor_types, min_confidence=min_confidence):
-        p = measure_polarisation(G)
+        p = measure_polarisation(G, null=null, seed=seed)
         out.append({
             "start": _iso(start), "end": _iso(end), "stances": G.graph.get("stances", 0),
-            **{k: p[k] for k in ("actors", "ties", "positive", "negative", "polarisation", "modularity",
-                                 "frustration", "camp_0", "camp_1")},
+            **{k: p[k] for k in ("actors", "ties", "positive", "negative", "polarisation", "baseline", "excess",
+                                 "modularity", "frustration", "camp_0", "camp_1")},
             "camp_0_size": p["camp_sizes"][0], "camp_1_size": p["camp_sizes"][1],
         })
     return [{k: r[k] for k in SERIES_COLUMNS} for r in out]

@@ -217,7 +217,8 @@ def write_events(events: Iterable[Mapping[str, Any]], path: str | Path) -> Path:
 def write_polarisation(series: Sequence[Mapping[str, Any]], path: str | Path, *,
                        title: str = "Polarisation over time") -> Path:
     """Write :func:`kg.network.polarisation.polarisation_series` as a table (``.csv``) or a chart
-    (``.svg``: polarisation per window, the camps in each point's tooltip)."""
+    (``.svg``: polarisation per window, the camps in each point's tooltip, and the baseline
+    dashed when the series has one)."""
     from kg.network.polarisation import SERIES_COLUMNS
 
     path = Path(path)
@@ -230,8 +231,11 @@ def write_polarisation(series: Sequence[Mapping[str, Any]], path: str | Path, *,
 
     notes = [f"{s['actors']} actors, {s['ties']} ties; camps: {', '.join(s['camp_0'])} | {', '.join(s['camp_1'])}"
              if s.get("polarisation") is not None else "no tie" for s in series]
-    svg = line_chart_svg([s["start"] for s in series], [s.get("polarisation") for s in series],
-                         title=title, y_label="polarisation (2 x signed modularity)", notes=notes)
+    lines = {"polarisation": [s.get("polarisation") for s in series]}
+    if any(s.get("baseline") is not None for s in series):
+        lines["baseline (same ties, signs shuffled)"] = [s.get("baseline") for s in series]
+    svg = line_chart_svg([s["start"] for s in series], lines, title=title,
+                         y_label="polarisation (2 x signed modularity)", notes=notes)
     path.write_text(svg, encoding="utf-8")
     return path
 
