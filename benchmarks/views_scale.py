@@ -39,7 +39,8 @@ def synthetic_rows(actors: int, pairs: int, topics: int, seed: int) -> list[dict
         rows.append({
             "stance": f"https://example.org/stance/{len(rows)}", "holder": holder,
             "holder_label": f"Actor {holder.rsplit('/', 1)[1]}", "holder_type": "Person",
-            "target": target, "target_label": target.rsplit("/", 1)[1], "target_type": "Topic" if kind == "topic" else "Person",
+            "target": target, "target_label": target.rsplit("/", 1)[1],
+            "target_type": "Topic" if kind == "topic" else "Person",
             "target_kind": kind, "polarity": polarity, "confidence": round(rng.uniform(0.6, 1.0), 2),
             "quote": f"Quote {len(rows)}, with \"quotes\" and =formula-like text", "cue": "said",
             "date": day.isoformat(), "article": f"https://example.org/article/{article}",

@@ -340,7 +340,8 @@ def _filter_options(command):
         click.option("--type", "actor_types", multiple=True, metavar="TYPE",
                      help="Only actors of this type (Person, Government, Country, Organization, ...); repeatable."),
         click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.6, show_default=True,
-                     help="Only stances with at least this confidence (0 shows every stance; see README, Known limits)."),
+                     help="Only stances with at least this confidence (0 shows every stance; "
+                          "see README, Known limits)."),
     ]
     for option in reversed(options):
         command = option(command)
