@@ -322,29 +322,72 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from None
 
 
+_ONE_MODE = ("congruence", "conflict", "subtract")
+_NORMALIZATIONS_BY_KIND = {"actors": ("none",), "topics": ("none", "activity", "prominence"),
+                           **dict.fromkeys(_ONE_MODE, ("none", "average", "jaccard", "cosine"))}
+_DUPLICATES = ("none", "article", "week", "month", "year", "range")
+
+
+def _filter_options(command):
+    """The stance filters every view command takes (--from, --to, --actor, --type, --min-confidence)."""
+    options = [
+        click.option("--from", "date_from", metavar="YYYY-MM-DD", callback=_iso_date,
+                     help="Only stances from articles published on or after this date."),
+        click.option("--to", "date_to", metavar="YYYY-MM-DD", callback=_iso_date,
+                     help="Only stances from articles published on or before this date."),
+        click.option("--actor", "actors", multiple=True, metavar="NAME|IRI",
+                     help="Only stances held by (or, for actors/topics, aimed at) this actor; repeatable."),
+        click.option("--type", "actor_types", multiple=True, metavar="TYPE",
+                     help="Only actors of this type (Person, Government, Country, Organization, ...); repeatable."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.6, show_default=True,
+                     help="Only stances with at least this confidence (0 shows every stance; "
+                          "see README, Known limits)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _filters(date_from: str | None, date_to: str | None, actors: tuple[str, ...], actor_types: tuple[str, ...],
+             min_confidence: float | None) -> dict:
+    return dict(date_from=date_from, date_to=date_to, actors=list(actors) or None,
+                actor_types=list(actor_types) or None, min_confidence=min_confidence or None)
+
+
+def _window(ctx: click.Context, param: click.Parameter, value: str) -> str | int:
+    if value in ("month", "week", "year"):
+        return value
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    raise click.BadParameter(f"expected month, week, year or a number of days, got {value!r}")
+
+
 @cli.command()
 @click.argument("kind", type=click.Choice(list(_NETWORK_TITLES)))
 @click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="File to write; its extension picks the format: .html (interactive), .graphml, "
-                   ".gexf (Gephi, visone) or .csv (edge list).")
-@click.option("--from", "date_from", metavar="YYYY-MM-DD", callback=_iso_date,
-              help="Only stances from articles published on or after this date.")
-@click.option("--to", "date_to", metavar="YYYY-MM-DD", callback=_iso_date,
-              help="Only stances from articles published on or before this date.")
-@click.option("--actor", "actors", multiple=True, metavar="NAME|IRI",
-              help="Only stances held by (or, for actors/topics, aimed at) this actor; repeatable.")
-@click.option("--type", "actor_types", multiple=True, metavar="TYPE",
-              help="Only actors of this type (Person, Government, Country, Organization, ...); repeatable.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.6, show_default=True,
-              help="Only stances with at least this confidence (0 shows every stance; see README, Known limits).")
+                   ".gexf (Gephi, visone), .csv (edge list) or .dl (UCINET matrix of the weights).")
+@_filter_options
 @click.option("--min-count", type=click.IntRange(1), default=None,
               help="Only edges backed by at least this many stances (shared targets for congruence/conflict).")
-@click.option("--normalization", type=click.Choice(["none", "average", "jaccard", "cosine"]), default="none",
-              show_default=True, help="Edge weights of congruence, conflict and subtract, as in DNA.")
+@click.option("--normalization", type=click.Choice(["none", "average", "jaccard", "cosine", "activity", "prominence"]),
+              default="none", show_default=True,
+              help="Edge weights as in DNA: average, jaccard or cosine for congruence, conflict and subtract; "
+                   "activity or prominence for topics (the two-mode network).")
+@click.option("--duplicates", type=click.Choice(_DUPLICATES), default=None,
+              help="Count an actor's repeated stance (same target, same polarity) every time (none), once per "
+                   "article, week, month or year, or once at all (range). Default: none for actors and topics, "
+                   "range for congruence, conflict and subtract.")
+@click.option("--backbone", is_flag=True,
+              help="Keep only the backbone: the edges significant under the disparity filter "
+                   "(Serrano, Boguñá & Vespignani 2009) at level --alpha; for big networks.")
+@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Significance level of --backbone (default 0.05; smaller keeps fewer edges).")
 @click.pass_obj
 def network(settings: Settings, kind: str, out: Path, date_from: str | None, date_to: str | None,
             actors: tuple[str, ...], actor_types: tuple[str, ...], min_confidence: float | None,
-            min_count: int | None, normalization: str) -> None:
+            min_count: int | None, normalization: str, duplicates: str | None, backbone: bool,
+            alpha: float | None) -> None:
     """Write a stance network of KIND: actors, topics, congruence, conflict or subtract.
 
     \b
@@ -356,20 +399,108 @@ def network(settings: Settings, kind: str, out: Path, date_from: str | None, dat
 
     Every edge keeps the stances and quotes behind it. Prints the path written.
     """
-    from kg.network import VIEWS, write_network
+    from kg.network import NETWORK_FORMATS, VIEWS, disparity_backbone, write_network
 
-    if out.suffix.lower() not in (".html", ".graphml", ".gexf", ".csv"):
-        _fail(f"cannot tell the format of {out.name!r}: use .html, .graphml, .gexf or .csv")
-    options = dict(date_from=date_from, date_to=date_to, actors=list(actors) or None,
-                   actor_types=list(actor_types) or None, min_confidence=min_confidence or None, min_count=min_count)
-    if kind in ("congruence", "conflict", "subtract"):
+    if out.suffix.lower() not in NETWORK_FORMATS:
+        _fail(f"cannot tell the format of {out.name!r}: use {', '.join(NETWORK_FORMATS)}")
+    if normalization not in _NORMALIZATIONS_BY_KIND[kind]:
+        raise click.BadParameter(f"{normalization!r} does not apply to {kind}; {kind} takes "
+                                 f"{', '.join(_NORMALIZATIONS_BY_KIND[kind])}", param_hint="'--normalization'")
+    if alpha is not None and not backbone:
+        raise click.BadParameter("--alpha sets the level of --backbone; add --backbone", param_hint="'--alpha'")
+    options = dict(_filters(date_from, date_to, actors, actor_types, min_confidence), min_count=min_count)
+    if kind != "actors":
         options["normalization"] = normalization
+    if duplicates is not None:
+        options["duplicates"] = duplicates
     store = _open_store(settings, read_only=True)
     graph = VIEWS[kind](store, **options)
     if graph.number_of_nodes() == 0:
         click.secho("warning: no stance matches these filters; the network is empty", fg="yellow", err=True)
+    if backbone:
+        before = graph.number_of_edges()
+        graph = disparity_backbone(graph, alpha if alpha is not None else 0.05)
+        click.secho(f"backbone: kept {graph.number_of_edges()} of {before} edges", err=True)
+        if before and not graph.number_of_edges():
+            # the filter finds ties that stand out from an actor's others: even weights have none
+            click.secho("warning: no edge stands out at this --alpha; the weights may be too even "
+                        "(try a larger --alpha, or --duplicates none for the one-mode views)", fg="yellow", err=True)
     path = write_network(graph, out, title=_NETWORK_TITLES[kind])
     click.echo(str(Path(path).resolve()))
+
+
+# ------------------------------------------------------------------------------ events
+@cli.command()
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV file to write.")
+@_filter_options
+@click.option("--duplicates", type=click.Choice(_DUPLICATES), default="none", show_default=True,
+              help="List every stance (none), or only the first of an actor's repeated stance (same target, "
+                   "same polarity) per article, week, month, year or at all (range), with its number of repeats.")
+@click.pass_obj
+def events(settings: Settings, out: Path, date_from: str | None, date_to: str | None, actors: tuple[str, ...],
+           actor_types: tuple[str, ...], min_confidence: float | None, duplicates: str) -> None:
+    """Write the event list: one CSV row per stance, in time order.
+
+    Columns: date, holder, target, polarity, confidence, article_id, article_title, quote, then
+    types, cue, negation, reporter, repeats and the IRIs of the stance, holder, target and article
+    (DNA's event list, for sequence or event-history analysis). Prints the path written.
+    """
+    from kg.network import event_rows, write_events
+
+    if out.suffix.lower() != ".csv":
+        _fail(f"the event list is written as .csv, not {out.name!r}")
+    store = _open_store(settings, read_only=True)
+    rows = event_rows(store, duplicates=duplicates, **_filters(date_from, date_to, actors, actor_types,
+                                                                min_confidence))
+    if not rows:
+        click.secho("warning: no stance matches these filters; the list is empty", fg="yellow", err=True)
+    click.echo(str(write_events(rows, out).resolve()))
+
+
+# ------------------------------------------------------------------------------ polarisation
+@cli.command()
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV table to write: one row per time window.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also draw the series as an SVG chart (standalone; open it in a browser).")
+@click.option("--window", default="month", show_default=True, callback=_window, metavar="month|week|year|DAYS",
+              help="Time windows: calendar months, ISO weeks, calendar years, or a number of days.")
+@click.option("--ties", type=click.Choice(["both", "agreement", "direct"]), default="both", show_default=True,
+              help="What ties actors: agreement (DNA's congruence +, conflict -), direct (stances between them), "
+                   "or both.")
+@_filter_options
+@click.option("--duplicates", type=click.Choice(_DUPLICATES), default="none", show_default=True,
+              help="How an actor's repeated stance counts (see kg network --help).")
+@click.option("--null", type=click.IntRange(0), default=10, show_default=True, metavar="N",
+              help="Shuffles of each window's tie signs for its baseline (0: no baseline).")
+@click.pass_obj
+def polarisation(settings: Settings, out: Path, plot: Path | None, window: str | int, ties: str,
+                 date_from: str | None, date_to: str | None, actors: tuple[str, ...], actor_types: tuple[str, ...],
+                 min_confidence: float | None, duplicates: str, null: int) -> None:
+    """How divided the actors are, per time window: 0 (one camp) to 1 (two opposed camps).
+
+    The score is twice the signed modularity (Gómez, Jensen & Arenas 2009) of the best split of
+    the actors into two camps found, on ties of agreement and conflict (as DNA's polarisation)
+    and of direct support and criticism. Sparse windows score high whatever their signs, so
+    each row also has a baseline (the same ties with their signs shuffled) and the excess over
+    it; compare windows of different density by the excess. Each row also names the leading
+    actors of each camp. Prints the paths written.
+    """
+    from kg.network import polarisation_series, write_polarisation
+
+    if out.suffix.lower() != ".csv":
+        _fail(f"the polarisation table is written as .csv, not {out.name!r}")
+    if plot is not None and plot.suffix.lower() != ".svg":
+        _fail(f"the chart is written as .svg, not {plot.name!r}")
+    store = _open_store(settings, read_only=True)
+    series = polarisation_series(store, window, ties=ties, duplicates=duplicates, null=null,
+                                 **_filters(date_from, date_to, actors, actor_types, min_confidence))
+    if not series:
+        click.secho("warning: no dated stance matches these filters; the table is empty", fg="yellow", err=True)
+    click.echo(str(write_polarisation(series, out).resolve()))
+    if plot is not None:
+        click.echo(str(write_polarisation(series, plot).resolve()))
 
 
 def main() -> None:

@@ -12,6 +12,10 @@ import pyoxigraph as ox
 import pytest
 
 import kg.analysis
+import kg.network.backbone
+import kg.network.chart
+import kg.network.dna
+import kg.network.polarisation
 import kg.network.rows
 import kg.network.views
 import kg.network.write
@@ -34,7 +38,9 @@ def consistent() -> ox.Store:
     return load("network_consistent.trig")
 
 
-@pytest.mark.parametrize("module", [kg.network.rows, kg.network.views, kg.network.write, kg.analysis])
+@pytest.mark.parametrize("module", [kg.network.rows, kg.network.views, kg.network.write, kg.network.dna,
+                                    kg.network.backbone, kg.network.polarisation, kg.network.chart,
+                                    kg.analysis])
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0

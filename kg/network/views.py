@@ -11,7 +11,15 @@ from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
 
-from kg.network.rows import FILTER_KEYS, NORMALIZATIONS, POLARITY_SIGN, Rows, local_name, resolve_rows
+from kg.network.dna import (ONE_MODE_NORMALIZATIONS, TWO_MODE_NORMALIZATIONS, check_duplicates,
+                            check_normalization, count_distinct, period_key, two_mode_weights)
+from kg.network.rows import FILTER_KEYS, POLARITY_SIGN, Rows, local_name, resolve_rows
+
+# What each view does with an actor's repeated stance unless told otherwise (see kg.network.dna):
+# the stance-count views count every stance; the one-mode views, as DNA's default export and
+# kg's before the option existed, ask only whether an actor ever held a position ("range").
+DEFAULT_DUPLICATES = {"actors": "none", "topics": "none", "congruence": "range", "conflict": "range",
+                      "subtract": "range"}
 
 # ------------------------------------------------------------------------------ building blocks
 def stance_evidence(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -35,15 +43,20 @@ def stance_evidence(row: Mapping[str, Any]) -> dict[str, Any]:
 def _new_edge() -> dict[str, Any]:
     return {"positive": 0, "negative": 0, "neutral": 0, "count": 0, "weight": 0,
             "mean_polarity": 0.0, "sign": 0, "mean_confidence": None, "first_date": None,
-            "last_date": None, "stances": [], "evidence": [], "_conf": []}
+            "last_date": None, "stances": [], "evidence": [], "_conf": [], "_seen": set()}
 
 
-def _add_to_edge(edge: dict[str, Any], row: Mapping[str, Any]) -> None:
+def _add_to_edge(edge: dict[str, Any], row: Mapping[str, Any], duplicates: str = "none") -> None:
+    # A repeat (same polarity in the same period) adds its evidence but is not counted again:
+    # the counts follow the duplicates setting, the quotes stay all there to be read.
     pol = row.get("polarity")
-    if pol in ("positive", "negative", "neutral"):
-        edge[pol] += 1
-    edge["count"] += 1
-    edge["weight"] = edge["count"]
+    key = (pol, period_key(row, duplicates))
+    if key not in edge["_seen"]:
+        edge["_seen"].add(key)
+        if pol in ("positive", "negative", "neutral"):
+            edge[pol] += 1
+        edge["count"] += 1
+        edge["weight"] = edge["count"]
     edge["stances"].append(row.get("stance"))
     edge["evidence"].append(stance_evidence(row))
     if row.get("confidence") is not None:
@@ -58,6 +71,7 @@ def _finish_edge(edge: dict[str, Any]) -> dict[str, Any]:
     edge["mean_polarity"] = (edge["positive"] - edge["negative"]) / edge["count"] if edge["count"] else 0.0
     edge["sign"] = (edge["mean_polarity"] > 0) - (edge["mean_polarity"] < 0)
     conf = edge.pop("_conf")
+    edge.pop("_seen")
     edge["mean_confidence"] = round(sum(conf) / len(conf), 4) if conf else None
     edge["evidence"].sort(key=lambda e: (e.get("date") or "", e.get("stance") or ""))
     return edge
@@ -84,7 +98,7 @@ def _actor_nodes(rows: Rows) -> dict[str, dict[str, Any]]:
 
 
 def _graph_meta(kind: str, filters: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
-    meta = {"kind": kind}
+    meta: dict[str, Any] = {"kind": kind}
     for k in FILTER_KEYS + ("min_count",):
         v = filters.get(k)
         if v is not None and v != [] and v != ():
@@ -96,7 +110,8 @@ def _graph_meta(kind: str, filters: Mapping[str, Any], **extra: Any) -> dict[str
 # ------------------------------------------------------------------------------ views
 def actor_network(store_or_rows: Any, *, date_from: Any = None, date_to: Any = None,
                   actors: Iterable[str] | None = None, actor_types: Iterable[str] | None = None,
-                  min_confidence: float | None = None, min_count: int | None = None) -> nx.DiGraph:
+                  min_confidence: float | None = None, min_count: int | None = None,
+                  duplicates: str = "none") -> nx.DiGraph:
     """The signed actor -> actor network: one edge per holder/target pair.
 
     Stances towards topics and an actor's stances towards itself are left out.
@@ -108,7 +123,12 @@ def actor_network(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
     date_from, date_to, actors, actor_types, min_confidence
         See :func:`stance_rows`.
     min_count : int, optional
-        Drop edges backed by fewer stances.
+        Drop edges backed by fewer stances (as counted under ``duplicates``).
+    duplicates : {"none", "article", "week", "month", "year", "range"}
+        How often an actor's repeated stance (same target, same polarity) counts: every time
+        (``"none"``, the default), once per article, ISO week, calendar month or year, or once
+        at all (``"range"``); see :mod:`kg.network.dna`. The counts change, the ``stances`` and
+        ``evidence`` of an edge still list every stance behind it.
 
     Returns
     -------
@@ -131,15 +151,16 @@ def actor_network(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
     >>> G.edges["ex:a", "ex:b"]["negative"], G.edges["ex:a", "ex:b"]["mean_polarity"]
     (1, -1.0)
     """
+    duplicates = check_duplicates(duplicates)
     filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
                    min_confidence=min_confidence, min_count=min_count)
     rows = [r for r in resolve_rows(store_or_rows, filters)
             if r.get("target_kind") == "actor" and r["holder"] != r["target"]]
     edges: dict[tuple[str, str], dict[str, Any]] = defaultdict(_new_edge)
     for row in rows:
-        _add_to_edge(edges[(row["holder"], row["target"])], row)
+        _add_to_edge(edges[(row["holder"], row["target"])], row, duplicates)
     nodes = _actor_nodes(rows)
-    G = nx.DiGraph(**_graph_meta("actors", filters))
+    G = nx.DiGraph(**_graph_meta("actors", filters, duplicates=duplicates))
     for (h, t), edge in sorted(edges.items()):
         if min_count and edge["count"] < min_count:
             continue
@@ -153,13 +174,26 @@ def actor_network(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
     return G
 
 
-def topic_network(store_or_rows: Any, *, date_from: Any = None, date_to: Any = None,
-                  actors: Iterable[str] | None = None, actor_types: Iterable[str] | None = None,
-                  min_confidence: float | None = None, min_count: int | None = None) -> nx.DiGraph:
+def topic_network(store_or_rows: Any, *, normalization: str = "none", date_from: Any = None,
+                  date_to: Any = None, actors: Iterable[str] | None = None,
+                  actor_types: Iterable[str] | None = None, min_confidence: float | None = None,
+                  min_count: int | None = None, duplicates: str = "none") -> nx.DiGraph:
     """The two-mode network: actors -> the targets and topics they take positions on.
 
     An actor that is also a target appears twice, once per mode, as in DNA's affiliation
     networks: actor nodes are their IRIs, target nodes are ``"target:" + IRI``.
+
+    Parameters
+    ----------
+    normalization : {"none", "activity", "prominence"}
+        DNA's two-mode normalisations of the edge ``weight`` (``count`` stays the raw count):
+        ``activity`` divides by the actor's number of stances (its row sum), ``prominence`` by the
+        target's (its column sum); both over all of the actor's or target's edges, before
+        ``min_count`` drops any. See :func:`kg.network.dna.two_mode_weights`.
+    duplicates : {"none", "article", "week", "month", "year", "range"}
+        As in :func:`actor_network` (default ``"none"``: every stance counts).
+    other parameters
+        See :func:`actor_network`.
 
     Returns
     -------
@@ -168,17 +202,24 @@ def topic_network(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
         ``statements``, ``stances_out``. Target nodes: ``kind="target"``, ``bipartite=1``,
         ``label``, ``type`` (``"Topic"`` for topics), ``target_kind`` (``"actor"``/``"topic"``),
         ``iri``, ``stances_in``. Edges (actor -> target) carry the same attributes as
-        :func:`actor_network`'s.
+        :func:`actor_network`'s, ``weight`` normalised.
 
     Examples
     --------
     >>> rows = [{"stance": "s1", "holder": "ex:a", "holder_label": "A", "holder_type": "Person",
     ...          "target": "ex:ceasefire", "target_label": "ceasefire", "target_type": "Topic",
-    ...          "target_kind": "topic", "polarity": "positive", "confidence": 0.8}]
+    ...          "target_kind": "topic", "polarity": "positive", "confidence": 0.8},
+    ...         {"stance": "s2", "holder": "ex:a", "holder_label": "A", "holder_type": "Person",
+    ...          "target": "ex:talks", "target_label": "talks", "target_type": "Topic",
+    ...          "target_kind": "topic", "polarity": "negative", "confidence": 0.8}]
     >>> G = topic_network(rows)
     >>> sorted(G.nodes(data="kind"))
-    [('ex:a', 'actor'), ('target:ex:ceasefire', 'target')]
+    [('ex:a', 'actor'), ('target:ex:ceasefire', 'target'), ('target:ex:talks', 'target')]
+    >>> topic_network(rows, normalization="activity").edges["ex:a", "target:ex:talks"]["weight"]
+    0.5
     """
+    norm_name = check_normalization(normalization, TWO_MODE_NORMALIZATIONS)
+    duplicates = check_duplicates(duplicates)
     filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
                    min_confidence=min_confidence, min_count=min_count)
     rows = resolve_rows(store_or_rows, filters)
@@ -191,12 +232,15 @@ def topic_network(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
                                  "type": row.get("target_type") or "Actor", "iri": row["target"],
                                  "target_kind": row.get("target_kind") or "actor", "kind": "target",
                                  "bipartite": 1, "stances_in": 0})
-        _add_to_edge(edges[(row["holder"], tid)], row)
-    G = nx.DiGraph(**_graph_meta("topics", filters))
+        _add_to_edge(edges[(row["holder"], tid)], row, duplicates)
+    weights = two_mode_weights({k: e["count"] for k, e in edges.items()}, norm_name)
+    G = nx.DiGraph(**_graph_meta("topics", filters, normalization=norm_name, duplicates=duplicates))
     for (h, t), edge in sorted(edges.items()):
         if min_count and edge["count"] < min_count:
             continue
         _finish_edge(edge)
+        if norm_name != "none":
+            edge["weight"] = round(weights[(h, t)], 6)
         if h not in G:
             G.add_node(h, kind="actor", bipartite=0, **holders[h])
         if t not in G:
@@ -207,50 +251,100 @@ def topic_network(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
     return G
 
 
-def _one_mode(store_or_rows: Any, mode: str, normalization: str, filters: Mapping[str, Any]) -> nx.Graph:
-    """Congruence / conflict / subtract networks (see :func:`congruence_network`)."""
-    norm_name = (normalization or "none").lower()
-    if norm_name == "no":
-        norm_name = "none"
-    if norm_name not in NORMALIZATIONS:
-        raise ValueError(f"normalization must be one of {', '.join(NORMALIZATIONS)}, not {normalization!r}")
-    rows = resolve_rows(store_or_rows, filters, actor_side="holder")
-    # DNA's affiliation array, binary ("ignore duplicates"): actor -> {(concept, sign)}.
-    # Neutral stances take no side and so neither agree nor disagree with anyone.
+def affiliation_array(rows: Rows, duplicates: str) -> tuple[
+        dict[str, dict[tuple[str, int], list[dict]]], dict[str, dict[tuple[str, int], int]]]:
+    """DNA's actor x (concept, qualifier) array: the rows behind each actor's (target, sign)
+    and how many stances they count for under ``duplicates`` (1 each for ``"range"``: DNA's
+    binary array). Neutral stances take no side and so neither agree nor disagree with anyone."""
     held: dict[str, dict[tuple[str, int], list[dict]]] = defaultdict(lambda: defaultdict(list))
-    by_target: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    labels: dict[str, str] = {}
     for row in rows:
         sign = POLARITY_SIGN.get(row.get("polarity"), 0)
-        if sign == 0 or row["holder"] == row["target"]:
-            continue
-        held[row["holder"]][(row["target"], sign)].append(row)
-        by_target[row["target"]][sign].add(row["holder"])
-        labels[row["target"]] = row.get("target_label") or local_name(row["target"])
+        if sign != 0 and row["holder"] != row["target"]:
+            held[row["holder"]][(row["target"], sign)].append(row)
+    counts = {a: {cell: count_distinct(rs, duplicates) for cell, rs in cells.items()} for a, cells in held.items()}
+    return held, counts
 
-    pairs: dict[tuple[str, str], dict[str, Any]] = defaultdict(
-        lambda: {"congruence": 0, "conflict": 0, "targets": set(), "rows": []})
 
-    def note(a: str, b: str, kind: str, target: str, sa: int, sb: int) -> None:
-        key = (a, b) if a < b else (b, a)
-        p = pairs[key]
-        p[kind] += 1
-        p["targets"].add(target)
-        p["rows"].extend(held[a][(target, sa)] + held[b][(target, sb)])
+def agreement_pairs(counts: Mapping[str, Mapping[tuple[str, int], int]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Congruence and conflict of every pair of actors that share a target, from the array.
 
+    As in DNA (boolean qualifier): congruence = sum over targets and signs of n_a * n_b;
+    conflict = sum over targets of n_a(+) * n_b(-) + n_a(-) * n_b(+). On a binary array these
+    are the numbers of shared (target, sign) pairs and of targets the two take opposite sides on.
+
+    Returns
+    -------
+    dict
+        (a, b) with a < b -> ``{"congruence", "conflict", "targets"}`` (``targets``: the set of
+        targets the two take a side on, the same or opposite).
+
+    Examples
+    --------
+    >>> counts = {"A": {("x", 1): 2}, "B": {("x", 1): 1}, "C": {("x", -1): 3}}
+    >>> p = agreement_pairs(counts)
+    >>> p[("A", "B")]["congruence"], p[("A", "C")]["conflict"], p[("B", "C")]["conflict"]
+    (2, 6, 3)
+    """
+    by_target: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for actor in sorted(counts):
+        for target, sign in counts[actor]:
+            by_target[target][sign].append(actor)
+    # [congruence, conflict, targets] per pair: plain lists, as this loop runs once per pair of
+    # actors per shared target (hundreds of thousands of times in a 3,000-actor corpus)
+    pairs: dict[tuple[str, str], list] = {}
     for target, signs in by_target.items():
         for sign, group in signs.items():
-            for a, b in combinations(sorted(group), 2):
-                note(a, b, "congruence", target, sign, sign)
-        for a in sorted(signs.get(1, ())):
-            for b in sorted(signs.get(-1, ())):
+            for a, b in combinations(group, 2):  # group is sorted: a < b
+                p = pairs.get((a, b)) or pairs.setdefault((a, b), [0, 0, set()])
+                p[0] += counts[a][(target, sign)] * counts[b][(target, sign)]
+                p[2].add(target)
+        for a in signs.get(1, ()):
+            for b in signs.get(-1, ()):
                 if a != b:
-                    note(a, b, "conflict", target, 1, -1)
+                    key = (a, b) if a < b else (b, a)
+                    p = pairs.get(key) or pairs.setdefault(key, [0, 0, set()])
+                    p[1] += counts[a][(target, 1)] * counts[b][(target, -1)]
+                    p[2].add(target)
+    return {k: {"congruence": c, "conflict": f, "targets": t} for k, (c, f, t) in pairs.items()}
 
-    size = {a: len(keys) for a, keys in held.items()}
+
+def _time_order(row: Mapping[str, Any]) -> tuple[str, str]:
+    return (row.get("date") or "", str(row.get("stance") or ""))
+
+
+def _norm(name: str, a: Mapping[tuple[str, int], int], b: Mapping[tuple[str, int], int]) -> float:
+    """DNA's one-mode normalisation denominators on a count array (see :func:`congruence_network`)."""
+    if name == "none":
+        return 1.0
+    if name == "average":
+        return (sum(a.values()) + sum(b.values())) / 2
+    if name == "cosine":
+        return math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    m11 = sum(v * b[k] for k, v in a.items() if k in b)
+    m10 = sum(v for k, v in a.items() if k not in b)
+    m01 = sum(v for k, v in b.items() if k not in a)
+    return m10 + m01 + m11  # jaccard
+
+
+def _one_mode(store_or_rows: Any, mode: str, normalization: str, filters: Mapping[str, Any],
+              duplicates: str = "range") -> nx.Graph:
+    """Congruence / conflict / subtract networks (see :func:`congruence_network`)."""
+    norm_name = check_normalization(normalization, ONE_MODE_NORMALIZATIONS)
+    duplicates = check_duplicates(duplicates)
+    rows = resolve_rows(store_or_rows, filters, actor_side="holder")
+    held, counts = affiliation_array(rows, duplicates)
+    labels = {r["target"]: r.get("target_label") or local_name(r["target"]) for r in rows}
+    pairs = agreement_pairs(counts)
     nodes = _actor_nodes([dict(r, target_kind="topic") for r in rows])  # holders only
-    G = nx.Graph(**_graph_meta(mode, filters, normalization=norm_name))
+    G = nx.Graph(**_graph_meta(mode, filters, normalization=norm_name, duplicates=duplicates))
     min_count = filters.get("min_count")
+    # One evidence dict per stance, shared by every edge it backs (a stance backs many pairs
+    # here): a copy per edge would cost most of the time and memory on a large corpus.
+    cache: dict[int, dict[str, Any]] = {}
+
+    def evidence(r: Mapping[str, Any]) -> dict[str, Any]:
+        return cache.get(id(r)) or cache.setdefault(id(r), stance_evidence(r))
+
     for (a, b), p in sorted(pairs.items()):
         cong, conf = p["congruence"], p["conflict"]
         raw = {"congruence": cong, "conflict": conf, "subtract": cong + conf}[mode]
@@ -259,25 +353,19 @@ def _one_mode(store_or_rows: Any, mode: str, normalization: str, filters: Mappin
             continue
         if min_count and raw < min_count:
             continue
-        shared = len(set(held[a]) & set(held[b]))  # DNA's m11 on a binary array
-        norm = {
-            "none": 1.0,
-            "average": (size[a] + size[b]) / 2,
-            "jaccard": size[a] + size[b] - shared,
-            "cosine": math.sqrt(size[a] * size[b]),
-        }[norm_name]
+        norm = _norm(norm_name, counts[a], counts[b])
         weight = numerator / norm if norm else 0.0
-        seen: set[str] = set()
-        ev_rows = [r for r in p["rows"] if not (r["stance"] in seen or seen.add(r["stance"]))]
-        ev_rows.sort(key=lambda r: (r.get("date") or "", r["stance"]))
+        # the evidence: both actors' stances (either sign) on the targets they share
+        ev_rows = sorted({id(r): r for t in p["targets"] for n in (a, b) for sg in (1, -1)
+                          for r in held[n].get((t, sg), ())}.values(), key=_time_order)
         for n in (a, b):
             if n not in G:
-                G.add_node(n, concepts=size[n], **nodes[n])
+                G.add_node(n, concepts=len(counts[n]), **nodes[n])
         # conflict weights are positive (how much two actors disagree) but the tie is hostile
         sign = -1 if mode == "conflict" else (weight > 0) - (weight < 0)
         G.add_edge(a, b, weight=round(weight, 6), count=raw, congruence=cong, conflict=conf, sign=sign,
                    targets=sorted(labels[t] for t in p["targets"]), target_iris=sorted(p["targets"]),
-                   stances=[r["stance"] for r in ev_rows], evidence=[stance_evidence(r) for r in ev_rows])
+                   stances=[r["stance"] for r in ev_rows], evidence=[evidence(r) for r in ev_rows])
     for n in G:
         G.nodes[n]["stances_out"] = sum(len(v) for v in held[n].values())
     return G
@@ -286,21 +374,30 @@ def _one_mode(store_or_rows: Any, mode: str, normalization: str, filters: Mappin
 def congruence_network(store_or_rows: Any, *, normalization: str = "none", date_from: Any = None,
                        date_to: Any = None, actors: Iterable[str] | None = None,
                        actor_types: Iterable[str] | None = None, min_confidence: float | None = None,
-                       min_count: int | None = None) -> nx.Graph:
+                       min_count: int | None = None, duplicates: str = "range") -> nx.Graph:
     """Actors linked by how often they take the *same* polarity towards the same target or topic.
 
-    This is DNA's one-mode network with qualifier aggregation "congruence", on a binary
-    actor x (concept, polarity) array (DNA's default of ignoring duplicate statements): the raw
-    weight of a pair is the number of (target, polarity) pairs both actors hold. Neutral stances
-    take no side and are left out; ``actors`` filters holders only (they are the nodes).
+    This is DNA's one-mode network with qualifier aggregation "congruence" on the actor x
+    (concept, polarity) array, whose cells n_a(t, s) count actor a's stances of sign s towards
+    t under ``duplicates``. By default (``"range"``) the array is binary — did the actor ever
+    take that side? — and the raw weight of a pair is the number of (target, polarity) pairs
+    both actors hold; otherwise it is the sum over (t, s) of n_a(t, s) * n_b(t, s), as DNA
+    computes it. Neutral stances take no side and are left out; ``actors`` filters holders
+    only (they are the nodes).
 
     Parameters
     ----------
     normalization : {"none", "average", "jaccard", "cosine"}
-        As in DNA, with n_i the number of (target, polarity) pairs actor i holds and m11 the
-        number both hold: ``average`` divides by (n_i + n_j) / 2, ``jaccard`` by
-        n_i + n_j - m11, ``cosine`` by sqrt(n_i * n_j) (the cosine of two binary vectors; DNA's
-        code divides by n_i * n_j, which equals it only when both are 1).
+        As in DNA, with n_i the sum of actor i's cells (on a binary array: the number of
+        (target, polarity) pairs it holds) and m11 the sum of n_i * n_j over the cells both
+        hold: ``average`` divides by (n_i + n_j) / 2, ``jaccard`` by m10 + m01 + m11 (m10: the
+        sum of i's cells that j lacks; binary: n_i + n_j - m11), ``cosine`` by the product of
+        the two rows' Euclidean norms (binary: sqrt(n_i * n_j), the cosine of two binary
+        vectors; DNA's code divides by n_i * n_j, which equals it only when both are 1).
+    duplicates : {"range", "none", "article", "week", "month", "year"}
+        How the array counts an actor's repeated stance: once at all (``"range"``, the
+        default: DNA's "acrossrange"), every time (``"none"``), or once per article, ISO week,
+        calendar month or year (see :mod:`kg.network.dna`).
     other parameters
         See :func:`actor_network`; ``min_count`` applies to the raw (unnormalised) count.
 
@@ -310,7 +407,9 @@ def congruence_network(store_or_rows: Any, *, normalization: str = "none", date_
         Nodes as in :func:`actor_network` plus ``concepts`` (n_i). Edges: ``weight``
         (normalised), ``count`` (raw), ``congruence``, ``conflict`` (raw counts), ``sign`` (-1 for
         conflict edges and negative subtract weights, else 1),
-        ``targets`` (labels), ``target_iris``, ``stances``, ``evidence``.
+        ``targets`` (labels), ``target_iris``, ``stances``, ``evidence`` (both actors' stances on
+        the targets they share; a stance's evidence dict is one object shared by every edge it
+        backs: read it, do not change it).
 
     Examples
     --------
@@ -324,20 +423,24 @@ def congruence_network(store_or_rows: Any, *, normalization: str = "none", date_
     1.0
     >>> congruence_network(rows, normalization="average").edges["A", "B"]["weight"]
     0.666667
+    >>> rows.append(row("4", "A", "x", "positive"))   # A says it again
+    >>> [congruence_network(rows, duplicates=d).edges["A", "B"]["weight"] for d in ("range", "none")]
+    [1.0, 2.0]
     """
     filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
                    min_confidence=min_confidence, min_count=min_count)
-    return _one_mode(store_or_rows, "congruence", normalization, filters)
+    return _one_mode(store_or_rows, "congruence", normalization, filters, duplicates)
 
 
 def conflict_network(store_or_rows: Any, *, normalization: str = "none", date_from: Any = None,
                      date_to: Any = None, actors: Iterable[str] | None = None,
                      actor_types: Iterable[str] | None = None, min_confidence: float | None = None,
-                     min_count: int | None = None) -> nx.Graph:
+                     min_count: int | None = None, duplicates: str = "range") -> nx.Graph:
     """Actors linked by how often they take *opposite* polarities towards the same target or topic.
 
     The raw weight of a pair is the number of targets one actor supports and the other opposes
-    (counted for each direction). Normalisations and attributes as in :func:`congruence_network`.
+    (counted for each direction; with counts, n_a(t, +) * n_b(t, -) + n_a(t, -) * n_b(t, +)).
+    Normalisations, ``duplicates`` and attributes as in :func:`congruence_network`.
 
     Examples
     --------
@@ -351,13 +454,13 @@ def conflict_network(store_or_rows: Any, *, normalization: str = "none", date_fr
     """
     filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
                    min_confidence=min_confidence, min_count=min_count)
-    return _one_mode(store_or_rows, "conflict", normalization, filters)
+    return _one_mode(store_or_rows, "conflict", normalization, filters, duplicates)
 
 
 def subtract_network(store_or_rows: Any, *, normalization: str = "none", date_from: Any = None,
                      date_to: Any = None, actors: Iterable[str] | None = None,
                      actor_types: Iterable[str] | None = None, min_confidence: float | None = None,
-                     min_count: int | None = None) -> nx.Graph:
+                     min_count: int | None = None, duplicates: str = "range") -> nx.Graph:
     """Congruence minus conflict (DNA's "subtract"): positive weights join allies, negative
     weights opponents; pairs whose agreements and disagreements cancel out get no edge.
 
@@ -377,7 +480,7 @@ def subtract_network(store_or_rows: Any, *, normalization: str = "none", date_fr
     """
     filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
                    min_confidence=min_confidence, min_count=min_count)
-    return _one_mode(store_or_rows, "subtract", normalization, filters)
+    return _one_mode(store_or_rows, "subtract", normalization, filters, duplicates)
 
 
 VIEWS: dict[str, Callable[..., nx.Graph]] = {

@@ -1,12 +1,14 @@
-"""Writing a network view to a file: GraphML, GEXF, CSV edge list, or the interactive page
-(:mod:`kg.viz`, imported only when an ``.html`` file is asked for)."""
+"""Writing a network view to a file: GraphML, GEXF, CSV edge list, UCINET DL, or the interactive
+page (:mod:`kg.viz`, imported only when an ``.html`` file is asked for); and the tables and
+chart of :mod:`kg.network.dna` and :mod:`kg.network.polarisation` (event list, polarisation)."""
 from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Mapping, Sequence
 
 import networkx as nx
 
@@ -71,12 +73,184 @@ def write_csv(graph: nx.Graph, path: str | Path) -> Path:
     return path
 
 
+# ------------------------------------------------------------------------------ UCINET DL
+DL_FULLMATRIX_MAX_CELLS = 250_000  # beyond about 500 x 500 a full matrix is mostly zeros: list edges
+_DL_UNSAFE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+
+def dl_label(text: Any) -> str:
+    r"""A label DL can hold inside double quotes: one line, no double quote (DL has no escape for
+    it, so it becomes a single quote, as DNA does), no control characters, never empty.
+
+    Examples
+    --------
+    >>> dl_label('Le "Monde"\ndata:')
+    "Le 'Monde' data:"
+    """
+    value = " ".join(_DL_UNSAFE.sub(" ", str(text)).replace('"', "'").split())
+    return value or "?"
+
+
+def _unique_labels(labels: Sequence[str]) -> list[str]:
+    """Labels made unique (UCINET matches labels without regard to case): "X", "X (2)", ..."""
+    seen: set[str] = set()
+    out = []
+    for label in labels:
+        candidate, k = label, 1
+        while candidate.casefold() in seen:
+            k += 1
+            candidate = f"{label} ({k})"
+        seen.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def _dl_number(value: Any) -> str:
+    if value is None:
+        return "0"
+    number = float(value)
+    return str(int(number)) if number.is_integer() else f"{number:.10g}"
+
+
+def _dl_modes(graph: nx.Graph) -> tuple[list, list, bool]:
+    """Row nodes, column nodes and whether the network is two-mode (nodes marked ``bipartite``,
+    as :func:`kg.network.topic_network` marks them); nodes sorted by label as DNA sorts them."""
+    def order(nodes: Iterable) -> list:
+        return sorted(nodes, key=lambda n: (str(graph.nodes[n].get("label", n)).casefold(), str(n)))
+
+    marks = {graph.nodes[n].get("bipartite") for n in graph}
+    if graph.number_of_nodes() and marks <= {0, 1} and 1 in marks:
+        rows = order(n for n in graph if graph.nodes[n]["bipartite"] == 0)
+        return rows, order(n for n in graph if graph.nodes[n]["bipartite"] == 1), True
+    nodes = order(graph)
+    return nodes, nodes, False
+
+
+def write_dl(graph: nx.Graph, path: str | Path, *, weight: str = "weight", layout: str = "auto") -> Path:
+    """Write ``graph`` as a UCINET DL file (also read by Gephi, visone, Pajek's converters).
+
+    One-mode networks become an n x n matrix, two-mode ones (:func:`kg.network.topic_network`)
+    an actors x targets matrix. Cells hold ``weight`` (1 when missing); an undirected edge fills
+    both of its cells.
+
+    Parameters
+    ----------
+    layout : {"auto", "fullmatrix", "edgelist"}
+        ``fullmatrix`` writes every cell (what DNA writes); ``edgelist`` one line per non-zero
+        cell (DL's ``edgelist1``, or ``edgelist2`` for two-mode), with 1-based row and column
+        numbers; ``auto`` picks the full matrix up to :data:`DL_FULLMATRIX_MAX_CELLS` cells.
+
+    Labels are double-quoted and made safe by :func:`dl_label` and unique.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> G = nx.Graph(); G.add_node("a", label='Say "no"'); G.add_edge("a", "b", weight=2)
+    >>> print(open(write_dl(G, os.path.join(tempfile.mkdtemp(), "g.dl"))).read())
+    dl n = 2, format = fullmatrix
+    labels:
+    "b"
+    "Say 'no'"
+    data:
+    0 2
+    2 0
+    <BLANKLINE>
+    """
+    rows, cols, two_mode = _dl_modes(graph)
+    if layout == "auto":
+        layout = "fullmatrix" if len(rows) * len(cols) <= DL_FULLMATRIX_MAX_CELLS else "edgelist"
+    if layout not in ("fullmatrix", "edgelist"):
+        raise ValueError(f"layout must be 'auto', 'fullmatrix' or 'edgelist', not {layout!r}")
+    r_at = {n: i for i, n in enumerate(rows)}
+    c_at = {n: i for i, n in enumerate(cols)}
+    cells: dict[tuple[int, int], str] = {}
+    for u, v, d in graph.edges(data=True):
+        value = _dl_number(d.get(weight, 1))
+        if u in r_at and v in c_at:
+            cells[(r_at[u], c_at[v])] = value
+        if not graph.is_directed() and v in r_at and u in c_at:  # an undirected tie goes both ways
+            cells[(r_at[v], c_at[u])] = value
+
+    def labels(nodes: list) -> list[str]:
+        return [f'"{x}"' for x in _unique_labels([dl_label(graph.nodes[n].get("label", n)) for n in nodes])]
+
+    fmt = layout if layout == "fullmatrix" else ("edgelist2" if two_mode else "edgelist1")
+    if two_mode:
+        lines = [f"dl nr = {len(rows)}, nc = {len(cols)}, format = {fmt}", "row labels:", *labels(rows),
+                 "column labels:", *labels(cols)]
+    else:
+        lines = [f"dl n = {len(rows)}, format = {fmt}", "labels:", *labels(rows)]
+    lines.append("data:")
+    if layout == "fullmatrix":
+        lines += [" ".join(cells.get((i, j), "0") for j in range(len(cols))) for i in range(len(rows))]
+    else:
+        lines += [f"{i + 1} {j + 1} {value}" for (i, j), value in sorted(cells.items())]
+    path = Path(path)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------ tables and charts
+def write_table(rows: Iterable[Mapping[str, Any]], path: str | Path, columns: Sequence[str]) -> Path:
+    """Write dicts as CSV with these ``columns`` (lists joined by "; "), every cell guarded
+    against spreadsheet formulas as in :func:`write_csv`."""
+    path = Path(path)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _csv_cell("; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+                             for k, v in ((k, row.get(k)) for k in columns)})
+    return path
+
+
+def write_events(events: Iterable[Mapping[str, Any]], path: str | Path) -> Path:
+    """Write the event list of :func:`kg.network.dna.event_rows` as CSV (columns
+    :data:`kg.network.dna.EVENT_COLUMNS`)."""
+    from kg.network.dna import EVENT_COLUMNS
+
+    if Path(path).suffix.lower() != ".csv":
+        raise ValueError(f"the event list is written as .csv, not {Path(path).name!r}")
+    return write_table(events, path, EVENT_COLUMNS)
+
+
+def write_polarisation(series: Sequence[Mapping[str, Any]], path: str | Path, *,
+                       title: str = "Polarisation over time") -> Path:
+    """Write :func:`kg.network.polarisation.polarisation_series` as a table (``.csv``) or a chart
+    (``.svg``: polarisation per window, the camps in each point's tooltip, and the baseline
+    dashed when the series has one)."""
+    from kg.network.polarisation import SERIES_COLUMNS
+
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext == ".csv":
+        return write_table(series, path, SERIES_COLUMNS)
+    if ext != ".svg":
+        raise ValueError(f"polarisation is written as .csv or .svg, not {path.name!r}")
+    from kg.network.chart import line_chart_svg
+
+    notes = [f"{s['actors']} actors, {s['ties']} ties; camps: {', '.join(s['camp_0'])} | {', '.join(s['camp_1'])}"
+             if s.get("polarisation") is not None else "no tie" for s in series]
+    lines = {"polarisation": [s.get("polarisation") for s in series]}
+    if any(s.get("baseline") is not None for s in series):
+        lines["baseline (same ties, signs shuffled)"] = [s.get("baseline") for s in series]
+    svg = line_chart_svg([s["start"] for s in series], lines, title=title,
+                         y_label="polarisation (2 x signed modularity)", notes=notes)
+    path.write_text(svg, encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------ any network
+NETWORK_FORMATS = (".html", ".graphml", ".gexf", ".csv", ".dl")
+
+
 def write_network(graph: nx.Graph, path: str | Path, *, title: str | None = None) -> Path:
     """Write ``graph`` in the format its file name asks for.
 
     ``.graphml`` and ``.gexf`` (Gephi, visone) hold scalars only, so list and dict attributes
     (``stances``, ``evidence``, ``roles``, ...) are written as JSON text; ``.csv`` is an edge
-    list; ``.html`` is the interactive page drawn by :func:`kg.viz.write_html`.
+    list; ``.dl`` a UCINET matrix of the weights (:func:`write_dl`); ``.html`` is the
+    interactive page drawn by :func:`kg.viz.write_html`.
 
     Returns
     -------
@@ -104,6 +278,8 @@ def write_network(graph: nx.Graph, path: str | Path, *, title: str | None = None
         nx.write_gexf(flat_copy(graph), path, encoding="utf-8")
     elif ext == ".csv":
         write_csv(graph, path)
+    elif ext == ".dl":
+        write_dl(graph, path)
     else:
-        raise ValueError(f"unknown network format {ext or path.name!r}: use .html, .graphml, .gexf or .csv")
+        raise ValueError(f"unknown network format {ext or path.name!r}: use {', '.join(NETWORK_FORMATS)}")
     return path
