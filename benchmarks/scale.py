@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import shutil
 import subprocess
@@ -125,14 +124,18 @@ def write(store_path: Path, articles: Iterator, label: str) -> None:
 
 def run_cli(step: str, store: Path, *argv: str, out: Path | None = None) -> None:
     """Run one ``kg`` command as a user would (its own process); time it and read its peak memory."""
-    cmd = [sys.executable, "-m", "kg.cli", "--store", str(store), *argv]
+    # GNU time reports the command's own peak (a child forked from this big process would
+    # report this process's memory as its own until it execs)
+    report = Path(tempfile.mktemp(prefix="kg-time-"))
+    cmd = ["/usr/bin/time", "-f", "%M", "-o", str(report), sys.executable, "-m", "kg.cli", "--store", str(store), *argv]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     seconds = time.perf_counter() - start
-    err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
-    code = os.waitstatus_to_exitcode(status)
-    figures = {"seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024), "exit": code}
+    err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    code = proc.returncode
+    peak_kb = int(report.read_text().split()[-1]) if report.exists() else 0
+    report.unlink(missing_ok=True)
+    figures = {"seconds": round(seconds, 2), "peak_mb": round(peak_kb / 1024), "exit": code}
     if out is not None and out.exists():
         figures["output_bytes"] = out.stat().st_size
     if code != 0:

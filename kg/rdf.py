@@ -137,16 +137,17 @@ class _Builder:
 
     # ---------------------------------------------------------------- pieces
     def span(self, span: Span | None) -> ox.NamedNode | None:
-        """The TextSpan node for ``span`` (added once; the same offsets give the same IRI).
+        """The text span node for ``span`` (added once; the same offsets give the same IRI).
 
         Offsets are ``xsd:integer`` rather than NIF's ``xsd:nonNegativeInteger``: Oxigraph
         stores the latter as the former anyway, and the shapes check they are not negative.
+        No ``rdf:type``: spans are most of an article's nodes, the properties that point at
+        them have ``kg:TextSpan`` as their range, and the shapes find them by their anchor.
         """
         if span is None:
             return None
         node = _n(ids.span_iri(self.article_id, span.start, span.end))
-        if ox.Quad(node, A, _P["TextSpan"], self.graph) not in self.seen:
-            self.add(node, A, _P["TextSpan"])
+        if ox.Quad(node, _P["referenceContext"], self.article, self.graph) not in self.seen:
             self.add(node, _P["beginIndex"], ox.Literal(str(span.start), datatype=_XSD_INTEGER))
             self.add(node, _P["endIndex"], ox.Literal(str(span.end), datatype=_XSD_INTEGER))
             self.add(node, _P["anchorOf"], ox.Literal(span.text))

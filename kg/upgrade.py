@@ -33,6 +33,7 @@ _ACTOR = {_N(str(RDFS.label)): NAME_IN_ARTICLE, _N(str(SKOS.altLabel)): ALIAS_IN
 _CONCEPT_LABEL = _N(str(SKOS.prefLabel))
 _ACTOR_TYPES = set(ACTOR_CLASS.values())
 _MEMBERSHIP = _N(str(ORG.Membership))
+_TEXT_SPAN = _N(str(KG.TextSpan))
 _DERIVED, _GENERATED = _N(str(PROV.wasDerivedFrom)), _N(str(PROV.wasGeneratedBy))
 _RUN_FACTS = (_N(str(KG.softwareVersion)), _N(str(KG.model)))
 
@@ -73,7 +74,8 @@ def upgraded_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
             continue
         shared = isinstance(s, ox.NamedNode) and s.value.startswith(ids.SHARED_PREFIXES)
         if not shared:
-            add(s, p, o)
+            if not (p == _A and o == _TEXT_SPAN):  # spans are found by their anchor now
+                add(s, p, o)
             continue
         if corpus.kind(s) == "actor":
             if p == _A:

@@ -129,13 +129,13 @@ def _break_bad_polarity(g):
 
 
 def _break_offsets_reversed(g):
-    sp = _first(g, KG.TextSpan)
+    sp = sorted(g.subjects(NIF.anchorOf, None))[0]
     g.set((sp, NIF.beginIndex, Literal(50, datatype=rns.XSD.integer)))
     g.set((sp, NIF.endIndex, Literal(40, datatype=rns.XSD.integer)))
 
 
 def _break_negative_offset(g):
-    sp = _first(g, KG.TextSpan)
+    sp = sorted(g.subjects(NIF.anchorOf, None))[0]
     g.set((sp, NIF.beginIndex, Literal(-1, datatype=rns.XSD.integer)))
 
 
@@ -170,7 +170,7 @@ def _break_statement_without_content(g):
 
 
 def _break_anchor_not_string(g):
-    sp = _first(g, KG.TextSpan)
+    sp = sorted(g.subjects(NIF.anchorOf, None))[0]
     g.set((sp, NIF.anchorOf, Literal(3)))
 
 
