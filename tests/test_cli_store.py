@@ -153,7 +153,7 @@ def test_remove_takes_one_article_out_and_leaves_the_other(tmp_path, nlp):
     assert again.exit_code == 1 and "no article 'berg'" in again.stderr
 
 
-@pytest.mark.parametrize("command", ["ingest", "query", "validate", "stats", "export", "remove"])
+@pytest.mark.parametrize("command", ["ingest", "query", "validate", "stats", "export", "remove", "import"])
 def test_help(command):
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output
