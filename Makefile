@@ -1,6 +1,7 @@
 # make install: create .venv here and install kg with its model and dev tools (idempotent)
 # make demo:    ingest the seed article, validate, and write its interactive network
 # make test:    run the test suite
+# make bench-scale: a 1,000- and a 10,000-article corpus, every query and view timed (see README, Scale)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
@@ -10,7 +11,7 @@ STAMP := $(VENV)/.installed
 STORE ?= kg-data
 OUT ?= out
 
-.PHONY: install demo test test-fast browser bench eval clean
+.PHONY: install demo test test-fast browser bench bench-scale eval clean
 
 install: $(STAMP)
 
@@ -37,6 +38,12 @@ browser:
 
 bench: install
 	$(BIN)/python benchmarks/speed.py --repeat 2
+
+SCALE_DIR ?= /tmp/kg-scale
+bench-scale: install
+	$(BIN)/python benchmarks/scale.py --articles 1000 --store $(SCALE_DIR)/1k
+	$(BIN)/python benchmarks/scale.py --articles 10000 --store $(SCALE_DIR)/10k
+	$(BIN)/python benchmarks/ingest_speed.py --repeat 2
 
 eval: install
 	$(BIN)/python benchmarks/evaluate.py

@@ -311,3 +311,19 @@ def test_statements_bound_to_a_speaker_leave_out_unattributed(store):
     doe = f"<{ids.actor_iri('Jane Doe')}>"
     rows = run_query(store, bundled_query("statements"), bindings={"speaker": doe}).rows
     assert [r["content"] for r in rows] == ['the Borduria government "cannot be trusted"']
+
+
+def test_readme_query_is_the_bundled_stances_query(filled):
+    """The README shows kg/queries/stances.rq as it is (comments and prefixes aside), and it runs."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```sparql\n(.*?)```", readme, re.S).group(1)
+
+    def norm(q: str) -> str:
+        lines = [re.sub(r"\s+#.*$", "", ln) for ln in q.splitlines()]
+        return " ".join(" ".join(ln.split()) for ln in lines if ln.strip() and not ln.lstrip().startswith(("#", "PREFIX")))
+
+    assert norm(block) == norm(bundled_query("stances"))
+    assert run_query(filled, block).rows == run_query(filled, bundled_query("stances")).rows
