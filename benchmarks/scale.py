@@ -116,9 +116,16 @@ def write(store_path: Path, articles: Iterator, label: str) -> None:
     store.flush()
     seconds = time.perf_counter() - start
     quads = len(store)
+    written = folder_bytes(store_path)
+    start_optimize = time.perf_counter()
+    store.optimize()  # what the bytes are once RocksDB has compacted what the writes left
+    optimize_seconds = time.perf_counter() - start_optimize
     del store
+    compacted = folder_bytes(store_path)
     emit(label, articles=count, seconds=round(seconds, 2), articles_per_s=round(count / seconds, 1),
-         quads=quads, quads_written_per_s=round((quads - quads_before) / seconds), store_bytes=folder_bytes(store_path),
+         quads=quads, quads_written_per_s=round((quads - quads_before) / seconds), store_bytes_after_writes=written,
+         store_bytes=compacted,
+         optimize_seconds=round(optimize_seconds, 1),
          peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 

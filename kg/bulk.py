@@ -110,4 +110,8 @@ def import_files(store: ox.Store, paths: Iterable[str | Path], *,
     report.articles = len(loaded)
     report.corpus_quads = rebuild_corpus(store)
     report.seconds = time.perf_counter() - start
+    try:
+        store.optimize()  # compaction: the bulk loader's files merged (a third of the bytes, faster reads)
+    except OSError as exc:
+        log.warning("the store could not be compacted after the import: %s", exc)
     return report
