@@ -115,6 +115,7 @@ class ActorIndex:
         self.actors: list[Actor] = []
         self._tok: dict[int, Actor] = {}  # token index -> actor of a mention covering that token
         self._sorted: list[tuple[int, int, Actor]] = []  # mentions in (start, end) order
+        self._spans: set[tuple[int, int, int]] = set()  # (id(actor), start, end) of every mention recorded
         self._by_key: dict[str, Actor] = {}
         self._entries: dict[str, Entry] = {}  # actor id -> gazetteer entry
         self._gender: dict[str, str] = {}  # actor id -> "male" | "female"
@@ -234,8 +235,10 @@ class ActorIndex:
                 text = text[:-len(suffix)]
         if not text.strip():
             return
-        if any((m.start, m.end) == (c0, c1) for m in actor.mentions):
+        key = (id(actor), c0, c1)
+        if key in self._spans:  # a set: scanning the actor's mentions made long articles quadratic
             return
+        self._spans.add(key)
         actor.mentions.append(Span(c0, c1, text))
         # in order as it goes in: sorting the whole list again before each lookup made long
         # articles quadratic (insort keeps equal keys in recording order, as the stable sort did)
