@@ -12,7 +12,7 @@ import logging
 from collections import deque
 from itertools import chain, islice
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from spacy.tokens import Doc
@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 from kg.articles import ReadError, max_article_chars
 from kg.encoder_process import start_worker
 from kg.extract.actors import ActorIndex, extract_actors
+from kg.extract.encoder import default_encoder
 from kg.extract.stances import PendingStances, finish_stances, run_encoder, start_stances
 from kg.extract.statements import extract_statements
 from kg.nlp import load_nlp
@@ -100,13 +101,15 @@ def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_si
                      encoder_process: bool = True) -> Iterator[Extraction | ReadError | ExtractError]:
     """Parse and extract a stream of articles, yielding results in input order.
 
-    The parse takes one core. When the stream holds more than one article, the stance encoder
-    runs in a process of its own (:mod:`kg.encoder_process`) that encodes the articles already
-    parsed while the next batch is parsed, so on two cores much of its cost hides behind the
-    parse; when this process has nothing else to do, it encodes the articles the worker has
-    not begun (so both cores stay busy to the end). Small parse batches (``batch_size``) hand
-    the worker its first jobs early; at most 64 articles are in flight.
-    ``encoder_process=False`` keeps everything in this process.
+    The parse takes one core. When the stream holds more than one article (or one long one),
+    the stance encoder runs in a process of its own (:mod:`kg.encoder_process`) that encodes
+    the articles already parsed while the next batch is parsed, so on two cores much of its
+    cost hides behind the parse; when this process has nothing else to do, it encodes the
+    articles the worker has not begun (so both cores stay busy to the end). An article's
+    encoder inputs go to the worker in jobs of at most 256, so a long article's are shared
+    between the two processes. Small parse batches (``batch_size``) hand the worker its first
+    jobs early; at most 64 articles are in flight. ``encoder_process=False`` keeps everything
+    in this process.
     """
     nlp = nlp or load_nlp()
     limit = max_article_chars()
@@ -115,7 +118,10 @@ def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_si
     window: deque[_InFlight] = deque()
     worker = blas = None
     try:
-        if encoder_process and len(first) > _SOLO:  # started now, it loads while the first batch is parsed
+        # started now, the worker loads while the first batch is parsed; a single article gets
+        # one only when it is long (its encoder inputs are then shared between the processes)
+        long_first = any(isinstance(x, Article) and isinstance(x.text, str) and len(x.text) > _LONG for x in first)
+        if encoder_process and (len(first) > _SOLO or long_first):
             worker = start_worker()
             if worker:  # this process now shares the machine with the worker: one BLAS thread each
                 blas = threadpool_limits(1)
@@ -132,7 +138,8 @@ def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_si
             blas.restore_original_limits()
 
 
-_SOLO = 1  # a one-article stream never starts the encoder process
+_SOLO = 1  # a one-article stream starts the encoder process only if the article is long
+_JOB = 256  # encoder inputs per job sent to the worker (one article's fit one job as a rule)
 
 
 def _unparseable(article: Article, limit: int) -> str | None:
@@ -208,36 +215,67 @@ class _Pending:
     stances: PendingStances
 
 
+def _encode(inputs: list) -> list | None:
+    """The encoder's answers for ``inputs``, here; None when it fails (the article then keeps
+    its other stances, as :func:`kg.extract.stances.run_encoder` does)."""
+    try:
+        return default_encoder().probabilities(inputs)
+    except Exception:  # noqa: BLE001
+        log.exception("stance encoder failed")
+        return None
+
+
+def _done(value) -> Future:
+    job: Future = Future()
+    job.set_result(value)
+    return job
+
+
 @dataclass
 class _InFlight:
-    """One item of the stream on its way out: done, or waiting for the encoder process."""
+    """One item of the stream on its way out: done, or waiting for the encoder process (its
+    encoder inputs in ``chunks``, one job each)."""
 
     done: Extraction | ReadError | ExtractError | None = None
     pending: _Pending | None = None
-    job: Future | None = None
+    jobs: list[Future] = field(default_factory=list)
+    chunks: list[list] = field(default_factory=list)
 
     def ready(self) -> bool:
-        return self.job is None or self.job.done()
+        return all(job.done() for job in self.jobs)
+
+    def take_back(self) -> bool:
+        """Encode here the last chunk the worker has not begun; False if there is none."""
+        for k in range(len(self.jobs) - 1, -1, -1):
+            if self.jobs[k].cancel():
+                self.jobs[k] = _done(_encode(self.chunks[k]))
+                return True
+        return False
 
     def result(self) -> Extraction | ReadError | ExtractError:
         if self.done is not None:
             return self.done
-        try:
-            encoded = self.job.result()
-        except Exception as exc:  # the worker died: encode here instead
-            log.warning("encoder process failed (%s): encoding in this process", exc)
-            encoded = run_encoder(self.pending.stances)
+        encoded: list | None = []
+        for job, chunk in zip(self.jobs, self.chunks):
+            try:
+                part = job.result()
+            except Exception as exc:  # the worker died: encode here instead
+                log.warning("encoder process failed (%s): encoding in this process", exc)
+                part = _encode(chunk)
+            if part is None:
+                encoded = None
+                break
+            encoded.extend(part)
         return _settle(self.pending, encoded)
 
 
 def _next_out(window: deque[_InFlight]) -> Extraction | ReadError | ExtractError:
     """The oldest item's result. Rather than sit idle while the worker finishes it, this
-    process encodes the newest articles the worker has not begun."""
+    process encodes the newest jobs the worker has not begun (of later articles, or the last
+    ones of this article)."""
     while not window[0].ready():
-        spare = next((x for x in reversed(window) if x.job is not None and x.job.cancel()), None)
-        if spare is None:
+        if not any(x.take_back() for x in reversed(window)):
             break
-        spare.done, spare.job = _settle(spare.pending, run_encoder(spare.pending.stances)), None
     return window.popleft().result()
 
 
@@ -253,8 +291,10 @@ def _begin(doc: Doc | None, item: Article | ReadError | ExtractError, worker) ->
         return _InFlight(done=item)
     try:
         pending = _start(doc, item)
-        if worker and pending.stances.encoder_inputs:
-            return _InFlight(pending=pending, job=worker.submit(pending.stances.encoder_inputs))
+        inputs = pending.stances.encoder_inputs
+        if worker and inputs:
+            chunks = [inputs[k:k + _JOB] for k in range(0, len(inputs), _JOB)]
+            return _InFlight(pending=pending, jobs=[worker.submit(c) for c in chunks], chunks=chunks)
         return _InFlight(done=_finish(pending, run_encoder(pending.stances)))
     except Exception as exc:  # an extractor bug must not sink the batch
         return _InFlight(done=_failed(item, exc))

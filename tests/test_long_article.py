@@ -68,6 +68,37 @@ def test_a_long_text_is_parsed_in_pieces_into_one_doc(nlp, monkeypatch):
         assert text[s.content.start:s.content.end] == s.content.text
 
 
+def test_one_long_article_shares_its_encoder_work_with_the_worker(nlp, monkeypatch):
+    """A single long article starts the encoder process (a short one does not) and its
+    encoder inputs go out in several jobs, shared by both processes; the answers are those of
+    one process alone."""
+    import kg.pipeline
+    from kg.encoder_process import start_worker
+    from kg.pipeline import extract_articles
+    from kg.records import Article
+
+    monkeypatch.setattr(kg.pipeline, "_LONG", 1500)
+    monkeypatch.setattr(kg.pipeline, "_PIECE", 600)
+    monkeypatch.setattr(kg.pipeline, "_JOB", 3)
+    used = []
+
+    def ready_worker():
+        worker = start_worker()
+        assert worker.wait_ready(timeout=120)
+        used.append(worker)
+        return worker
+
+    monkeypatch.setattr(kg.pipeline, "start_worker", ready_worker)
+    text = " ".join(f"Senator Anna Berg criticised Governor Tom Reyes and Mayor Ann Bolt over plan {i}, "
+                    f"and Reyes praised the United Nations." for i in range(20))
+    assert len(text) > 1500
+    (shared,) = extract_articles([Article("long", text)], nlp=nlp)
+    assert used and used[0].answered >= 2
+    (alone,) = extract_articles([Article("long", text)], nlp=nlp, encoder_process=False)
+    assert shared.to_json() == alone.to_json()
+    assert shared.stances
+
+
 # ------------------------------------------------------------------ the quadratic steps, now linear
 def _timed(fn) -> float:
     t = time.perf_counter()
