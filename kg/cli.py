@@ -29,7 +29,19 @@ def _default_store() -> str:
     return os.environ.get("KG_STORE") or "kg-data"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """The kg group: Ctrl-C in any command ends with exit code 130 and one line, not click's
+    "Aborted!" with 1 (ingest and extract say more: what they had done)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.secho("\ninterrupted", fg="yellow", err=True)
+            raise click.exceptions.Exit(130) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--store", "store", type=click.Path(path_type=Path), default=_default_store,
               show_default="./kg-data or $KG_STORE", help="Folder of the persistent RDF store.")
 @click.option("--model", default=None, metavar="NAME",
@@ -231,9 +243,13 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) ->
     from kg.store import StoreError, put_extraction
 
     _check_settings()
-    items = list(iter_articles(paths))
-    nlp = _load_nlp(settings)
-    store = _open_store(settings, read_only=False)
+    try:
+        items = list(iter_articles(paths))
+        nlp = _load_nlp(settings)
+        store = _open_store(settings, read_only=False)
+    except KeyboardInterrupt:
+        click.secho("\ninterrupted before any article was stored", fg="yellow", err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
     model = pipeline_label(nlp)
     counts = {"added": 0, "replaced": 0, "unchanged": 0}
     totals = {"actors": 0, "statements": 0, "stances": 0}

@@ -145,3 +145,14 @@ def test_ctrl_c_says_what_was_stored_without_a_traceback(tmp_path):
     s = ox.Store.read_only(str(store))
     n = len(list(s.query("SELECT ?a WHERE { GRAPH ?g { ?a a <https://w3id.org/kg-stance/ontology#Article> } }")))
     assert n == stored, err
+
+
+def test_ctrl_c_in_any_command_exits_130(store, monkeypatch):
+    import kg.store
+
+    def interrupted(store):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kg.store, "store_stats", interrupted)
+    r = run("--store", store, "stats")
+    assert r.exit_code == 130 and "interrupted" in r.stderr and "Aborted" not in r.output
