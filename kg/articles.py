@@ -463,11 +463,10 @@ def _iter_paths(paths: Iterable[str | os.PathLike[str]], stdin: IO[str] | None
         if path.is_dir():
             found = False
             for f in _walk(path, seen_dirs):
+                found = True
                 if isinstance(f, ReadError):
                     yield f.where, f
-                    continue
-                found = True
-                if once(f):
+                elif once(f):
                     yield from _iter_file(f)
             if not found:
                 yield str(path), ReadError(str(path), "folder holds no .txt, .jsonl or .json files")

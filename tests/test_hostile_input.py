@@ -187,7 +187,7 @@ def test_fifo_in_a_folder_is_named_not_waited_for(tmp_path):
 
 
 def test_devices_named_explicitly_are_refused(tmp_path):
-    items = list(iter_articles(["/dev/zero"]))
+    items = list(iter_articles(["/dev/null"]))  # (/dev/zero would never end if read)
     (err,) = errors(items)
     assert "not a regular file" in err.reason
 
@@ -298,3 +298,16 @@ def test_non_scalar_json_id_is_refused(tmp_path):
     items = list(iter_articles([f]))
     assert [a.id for a in ok(items)] == ["7"]
     assert '"id"' in errors(items)[0].reason
+
+
+def test_a_folder_that_cannot_be_listed_is_named_once(tmp_path, monkeypatch):
+    real = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == str(tmp_path):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    (err,) = list(iter_articles([tmp_path]))
+    assert "cannot read folder (Permission denied)" in err.reason
