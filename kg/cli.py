@@ -1,16 +1,20 @@
 """The ``kg`` command line: a thin click group over the package's public functions."""
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import re
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from kg import __version__
+from kg.records import ACTOR_TYPES
 
 log = logging.getLogger("kg")
 
@@ -25,7 +29,19 @@ def _default_store() -> str:
     return os.environ.get("KG_STORE") or "kg-data"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """The kg group: Ctrl-C in any command ends with exit code 130 and one line, not click's
+    "Aborted!" with 1 (ingest and extract say more: what they had done)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.secho("\ninterrupted", fg="yellow", err=True)
+            raise click.exceptions.Exit(130) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--store", "store", type=click.Path(path_type=Path), default=_default_store,
               show_default="./kg-data or $KG_STORE", help="Folder of the persistent RDF store.")
 @click.option("--model", default=None, metavar="NAME",
@@ -45,9 +61,55 @@ def cli(ctx: click.Context, store: Path, model: str | None, verbose: bool) -> No
     ctx.obj = Settings(store=store, model=model)
 
 
-def _fail(message: str, code: int = 1) -> "click.exceptions.Exit":
-    click.secho(f"Error: {message}", fg="red", err=True)
+# Exit codes (README, "Reliability"): 0 done; 1 some articles failed, or the store, the model or
+# an output file could not be used; 2 a usage error (bad option, bad or refused query, bad
+# setting); 130 interrupted (Ctrl-C).
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+# Characters that must not reach a terminal raw: C0/C1 controls (escape sequences), line and
+# paragraph separators, bidirectional and zero-width controls, BOMs, lone surrogates.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069"
+                     "\ufeff\ufff9-\ufffb\ud800-\udfff]")
+
+
+def _safe(text: object) -> str:
+    """``text`` with every character that could drive a terminal written as an escape
+    (``\\x1b``, ``\\u202e``): file names, ids and reasons come from untrusted input."""
+    return _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))
+
+
+def _json_safe(text: str) -> str:
+    """JSON (or CSV) text for a terminal: the same characters as ``\\uXXXX`` escapes, which
+    are still valid JSON; the data itself is written unchanged when output goes to a file or pipe."""
+    return _UNSAFE.sub(lambda m: m.group(0) if m.group(0) in "\n\t" else f"\\u{ord(m.group(0)):04x}", text)
+
+
+def _to_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _for_stdout(text: str) -> str:
+    return _json_safe(text) if _to_terminal() else text
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> "click.exceptions.Exit":
+    text = _safe(message)
+    if len(text) > 600:  # e.g. a remote error page
+        text = text[:600] + " …"
+    click.secho(f"Error: {text}", fg="red", err=True)
     raise click.exceptions.Exit(code)
+
+
+def _check_settings() -> None:
+    from kg.articles import ConfigError, max_article_chars
+
+    try:
+        max_article_chars()
+    except ConfigError as exc:
+        _fail(str(exc), code=EXIT_USAGE)
 
 
 def _load_nlp(settings: Settings):
@@ -68,6 +130,56 @@ def _open_store(settings: Settings, *, read_only: bool):
         _fail(str(exc))
 
 
+_READ_TRIES = 4  # whole reads (open + work) tried beside a busy writer (up to about 7 s in all)
+
+
+def _read(settings: Settings, work):
+    """``work(store)`` on the store opened read-only. A reader beside a writer (kg ingest in
+    another process) now and then meets files the writer has just compacted away; the store is
+    intact, so the read is tried again from a fresh open, and if that keeps happening the
+    message says that a writer is busy (never a false "Corruption")."""
+    from kg.store import StoreBusy, busy_message, is_busy_error
+
+    last = None
+    for attempt in range(_READ_TRIES):
+        store = _open_store(settings, read_only=True)
+        try:
+            return work(store)
+        except Exception as exc:  # noqa: BLE001 - only the writer's transient error is retried
+            if not (isinstance(exc, StoreBusy) or is_busy_error(exc)):
+                raise
+            log.info("store busy (%s); reading again", exc)
+            last = exc
+        finally:
+            del store
+        time.sleep(0.1 * 2 ** attempt)
+    _fail(busy_message(settings.store, _READ_TRIES, last))
+
+
+@contextlib.contextmanager
+def _no_interrupt():
+    """Hold Ctrl-C (SIGINT) back until the block is done; it is delivered right after."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _write_out(out: Path, write) -> Path:
+    """Run ``write(out)``, turning a file that cannot be written into a clear error."""
+    try:
+        return write(out)
+    except OSError as exc:
+        _fail(f"cannot write {out}: {exc.strerror or exc}")
+
+
 # ------------------------------------------------------------------------------ extract
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
@@ -81,38 +193,47 @@ def extract(settings: Settings, paths: tuple[str, ...], fmt: str) -> None:
     Writes nothing to the store. Each article becomes one JSON object with its actors,
     statements and stances (see docs/CONTRACT.md), or with --format nquads its named graph
     (extract on many machines, then load the files with `kg import`). Unreadable articles are
-    reported on stderr and skipped; the exit code is 1 if any was.
+    reported on stderr with the reason and skipped; the exit code is 1 if any was.
     """
     from kg.articles import ReadError, iter_articles
     from kg.nlp import pipeline_label
     from kg.pipeline import ExtractError, extract_articles
     from kg.rdf import extraction_quads
 
+    _check_settings()
     nlp = _load_nlp(settings)
     model = pipeline_label(nlp)
-    failed = 0
+    failed = done = 0
     out = sys.stdout
-    for item in extract_articles(iter_articles(paths), nlp=nlp):
-        if isinstance(item, (ReadError, ExtractError)):
-            failed += 1
-            click.secho(f"skipped {item}", fg="yellow", err=True)
-            continue
-        if fmt == "nquads":
-            try:
-                out.write("".join(f"{q} .\n" for q in extraction_quads(item, model=model)))
-            except (TypeError, ValueError) as exc:  # text pyoxigraph refuses (a lone surrogate)
+    try:
+        for item in extract_articles(iter_articles(paths), nlp=nlp):
+            if isinstance(item, (ReadError, ExtractError)):
                 failed += 1
-                click.secho(f"skipped {item.article.id}: could not convert to RDF: {exc}", fg="yellow", err=True)
+                click.secho(f"skipped {_safe(item)}", fg="yellow", err=True)
+                continue
+            if fmt == "nquads":
+                try:  # N-Quads escape every character that could drive a terminal
+                    out.write("".join(f"{q} .\n" for q in extraction_quads(item, model=model)))
+                except (TypeError, ValueError) as exc:  # text pyoxigraph refuses
+                    failed += 1
+                    click.secho(f"skipped {_safe(item.article.id)}: could not convert to RDF: {_safe(exc)}",
+                                fg="yellow", err=True)
+                    continue
+            else:
+                obj = item.to_json()
+                line = json.dumps(obj, ensure_ascii=False, indent=None if fmt == "jsonl" else 2)
+                out.write(_for_stdout(line) + "\n")
             out.flush()
-            continue
-        obj = item.to_json()
-        if fmt == "jsonl":
-            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
-        else:
-            out.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
-        out.flush()
+            done += 1
+    except KeyboardInterrupt:
+        click.secho(f"\ninterrupted: {done} article(s) printed, {failed} skipped before the interrupt",
+                    fg="yellow", err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+    except BrokenPipeError:  # kg extract ... | head
+        sys.stderr.close()  # nothing more can be said; keep Python from complaining at exit
+        raise click.exceptions.Exit(EXIT_FAILED) from None
     if failed:
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(EXIT_FAILED)
 
 
 # ------------------------------------------------------------------------------ import
@@ -151,48 +272,70 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) ->
 
     PATHS are files (.txt in the seed or plain format, .jsonl, .json), folders (read
     recursively) or - for stdin. Ingesting an unchanged article again changes nothing; a
-    changed article replaces its own graph. A bad file is reported by name and skipped; the
-    others go in, and the exit code is 1.
+    changed article replaces its own graph. Each article is written whole or not at all. A bad
+    file (or line) is reported by name with the reason and skipped, and so is a second
+    article with an id already read in the same run; the others go in, and the exit code is 1.
+    Ctrl-C stops after the article being written (exit code 130) and says what was stored.
     """
     from kg.articles import ReadError, iter_articles
     from kg.pipeline import ExtractError, extract_articles
     from kg.nlp import pipeline_label
     from kg.store import StoreError, put_extraction
 
-    items = list(iter_articles(paths))
-    nlp = _load_nlp(settings)
-    store = _open_store(settings, read_only=False)
+    _check_settings()
+    try:
+        items = list(iter_articles(paths))
+        nlp = _load_nlp(settings)
+        store = _open_store(settings, read_only=False)
+    except KeyboardInterrupt:
+        click.secho("\ninterrupted before any article was stored", fg="yellow", err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
     model = pipeline_label(nlp)
     counts = {"added": 0, "replaced": 0, "unchanged": 0}
     totals = {"actors": 0, "statements": 0, "stances": 0}
     failures: list[str] = []
     show = sys.stderr.isatty() if progress is None else progress
-    with click.progressbar(extract_articles(items, nlp=nlp), length=len(items), label="Ingesting",
-                           file=sys.stderr if show else open(os.devnull, "w"),
-                           item_show_func=lambda x: getattr(getattr(x, "article", None), "id", None)) as bar:
-        for item in bar:
-            if isinstance(item, (ReadError, ExtractError)):
-                failures.append(str(item))
-                continue
-            try:
-                outcome = put_extraction(store, item, model=model)
-            except StoreError as exc:
-                failures.append(f"{item.article.path or item.article.id}: {exc}")
-                continue
-            counts[outcome] += 1
-            if outcome != "unchanged":
-                totals["actors"] += len(item.actors)
-                totals["statements"] += len(item.statements)
-                totals["stances"] += len(item.stances)
+    stream = extract_articles(items, nlp=nlp)
+    try:
+        with click.progressbar(stream, length=len(items), label="Ingesting",
+                               file=sys.stderr if show else open(os.devnull, "w"),
+                               item_show_func=lambda x: _safe(getattr(getattr(x, "article", None), "id", None) or "")
+                               ) as bar:
+            for item in bar:
+                if isinstance(item, (ReadError, ExtractError)):
+                    failures.append(str(item))
+                    continue
+                with _no_interrupt():  # the write and its count go together, so the summary is exact
+                    try:
+                        outcome = put_extraction(store, item, model=model)
+                    except StoreError as exc:
+                        failures.append(f"{item.article.path or item.article.id}: {exc}")
+                        continue
+                    counts[outcome] += 1
+                    if outcome != "unchanged":
+                        totals["actors"] += len(item.actors)
+                        totals["statements"] += len(item.statements)
+                        totals["stances"] += len(item.stances)
+    except KeyboardInterrupt:
+        stream.close()  # stops the encoder process
+        for f in failures:
+            click.secho(f"skipped {_safe(f)}", fg="yellow", err=True)
+        done = counts["added"] + counts["replaced"] + counts["unchanged"]
+        click.secho(
+            f"\ninterrupted: {done} of {len(items)} article(s) had been stored "
+            f"({counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged, "
+            f"{len(failures)} failed); each article is stored whole or not at all. Run the same kg ingest "
+            f"again to finish the rest. Store: {_safe(settings.store)}", fg="yellow", err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
     for f in failures:
-        click.secho(f"skipped {f}", fg="yellow", err=True)
+        click.secho(f"skipped {_safe(f)}", fg="yellow", err=True)
     click.echo(
         f"{counts['added']} article(s) added, {counts['replaced']} replaced, {counts['unchanged']} unchanged, "
         f"{len(failures)} failed; extracted {totals['actors']} actors, {totals['statements']} statements, "
-        f"{totals['stances']} stances (repeats merged in the store: see kg stats); store: {settings.store}"
+        f"{totals['stances']} stances (repeats merged in the store: see kg stats); store: {_safe(settings.store)}"
     )
     if failures:
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(EXIT_FAILED)
 
 
 # ------------------------------------------------------------------------------ remove
@@ -218,55 +361,80 @@ def remove(settings: Settings, article_ids: tuple[str, ...]) -> None:
         except StoreError as exc:
             _fail(f"{article_id}: {exc}")
         if found:
-            click.echo(f"removed {article_id}")
+            click.echo(f"removed {_safe(article_id)}")
         else:
             missing.append(article_id)
-            click.secho(f"no article {article_id!r} in the store", fg="yellow", err=True)
+            click.secho(f"no article {_safe(repr(article_id))} in the store", fg="yellow", err=True)
     if missing:
         raise click.exceptions.Exit(1)
 
 
 # ------------------------------------------------------------------------------ query
+def _bundled_names() -> list[str]:
+    from importlib import resources
+
+    try:
+        return sorted(p.name[:-3] for p in (resources.files("kg") / "queries").iterdir() if p.name.endswith(".rq"))
+    except OSError:
+        return []
+
+
 @cli.command()
 @click.argument("sparql", required=False)
-@click.option("--file", "-f", "file", type=click.File("r", encoding="utf-8"), help="Read the query from a file.")
+@click.option("--file", "-f", "file", type=click.File("rb"), help="Read the query from a file (UTF-8; - for stdin).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
               help="Bind a query variable to a literal (VALUE) or an IRI (<VALUE>); safe for untrusted values.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
+              help="Let SERVICE calls reach this SPARQL endpoint (its full IRI); repeatable. Without it, "
+                   "a query that calls any SERVICE is refused.")
 @click.pass_obj
-def query(settings: Settings, sparql: str | None, file, fmt: str, binds: tuple[str, ...]) -> None:
+def query(settings: Settings, sparql: str | None, file, fmt: str, binds: tuple[str, ...],
+          allow_service: tuple[str, ...]) -> None:
     """Run a SPARQL query on the store (all graphs as the default graph).
 
     Give the query as an argument, with --file, or as the name of a bundled query
-    (kg/queries/*.rq): stances, statements, actors, roles, e.g. `kg query stances`.
+    (kg/queries/*.rq): {bundled}; e.g. `kg query stances`.
     The prefixes kg:, kgr:, rdfs:, skos:, prov:, schema:, org:, nif:, owl:, xsd:, dcterms:
     are predeclared. A bound variable (--bind) must be one the query returns.
-    """
-    import re
 
+    kg query only reads: updates (INSERT, DELETE, LOAD, ...) are refused, and so are
+    federated SERVICE calls, which would send requests to other machines, unless each
+    endpoint is named with --allow-service. Exit code 2 for a query that does not parse or
+    is refused.
+    """
     from kg.store import QueryError, StoreError, bundled_queries, bundled_query, format_result, run_query
 
     if file is not None:
-        sparql = file.read()
-    if not sparql:
-        _fail("give a SPARQL query as an argument or with --file")
+        data = file.read()
+        try:
+            sparql = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            _fail(f"the query file {file.name} is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at "
+                  f"offset {exc.start})", code=EXIT_USAGE)
+    if not sparql or not sparql.strip():
+        _fail("give a SPARQL query as an argument or with --file", code=EXIT_USAGE)
     text = bundled_query(sparql) or sparql
     if text is sparql and re.fullmatch(r"[\w.-]+", sparql.strip()):  # one word: meant a bundled query
-        _fail(f"no bundled query named {sparql.strip()!r}; bundled: {', '.join(bundled_queries())}")
+        _fail(f"no bundled query named {sparql.strip()!r}; bundled: {', '.join(bundled_queries())}",
+              code=EXIT_FAILED)
     bindings = {}
     for b in binds:
         if "=" not in b:
-            _fail(f"--bind expects VAR=VALUE, got {b!r}")
+            _fail(f"--bind expects VAR=VALUE, got {b!r}", code=EXIT_USAGE)
         k, v = b.split("=", 1)
         bindings[k.lstrip("?$")] = v
-    store = _open_store(settings, read_only=True)
     try:
-        result = run_query(store, text, bindings=bindings)
+        result = _read(settings, lambda store: run_query(store, text, bindings=bindings,
+                                                          allow_service=allow_service))
     except QueryError as exc:
-        _fail(str(exc), code=2)
+        _fail(str(exc), code=EXIT_USAGE)
     except StoreError as exc:
         _fail(str(exc))
-    click.echo(format_result(result, fmt), nl=False)
+    click.echo(_for_stdout(format_result(result, fmt)), nl=False)
+
+
+query.help = (query.help or "").replace("{bundled}", ", ".join(_bundled_names()))
 
 
 # ------------------------------------------------------------------------------ validate / stats / export
@@ -279,11 +447,10 @@ def validate(settings: Settings, engine: str) -> None:
     """Check the store against the SHACL shapes (ontology/shapes.ttl); exit 1 on violations."""
     from kg.validate import validate_store
 
-    store = _open_store(settings, read_only=True)
-    conforms, report = validate_store(store, engine=engine)
-    click.echo(report)
+    conforms, report = _read(settings, lambda store: validate_store(store, engine=engine))
+    click.echo(_for_stdout(report))
     if not conforms:
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(EXIT_FAILED)
 
 
 @cli.command()
@@ -293,8 +460,7 @@ def stats(settings: Settings, fmt: str) -> None:
     """Count articles, actors, statements, stances and triples in the store."""
     from kg.store import store_stats
 
-    store = _open_store(settings, read_only=True)
-    figures = store_stats(store)
+    figures = _read(settings, store_stats)
     if fmt == "json":
         click.echo(json.dumps(figures, indent=2))
     else:
@@ -310,16 +476,44 @@ def stats(settings: Settings, fmt: str) -> None:
               help="File to write (default: stdout).")
 @click.pass_obj
 def export(settings: Settings, fmt: str, out: Path | None) -> None:
-    """Write the whole store as TriG, N-Quads or Turtle."""
+    """Write the whole store as TriG, N-Quads or Turtle.
+
+    The dump is written to a temporary file first (beside --out, or in the temporary folder
+    for stdout), so a read that has to be tried again beside a busy writer never leaves half a
+    dump, and --out is replaced only by a complete one.
+    """
+    import tempfile
+
     from kg.store import export_store
 
-    store = _open_store(settings, read_only=True)
-    if out is None:
-        export_store(store, fmt, sys.stdout.buffer)
-    else:
-        with open(out, "wb") as fh:
+    folder = out.resolve().parent if out is not None else None
+    try:
+        fh = tempfile.NamedTemporaryFile("w+b", dir=folder, prefix=".kg-export-", delete=False)
+    except OSError as exc:
+        _fail(f"cannot write {out if out is not None else 'a temporary file'}: {exc.strerror or exc}")
+    try:
+        def dump(store):
+            fh.seek(0)
+            fh.truncate()
             export_store(store, fmt, fh)
-        click.echo(str(out))
+
+        try:
+            _read(settings, dump)
+        except OSError as exc:
+            _fail(f"cannot write {out if out is not None else 'the dump'}: {exc.strerror or exc}")
+        fh.close()
+        if out is None:
+            with open(fh.name, "rb") as src:
+                while chunk := src.read(1 << 20):
+                    sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+        else:
+            _write_out(out, lambda o: os.replace(fh.name, o))
+            click.echo(_safe(out))
+    finally:
+        fh.close()
+        if os.path.exists(fh.name):
+            os.unlink(fh.name)
 
 
 # ------------------------------------------------------------------------------ views
@@ -337,10 +531,9 @@ def viz(settings: Settings, out: Path, min_confidence: float) -> None:
     from kg.network import actor_network
     from kg.viz import write_html
 
-    store = _open_store(settings, read_only=True)
-    graph = actor_network(store, min_confidence=min_confidence or None)
-    path = write_html(graph, out, title="Actor network: who takes which stance towards whom")
-    click.echo(str(Path(path).resolve()))
+    graph = _read(settings, lambda store: actor_network(store, min_confidence=min_confidence or None))
+    path = _write_out(out, lambda o: write_html(graph, o, title="Actor network: who takes which stance towards whom"))
+    click.echo(_safe(Path(path).resolve()))
 
 
 # ------------------------------------------------------------------------------ network
@@ -364,6 +557,16 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from None
 
 
+def _actor_types(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    known = {t.casefold(): t for t in ACTOR_TYPES}
+    out = []
+    for v in values:
+        if v.casefold() not in known:
+            raise click.BadParameter(f"{v!r} is not an actor type; the types are {', '.join(ACTOR_TYPES)}")
+        out.append(known[v.casefold()])
+    return tuple(out)
+
+
 _ONE_MODE = ("congruence", "conflict", "subtract")
 _NORMALIZATIONS_BY_KIND = {"actors": ("none",), "topics": ("none", "activity", "prominence"),
                            **dict.fromkeys(_ONE_MODE, ("none", "average", "jaccard", "cosine"))}
@@ -379,8 +582,8 @@ def _filter_options(command):
                      help="Only stances from articles published on or before this date."),
         click.option("--actor", "actors", multiple=True, metavar="NAME|IRI",
                      help="Only stances held by (or, for actors/topics, aimed at) this actor; repeatable."),
-        click.option("--type", "actor_types", multiple=True, metavar="TYPE",
-                     help="Only actors of this type (Person, Government, Country, Organization, ...); repeatable."),
+        click.option("--type", "actor_types", multiple=True, callback=_actor_types, metavar="TYPE",
+                     help=f"Only actors of this type ({', '.join(ACTOR_TYPES)}; any case); repeatable."),
         click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.6, show_default=True,
                      help="Only stances with at least this confidence (0 shows every stance; "
                           "see README, Known limits)."),
@@ -394,6 +597,12 @@ def _filters(date_from: str | None, date_to: str | None, actors: tuple[str, ...]
              min_confidence: float | None) -> dict:
     return dict(date_from=date_from, date_to=date_to, actors=list(actors) or None,
                 actor_types=list(actor_types) or None, min_confidence=min_confidence or None)
+
+
+def _check_dates(date_from: str | None, date_to: str | None) -> None:
+    if date_from and date_to and date_from > date_to:
+        raise click.BadParameter(f"--from {date_from} is after --to {date_to}: no stance could match",
+                                 param_hint="'--from' / '--to'")
 
 
 def _window(ctx: click.Context, param: click.Parameter, value: str) -> str | int:
@@ -444,19 +653,19 @@ def network(settings: Settings, kind: str, out: Path, date_from: str | None, dat
     from kg.network import NETWORK_FORMATS, VIEWS, disparity_backbone, write_network
 
     if out.suffix.lower() not in NETWORK_FORMATS:
-        _fail(f"cannot tell the format of {out.name!r}: use {', '.join(NETWORK_FORMATS)}")
+        _fail(f"cannot tell the format of {out.name!r}: use {', '.join(NETWORK_FORMATS)}", code=EXIT_USAGE)
     if normalization not in _NORMALIZATIONS_BY_KIND[kind]:
         raise click.BadParameter(f"{normalization!r} does not apply to {kind}; {kind} takes "
                                  f"{', '.join(_NORMALIZATIONS_BY_KIND[kind])}", param_hint="'--normalization'")
     if alpha is not None and not backbone:
         raise click.BadParameter("--alpha sets the level of --backbone; add --backbone", param_hint="'--alpha'")
+    _check_dates(date_from, date_to)
     options = dict(_filters(date_from, date_to, actors, actor_types, min_confidence), min_count=min_count)
     if kind != "actors":
         options["normalization"] = normalization
     if duplicates is not None:
         options["duplicates"] = duplicates
-    store = _open_store(settings, read_only=True)
-    graph = VIEWS[kind](store, **options)
+    graph = _read(settings, lambda store: VIEWS[kind](store, **options))
     if graph.number_of_nodes() == 0:
         click.secho("warning: no stance matches these filters; the network is empty", fg="yellow", err=True)
     if backbone:
@@ -467,8 +676,8 @@ def network(settings: Settings, kind: str, out: Path, date_from: str | None, dat
             # the filter finds ties that stand out from an actor's others: even weights have none
             click.secho("warning: no edge stands out at this --alpha; the weights may be too even "
                         "(try a larger --alpha, or --duplicates none for the one-mode views)", fg="yellow", err=True)
-    path = write_network(graph, out, title=_NETWORK_TITLES[kind])
-    click.echo(str(Path(path).resolve()))
+    path = _write_out(out, lambda o: write_network(graph, o, title=_NETWORK_TITLES[kind]))
+    click.echo(_safe(Path(path).resolve()))
 
 
 # ------------------------------------------------------------------------------ events
@@ -492,12 +701,12 @@ def events(settings: Settings, out: Path, date_from: str | None, date_to: str | 
 
     if out.suffix.lower() != ".csv":
         _fail(f"the event list is written as .csv, not {out.name!r}")
-    store = _open_store(settings, read_only=True)
-    rows = event_rows(store, duplicates=duplicates, **_filters(date_from, date_to, actors, actor_types,
-                                                                min_confidence))
+    _check_dates(date_from, date_to)
+    rows = _read(settings, lambda store: event_rows(store, duplicates=duplicates, **_filters(
+        date_from, date_to, actors, actor_types, min_confidence)))
     if not rows:
         click.secho("warning: no stance matches these filters; the list is empty", fg="yellow", err=True)
-    click.echo(str(write_events(rows, out).resolve()))
+    click.echo(_safe(_write_out(out, lambda o: write_events(rows, o)).resolve()))
 
 
 # ------------------------------------------------------------------------------ polarisation
@@ -535,14 +744,15 @@ def polarisation(settings: Settings, out: Path, plot: Path | None, window: str |
         _fail(f"the polarisation table is written as .csv, not {out.name!r}")
     if plot is not None and plot.suffix.lower() != ".svg":
         _fail(f"the chart is written as .svg, not {plot.name!r}")
-    store = _open_store(settings, read_only=True)
-    series = polarisation_series(store, window, ties=ties, duplicates=duplicates, null=null,
-                                 **_filters(date_from, date_to, actors, actor_types, min_confidence))
+    _check_dates(date_from, date_to)
+    series = _read(settings, lambda store: polarisation_series(
+        store, window, ties=ties, duplicates=duplicates, null=null,
+        **_filters(date_from, date_to, actors, actor_types, min_confidence)))
     if not series:
         click.secho("warning: no dated stance matches these filters; the table is empty", fg="yellow", err=True)
-    click.echo(str(write_polarisation(series, out).resolve()))
+    click.echo(_safe(_write_out(out, lambda o: write_polarisation(series, o)).resolve()))
     if plot is not None:
-        click.echo(str(write_polarisation(series, plot).resolve()))
+        click.echo(_safe(_write_out(plot, lambda o: write_polarisation(series, o)).resolve()))
 
 
 def main() -> None:

@@ -135,6 +135,11 @@ def start_worker() -> EncoderWorker | None:
 
 def _serve() -> None:
     """The worker's loop: one pickled input list in, ("ok", probabilities) or ("error", why) out."""
+    import signal
+
+    # Ctrl-C in a terminal reaches the whole process group: the caller handles it and closes
+    # this worker (end of input), so the worker itself ignores it instead of dying with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from kg.extract.encoder import default_encoder
 
     source, sink = sys.stdin.buffer, sys.stdout.buffer

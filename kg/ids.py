@@ -21,13 +21,53 @@ CORPUS_GRAPH = DATA + "graph/corpus"
 SHARED_PREFIXES = (DATA + "actor/", DATA + "role/", DATA + "topic/", DATA + "run/")
 
 
-def slug(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens: ``"Khalifa Haftar"`` -> ``"khalifa-haftar"``."""
+def _ascii_slug(text: str) -> str:
     norm = unicodedata.normalize("NFKD", text)
     ascii_text = norm.encode("ascii", "ignore").decode("ascii").lower()
     ascii_text = ascii_text.replace("'", "").replace(".", "")
     words = re.findall(r"[a-z0-9]+", ascii_text)
     return "-".join(words)[:80] or "x"
+
+
+def _loses_letters(text: str) -> bool:
+    """Would the ASCII slug drop a letter or digit of ``text`` (not just an accent)? True for
+    names in other scripts ("王毅", "Алексей") and letters that do not fold ("ł", "ß", "ø")."""
+    return any(ord(c) > 127 and unicodedata.category(c)[0] in "LN" for c in unicodedata.normalize("NFKD", text))
+
+
+def _is_word_char(c: str) -> bool:
+    return unicodedata.category(c)[0] in "LMN"
+
+
+def slug(text: str) -> str:
+    """Lower-case words joined by hyphens: ``"Khalifa Haftar"`` -> ``"khalifa-haftar"``.
+
+    Names whose letters are ASCII, or fold to ASCII by dropping accents ("Erdoğan" ->
+    ``erdogan``), give ASCII words, as they always have (the gazetteer's and every stored
+    graph's IRIs depend on it). A name with letters that do not fold ("Алексей Навальный",
+    "王毅", "Wałęsa") keeps its letters, lower-cased (NFKC), as IRI characters
+    (``алексей-навальный``), so that names in other scripts do not all become ``x``; only
+    letters, marks and digits are kept, so the slug never holds a character an IRI forbids.
+    """
+    if not _loses_letters(text):
+        return _ascii_slug(text)
+    norm = unicodedata.normalize("NFKC", text).lower()
+    norm = norm.replace("'", "").replace("\u2019", "").replace(".", "")
+    words, word = [], []
+    for c in norm:
+        if _is_word_char(c):
+            word.append(c)
+        elif word:
+            words.append("".join(word))
+            word = []
+    if word:
+        words.append("".join(word))
+    out = "-".join(words)[:80].rstrip("-")
+    if not out:
+        return _ascii_slug(text)
+    if unicodedata.category(out[0])[0] == "M":  # a word cannot start with a combining mark
+        out = "x" + out
+    return out
 
 
 def _digest(*parts: object, n: int = 12) -> str:
@@ -37,7 +77,8 @@ def _digest(*parts: object, n: int = 12) -> str:
 
 def article_key(article_id: str) -> str:
     """A short, IRI-safe key for an article id: readable slug plus a hash (ids may hold any characters)."""
-    return f"{slug(article_id)[:40]}-{_digest(article_id, n=8)}"
+    # the ASCII slug, always: the hash keeps keys apart, and stored articles keep their IRIs
+    return f"{_ascii_slug(article_id)[:40]}-{_digest(article_id, n=8)}"
 
 
 def article_iri(article_id: str) -> str:

@@ -12,15 +12,16 @@ import logging
 from collections import deque
 from itertools import chain, islice
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from spacy.tokens import Doc
 from threadpoolctl import threadpool_limits
 
-from kg.articles import ReadError
+from kg.articles import ReadError, max_article_chars
 from kg.encoder_process import start_worker
 from kg.extract.actors import ActorIndex, extract_actors
+from kg.extract.encoder import default_encoder
 from kg.extract.stances import PendingStances, finish_stances, run_encoder, start_stances
 from kg.extract.statements import extract_statements
 from kg.nlp import load_nlp
@@ -50,33 +51,81 @@ def extract_text(text: str, *, id: str = "text", date: str | None = None, nlp=No
     """Extract from one string (handy in notebooks and tests)."""
     nlp = nlp or load_nlp()
     article = Article(id=id, text=text, date=date)
-    return extract_doc(nlp(text), article)
+    return extract_doc(parse(nlp, text), article)
+
+
+# A text longer than this is parsed in pieces of at most _PIECE characters, cut at paragraph
+# breaks (else line breaks, sentence ends, spaces) and joined into one Doc: spaCy's parser
+# holds working arrays for the whole text at once (about 3.5 GB for 1 MB of text), and its
+# own limit (nlp.max_length) then no longer applies. Shorter articles are parsed whole.
+_LONG = 50_000
+_PIECE = 20_000
+
+
+def parse(nlp, text: str) -> Doc:
+    """``text`` parsed by ``nlp`` into one Doc (whose ``text`` is exactly ``text``); long texts
+    in pieces (see ``_LONG``), so that memory stays bounded and the cost per word stays that
+    of a short article."""
+    piece = max(1, min(_PIECE, nlp.max_length))
+    if len(text) <= min(_LONG, nlp.max_length):
+        return nlp(text)
+    docs = list(nlp.pipe(split_text(text, piece), batch_size=2))
+    doc = Doc.from_docs(docs, ensure_whitespace=False)
+    if doc.text != text:  # never hand the extractors offsets that do not match the article
+        raise ValueError("the pieces of a long text did not join back into the text")
+    return doc
+
+
+def split_text(text: str, size: int) -> list[str]:
+    """``text`` in consecutive pieces of at most ``size`` characters that join back into it,
+    each cut after a paragraph break if one lies in the second half of the piece, else after
+    a line break, a sentence end or a space, else at ``size``."""
+    pieces, i, n = [], 0, len(text)
+    while n - i > size:
+        lo, hi = i + size // 2, i + size
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            j = text.rfind(sep, lo, hi - len(sep) + 1)
+            if j >= 0:
+                cut = j + len(sep)
+                break
+        if cut <= i:
+            cut = hi
+        pieces.append(text[i:cut])
+        i = cut
+    pieces.append(text[i:])
+    return pieces
 
 
 def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_size: int = 8,
                      encoder_process: bool = True) -> Iterator[Extraction | ReadError | ExtractError]:
     """Parse and extract a stream of articles, yielding results in input order.
 
-    The parse takes one core. When the stream holds more than one article, the stance encoder
-    runs in a process of its own (:mod:`kg.encoder_process`) that encodes the articles already
-    parsed while the next batch is parsed, so on two cores much of its cost hides behind the
-    parse; when this process has nothing else to do, it encodes the articles the worker has
-    not begun (so both cores stay busy to the end). Small parse batches (``batch_size``) hand
-    the worker its first jobs early; at most 64 articles are in flight.
-    ``encoder_process=False`` keeps everything in this process.
+    The parse takes one core. When the stream holds more than one article (or one long one),
+    the stance encoder runs in a process of its own (:mod:`kg.encoder_process`) that encodes
+    the articles already parsed while the next batch is parsed, so on two cores much of its
+    cost hides behind the parse; when this process has nothing else to do, it encodes the
+    articles the worker has not begun (so both cores stay busy to the end). An article's
+    encoder inputs go to the worker in jobs of at most 256, so a long article's are shared
+    between the two processes. Small parse batches (``batch_size``) hand the worker its first
+    jobs early; at most 64 articles are in flight. ``encoder_process=False`` keeps everything
+    in this process.
     """
     nlp = nlp or load_nlp()
+    limit = max_article_chars()
     items = iter(items)
     first = list(islice(items, _SOLO + 1))
-    stream = ((item.text if isinstance(item, Article) else "", item) for item in chain(first, items))
     window: deque[_InFlight] = deque()
     worker = blas = None
     try:
-        if encoder_process and len(first) > _SOLO:  # started now, it loads while the first batch is parsed
+        # started now, the worker loads while the first batch is parsed; a single article gets
+        # one only when it is long (its encoder inputs are then shared between the processes)
+        long_first = any(isinstance(x, Article) and isinstance(x.text, str) and len(x.text) > _LONG for x in first)
+        if encoder_process and (len(first) > _SOLO or long_first):
             worker = start_worker()
             if worker:  # this process now shares the machine with the worker: one BLAS thread each
                 blas = threadpool_limits(1)
-        for doc, item in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+        for doc, item in _parsed(nlp, chain(first, items), batch_size, limit):
             window.append(_begin(doc, item, worker))
             while window and (window[0].ready() or len(window) > _IN_FLIGHT):
                 yield _next_out(window)
@@ -89,7 +138,70 @@ def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_si
             blas.restore_original_limits()
 
 
-_SOLO = 1  # a one-article stream never starts the encoder process
+_SOLO = 1  # a one-article stream starts the encoder process only if the article is long
+_JOB = 256  # encoder inputs per job sent to the worker (one article's fit one job as a rule)
+
+
+def _unparseable(article: Article, limit: int) -> str | None:
+    """Why ``article`` cannot be parsed at all (checked before spaCy sees it), or None."""
+    text = article.text
+    if not isinstance(text, str):
+        return f"the text is not a string ({type(text).__name__})"
+    if len(text) > limit:
+        return (f"article too long ({len(text):,} characters; the limit is {limit:,}, "
+                "set KG_MAX_ARTICLE_CHARS to change it)")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (f"the text holds a lone surrogate (\\u{ord(text[exc.start]):04x} at character {exc.start}), "
+                "which is not valid Unicode")
+    return None
+
+
+def _parsed(nlp, items: Iterable[Article | ReadError], batch_size: int, limit: int
+            ) -> Iterator[tuple[Doc | None, Article | ReadError | ExtractError]]:
+    """``(doc, item)`` for each item in order, ``(None, error)`` for a read error or an article
+    that cannot be parsed. Short articles go through ``nlp.pipe`` in batches; long ones are
+    parsed in pieces (:func:`parse`). Whatever spaCy raises costs only the article it raised on:
+    the batch in hand is parsed again one article at a time, and the stream goes on."""
+    handed: deque = deque()  # items given to nlp.pipe whose Doc has not come back yet
+
+    def feed():
+        for item in items:
+            text = ""
+            if isinstance(item, Article) and _unparseable(item, limit) is None and len(item.text) <= _LONG:
+                text = item.text
+            handed.append(item)
+            yield text, item
+
+    def alone(item, doc=None):
+        if not isinstance(item, Article):
+            return None, item
+        problem = _unparseable(item, limit)
+        if problem:
+            return None, ExtractError(_where(item), problem)
+        try:
+            if doc is None or len(item.text) > _LONG:
+                doc = parse(nlp, item.text)
+            return doc, item
+        except Exception as exc:  # noqa: BLE001 - one article's failure is reported, not raised
+            log.error("parsing failed on %s", item.id, exc_info=exc)
+            return None, ExtractError(_where(item), f"parsing failed: {type(exc).__name__}: {exc}")
+
+    source = feed()
+    while True:
+        try:
+            for doc, item in nlp.pipe(source, as_tuples=True, batch_size=batch_size):
+                handed.popleft()
+                yield alone(item, doc)
+            return
+        except Exception as exc:  # noqa: BLE001
+            if not handed:
+                raise
+            log.warning("spaCy failed on a batch (%s: %s); parsing its articles one by one",
+                        type(exc).__name__, exc)
+            while handed:
+                yield alone(handed.popleft())
 _IN_FLIGHT = 64  # parsed articles held while the encoder catches up
 
 
@@ -103,36 +215,67 @@ class _Pending:
     stances: PendingStances
 
 
+def _encode(inputs: list) -> list | None:
+    """The encoder's answers for ``inputs``, here; None when it fails (the article then keeps
+    its other stances, as :func:`kg.extract.stances.run_encoder` does)."""
+    try:
+        return default_encoder().probabilities(inputs)
+    except Exception:  # noqa: BLE001
+        log.exception("stance encoder failed")
+        return None
+
+
+def _done(value) -> Future:
+    job: Future = Future()
+    job.set_result(value)
+    return job
+
+
 @dataclass
 class _InFlight:
-    """One item of the stream on its way out: done, or waiting for the encoder process."""
+    """One item of the stream on its way out: done, or waiting for the encoder process (its
+    encoder inputs in ``chunks``, one job each)."""
 
     done: Extraction | ReadError | ExtractError | None = None
     pending: _Pending | None = None
-    job: Future | None = None
+    jobs: list[Future] = field(default_factory=list)
+    chunks: list[list] = field(default_factory=list)
 
     def ready(self) -> bool:
-        return self.job is None or self.job.done()
+        return all(job.done() for job in self.jobs)
+
+    def take_back(self) -> bool:
+        """Encode here the last chunk the worker has not begun; False if there is none."""
+        for k in range(len(self.jobs) - 1, -1, -1):
+            if self.jobs[k].cancel():
+                self.jobs[k] = _done(_encode(self.chunks[k]))
+                return True
+        return False
 
     def result(self) -> Extraction | ReadError | ExtractError:
         if self.done is not None:
             return self.done
-        try:
-            encoded = self.job.result()
-        except Exception as exc:  # the worker died: encode here instead
-            log.warning("encoder process failed (%s): encoding in this process", exc)
-            encoded = run_encoder(self.pending.stances)
+        encoded: list | None = []
+        for job, chunk in zip(self.jobs, self.chunks):
+            try:
+                part = job.result()
+            except Exception as exc:  # the worker died: encode here instead
+                log.warning("encoder process failed (%s): encoding in this process", exc)
+                part = _encode(chunk)
+            if part is None:
+                encoded = None
+                break
+            encoded.extend(part)
         return _settle(self.pending, encoded)
 
 
 def _next_out(window: deque[_InFlight]) -> Extraction | ReadError | ExtractError:
     """The oldest item's result. Rather than sit idle while the worker finishes it, this
-    process encodes the newest articles the worker has not begun."""
+    process encodes the newest jobs the worker has not begun (of later articles, or the last
+    ones of this article)."""
     while not window[0].ready():
-        spare = next((x for x in reversed(window) if x.job is not None and x.job.cancel()), None)
-        if spare is None:
+        if not any(x.take_back() for x in reversed(window)):
             break
-        spare.done, spare.job = _settle(spare.pending, run_encoder(spare.pending.stances)), None
     return window.popleft().result()
 
 
@@ -143,13 +286,15 @@ def _settle(pending: _Pending, encoded) -> Extraction | ExtractError:
         return _failed(pending.article, exc)
 
 
-def _begin(doc: Doc, item: Article | ReadError, worker) -> _InFlight:
-    if not isinstance(item, Article):  # a read error keeps its place
+def _begin(doc: Doc | None, item: Article | ReadError | ExtractError, worker) -> _InFlight:
+    if not isinstance(item, Article) or doc is None:  # a read or parse error keeps its place
         return _InFlight(done=item)
     try:
         pending = _start(doc, item)
-        if worker and pending.stances.encoder_inputs:
-            return _InFlight(pending=pending, job=worker.submit(pending.stances.encoder_inputs))
+        inputs = pending.stances.encoder_inputs
+        if worker and inputs:
+            chunks = [inputs[k:k + _JOB] for k in range(0, len(inputs), _JOB)]
+            return _InFlight(pending=pending, jobs=[worker.submit(c) for c in chunks], chunks=chunks)
         return _InFlight(done=_finish(pending, run_encoder(pending.stances)))
     except Exception as exc:  # an extractor bug must not sink the batch
         return _InFlight(done=_failed(item, exc))
@@ -167,6 +312,15 @@ def _finish(pending: _Pending, encoded) -> Extraction:
                       stances=stances)
 
 
+def _where(article: Article) -> str:
+    """How to name an article in a message: its file, and its id when the file holds several."""
+    if not article.path:
+        return article.id
+    if article.path.lower().endswith((".jsonl", ".json")) or article.path == "<stdin>":
+        return f"{article.path} (id {article.id!r})"
+    return article.path
+
+
 def _failed(article: Article, exc: Exception) -> ExtractError:
     log.error("extraction failed on %s", article.id, exc_info=exc)
-    return ExtractError(article.path or article.id, f"extraction failed: {type(exc).__name__}: {exc}")
+    return ExtractError(_where(article), f"extraction failed: {type(exc).__name__}: {exc}")

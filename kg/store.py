@@ -23,6 +23,7 @@ import io
 import json
 import logging
 import re
+import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -53,8 +54,39 @@ class StoreMissing(StoreError):
     """There is no store at the given path (and it was opened read-only)."""
 
 
+class StoreBusy(StoreError):
+    """A reader met files that a writer in another process had just compacted away (RocksDB's
+    "Corruption: ... .sst: No such file or directory"): the store is intact, and trying again
+    (opening it anew) reads a consistent state."""
+
+
 class QueryError(ValueError):
-    """A SPARQL query that does not parse, or a bad binding."""
+    """A SPARQL query that does not parse, or a bad binding, or one kg refuses to run."""
+
+
+# What RocksDB says to a read-only opener (or reader) while another process writes the store:
+# files it listed a moment ago were compacted or rolled over ("... 000542.sst: No such file or
+# directory", "... 000054.log: ..."), or the store is still being created ("Column family not
+# found"). The store is intact; opening it again reads a consistent state.
+_BUSY_MARKERS = ("No such file or directory", "Column family not found")
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """Is ``exc`` what reading a store that another process is writing raises now and then?"""
+    message = str(exc)
+    return any(m in message for m in _BUSY_MARKERS)
+
+
+_READ_ATTEMPTS = 6  # open attempts of a read-only store beside a busy writer (1.6 s of waits in all)
+
+
+def busy_message(path: str | Path, tries: int, last: BaseException | None) -> str:
+    """What to tell a reader that met a busy writer ``tries`` times in a row (the storage
+    engine's own words, "Corruption: ...", would be false: they go to the log, seen with -v)."""
+    log.info("last error from the storage engine: %s", last)
+    return (f"the store at {path} is being written by another process (a kg ingest?) and changed under "
+            f"this read {tries} times in a row; try again when the writer has finished (the store is "
+            "intact). If nothing is writing to it, run the command with -v to see the storage engine's error.")
 
 
 _CONTENT_HASH = ox.NamedNode(str(KG.contentHash))
@@ -71,10 +103,16 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
     if read_only:
         if not (path / "CURRENT").is_file():
             raise StoreMissing(f"no store at {path} — run kg ingest first")
-        try:
-            return ox.Store.read_only(str(path))
-        except OSError as exc:
-            raise StoreError(f"cannot read the store at {path}: {exc}") from None
+        last: BaseException | None = None
+        for attempt in range(_READ_ATTEMPTS):
+            try:
+                return ox.Store.read_only(str(path))
+            except (OSError, RuntimeError) as exc:
+                if not is_busy_error(exc):
+                    raise StoreError(f"cannot read the store at {path}: {exc}") from None
+                last = exc
+                time.sleep(0.025 * 2 ** attempt)
+        raise StoreBusy(busy_message(path, _READ_ATTEMPTS, last))
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} is a file, not a store folder")
     if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").is_file():
@@ -377,8 +415,13 @@ def _binding(name: str, value: str):
     return ox.Literal(value)
 
 
-def run_query(store: ox.Store, sparql: str, *, bindings: dict[str, str] | None = None) -> QueryResult:
+def run_query(store: ox.Store, sparql: str, *, bindings: dict[str, str] | None = None,
+              allow_service: Iterable[str] = ()) -> QueryResult:
     """Run a SPARQL query over the union of all graphs.
+
+    Updates are refused, and so are federated ``SERVICE`` calls (Oxigraph would send requests
+    to any address a query names) except to the endpoints in ``allow_service``
+    (:mod:`kg.sparql_guard`); both raise :class:`QueryError` before anything runs.
 
     ``bindings`` maps variable names to values: ``"<http://…>"`` is bound as an IRI, anything
     else as a string literal. Values are substituted by the engine (Oxigraph's ``substitutions``,
@@ -387,6 +430,12 @@ def run_query(store: ox.Store, sparql: str, *, bindings: dict[str, str] | None =
     OPTIONAL does not filter (see ``queries/statements.rq`` for the pattern that does). Raises :class:`QueryError` for a query that
     does not parse or that the engine refuses.
     """
+    from kg.sparql_guard import Refused, check_query
+
+    try:
+        check_query(sparql, allow_service)
+    except Refused as exc:
+        raise QueryError(str(exc)) from None
     subs = {}
     for name, value in (bindings or {}).items():
         term = _binding(name, value)  # checks the name before pyoxigraph sees it
@@ -407,8 +456,12 @@ def run_query(store: ox.Store, sparql: str, *, bindings: dict[str, str] | None =
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     except OSError as exc:
+        if is_busy_error(exc):
+            raise StoreBusy(f"the store changed under the query: {exc}") from None
         raise StoreError(f"query failed: {exc}") from None
     except RuntimeError as exc:  # the engine refused to evaluate the query
+        if is_busy_error(exc):
+            raise StoreBusy(f"the store changed under the query: {exc}") from None
         message = str(exc)
         if subs and "projection" in message:
             message += " (a bound variable must be one the query returns: add it to SELECT, or use SELECT *)"

@@ -100,7 +100,8 @@ def test_extract_jsonl_keeps_input_ids_and_order(tmp_path):
 
 def test_extract_reports_bad_files_and_continues(tmp_path):
     (tmp_path / "good.txt").write_text("The mayor said the bridge would reopen.", encoding="utf-8")
-    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00\x01binary")
+    # (b"\xff\xfe..." is no longer binary: it is a UTF-16 byte-order mark, and such text is decoded)
+    (tmp_path / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01binary")
     result = CliRunner().invoke(cli, ["extract", str(tmp_path)])
     assert result.exit_code == 1
     assert "bad.txt" in result.stderr

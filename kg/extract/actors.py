@@ -97,6 +97,14 @@ class _Mention:
     key: str = ""
 
 
+def _mention_start(m: tuple) -> int:
+    return m[0]
+
+
+def _mention_key(m: tuple) -> tuple[int, int]:
+    return m[0], m[1]
+
+
 class ActorIndex:
     """The actors of one article, where they are mentioned, and what refers to them."""
 
@@ -106,8 +114,8 @@ class ActorIndex:
         self.gazetteer = gazetteer
         self.actors: list[Actor] = []
         self._tok: dict[int, Actor] = {}  # token index -> actor of a mention covering that token
-        self._sorted: list[tuple[int, int, Actor]] = []
-        self._dirty = False
+        self._sorted: list[tuple[int, int, Actor]] = []  # mentions in (start, end) order
+        self._spans: set[tuple[int, int, int]] = set()  # (id(actor), start, end) of every mention recorded
         self._by_key: dict[str, Actor] = {}
         self._entries: dict[str, Entry] = {}  # actor id -> gazetteer entry
         self._gender: dict[str, str] = {}  # actor id -> "male" | "female"
@@ -122,12 +130,11 @@ class ActorIndex:
 
     def at(self, start: int, end: int) -> Actor | None:
         """The actor with a mention overlapping ``[start, end)`` (the longest overlap wins)."""
-        if self._dirty:
-            self._sorted.sort(key=lambda m: (m[0], m[1]))
-            self._dirty = False
+        ms = self._sorted  # kept in (start, end) order as mentions are recorded
         best, best_len = None, 0
-        lo = bisect.bisect_left(self._sorted, start - 400, key=lambda m: m[0])
-        for m_start, m_end, actor in self._sorted[lo:]:
+        lo = bisect.bisect_left(ms, start - 400, key=_mention_start)
+        for k in range(lo, len(ms)):  # no slice: copying the rest of the list made this quadratic
+            m_start, m_end, actor = ms[k]
             if m_start >= end:
                 break
             overlap = min(end, m_end) - max(start, m_start)
@@ -228,11 +235,14 @@ class ActorIndex:
                 text = text[:-len(suffix)]
         if not text.strip():
             return
-        if any((m.start, m.end) == (c0, c1) for m in actor.mentions):
+        key = (id(actor), c0, c1)
+        if key in self._spans:  # a set: scanning the actor's mentions made long articles quadratic
             return
+        self._spans.add(key)
         actor.mentions.append(Span(c0, c1, text))
-        self._sorted.append((c0, c1, actor))
-        self._dirty = True
+        # in order as it goes in: sorting the whole list again before each lookup made long
+        # articles quadratic (insort keeps equal keys in recording order, as the stable sort did)
+        bisect.insort_right(self._sorted, (c0, c1, actor), key=_mention_key)
         for i in range(start, end):
             self._tok.setdefault(i, actor)
         if alias and text != actor.label and text not in actor.aliases and doc[start].pos_ == "PROPN":

@@ -628,13 +628,19 @@ class _Extractor:
         sets = [tokens(a) for a in atts]
         order = sorted(range(len(atts)), key=lambda i: (atts[i].rank, -len(sets[i])))
         kept: list[int] = []
+        owners: dict[int, list[int]] = {}  # token -> kept attributions holding it
         for i in order:
             si = sets[i]
             if not si:
                 continue
-            if any(len(si & sets[j]) * 2 >= 0.6 * (len(si) + len(sets[j])) for j in kept):
+            # only attributions sharing a token can be near-duplicates: comparing with every
+            # kept one made long articles quadratic
+            near = {j for t in si for j in owners.get(t, ())}
+            if any(len(si & sets[j]) * 2 >= 0.6 * (len(si) + len(sets[j])) for j in near):
                 continue
             kept.append(i)
+            for t in si:
+                owners.setdefault(t, []).append(i)
         return [atts[i] for i in sorted(kept)]
 
     def _continues(self, prev: _Att, qi: int) -> bool:

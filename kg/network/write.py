@@ -28,14 +28,48 @@ def _flat(value: Any) -> Any:
     return str(value)
 
 
-def flat_copy(graph: nx.Graph) -> nx.Graph:
-    """A copy of ``graph`` whose attributes are all scalars (lists/dicts as JSON), Nones dropped."""
+# What XML 1.0 cannot hold at all, even escaped: C0 controls but tab, newline and carriage
+# return; U+FFFE and U+FFFF; lone surrogates. One of them in an article's name (it happens:
+# "Senator John\x01Smith") made the whole .graphml / .gexf unreadable for networkx and Gephi.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def xml_safe(value: Any) -> Any:
+    r"""``value`` with every character XML 1.0 forbids replaced by U+FFFD (other values as they are).
+
+    >>> xml_safe("John\x01Smith") == "John\ufffdSmith"
+    True
+    """
+    return _XML_ILLEGAL.sub(REPLACEMENT, value) if isinstance(value, str) else value
+
+
+def flat_copy(graph: nx.Graph, *, xml: bool = False) -> nx.Graph:
+    """A copy of ``graph`` whose attributes are all scalars (lists/dicts as JSON), Nones dropped.
+
+    ``xml=True`` also replaces the characters XML cannot hold (:func:`xml_safe`) in node ids,
+    attribute names and every string value, for GraphML and GEXF."""
+    clean = xml_safe if xml else (lambda v: v)
+    names: dict[Any, Any] = {}  # node -> its id in the copy (distinct even if cleaning made two alike)
+    taken: set[Any] = set()
+    for n in graph.nodes:
+        new = clean(n)
+        k = 1
+        while new in taken:
+            k += 1
+            new = f"{clean(n)}#{k}"
+        names[n] = new
+        taken.add(new)
+
+    def attrs(data: dict) -> dict:
+        return {clean(str(k)) if xml else k: clean(_flat(v)) for k, v in data.items() if v is not None}
+
     H = graph.__class__()
-    H.graph.update({k: _flat(v) for k, v in graph.graph.items() if v is not None})
+    H.graph.update(attrs(graph.graph))
     for n, data in graph.nodes(data=True):
-        H.add_node(n, **{k: _flat(v) for k, v in data.items() if v is not None})
+        H.add_node(names[n], **attrs(data))
     for u, v, data in graph.edges(data=True):
-        H.add_edge(u, v, **{k: _flat(x) for k, x in data.items() if x is not None})
+        H.add_edge(names[u], names[v], **attrs(data))
     return H
 
 
@@ -45,6 +79,8 @@ _CSV_FIRST = ["source", "target", "source_label", "target_label", "weight", "cou
 
 def _csv_cell(value: Any) -> Any:
     value = _flat(value)
+    if isinstance(value, str):  # a lone surrogate cannot be written as UTF-8 at all
+        value = re.sub("[\ud800-\udfff]", REPLACEMENT, value)
     # Keep spreadsheets from running article text as a formula (CSV injection).
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -273,9 +309,9 @@ def write_network(graph: nx.Graph, path: str | Path, *, title: str | None = None
         kind = graph.graph.get("kind", "network")
         return Path(write_html(graph, path, title=title or f"kg: {kind} network"))
     if ext == ".graphml":
-        nx.write_graphml(flat_copy(graph), path, encoding="utf-8")
+        nx.write_graphml(flat_copy(graph, xml=True), path, encoding="utf-8")
     elif ext == ".gexf":
-        nx.write_gexf(flat_copy(graph), path, encoding="utf-8")
+        nx.write_gexf(flat_copy(graph, xml=True), path, encoding="utf-8")
     elif ext == ".csv":
         write_csv(graph, path)
     elif ext == ".dl":
