@@ -1,19 +1,27 @@
-"""networkx views -> one self-contained, offline, interactive HTML page (pyvis + vis-network).
+"""networkx views -> one self-contained, offline, interactive HTML page (vis-network, as pyvis bundles it).
 
-This is the only module that imports pyvis. pyvis builds the node and edge records and supplies
-the vis-network library it bundles (``cdn_resources="in_line"``: the script is copied into the
-page, so nothing is fetched from the network). Its stock template is *not* used: it links
-Bootstrap from a CDN and inserts the heading and titles as raw HTML. Our own template
-(``kg/data/viz_page.html``) renders instead, with:
+This is the only module that imports pyvis. pyvis supplies the vis-network library it bundles,
+inlined as its ``cdn_resources="in_line"`` mode does (the script is copied into the page, so
+nothing is fetched from the network). Its stock template is *not* used: it links Bootstrap from
+a CDN and inserts the heading and titles as raw HTML; and its ``Network`` records are not used
+either (the page builds the vis records itself from compact columns, see below). Our own
+template (``kg/data/viz_page.html``) renders instead, with:
 
-* every piece of text from an article treated as untrusted: the heading and notice go through
-  Jinja autoescaping; the node and edge data travel as JSON inside a
-  ``<script type="application/json">`` block with ``<``, ``>``, ``&``, U+2028 and U+2029 written
-  as ``\\u`` escapes (so a quote holding ``</script>`` cannot close the block); tooltips are built
-  in the browser with ``textContent`` (``kg/data/viz_controls.js``), never ``innerHTML``;
-* a legend, filters (date range, actor type, polarity, minimum weight), an actor search and
-  physics that is switched off once the layout has stabilised;
-* big graphs pruned to the highest-degree nodes and strongest edges, with a notice on the page.
+* every piece of text from an article treated as untrusted: the heading and notices go through
+  Jinja autoescaping; the network travels as JSON inside a ``<script type="application/json">``
+  block with ``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\\u`` escapes (so a quote holding
+  ``</script>`` cannot close the block); labels, tooltips, the search list and the notice are
+  put into the page with ``textContent`` or ``.value`` (``kg/data/viz_controls.js``), never as HTML;
+* a legend, filters (date range, actor type, polarity, minimum weight), limits, an actor search
+  and physics that is switched off once the layout has stabilised;
+* the WHOLE network in the page (nodes and edges as short-keyed columns, see :func:`_payload`),
+  of which at most ``max_nodes`` nodes and ``max_edges`` edges are drawn: the filters and the
+  search select from the whole network, and the page draws the readable part of that selection
+  (the best-connected nodes and the strongest edges among them: :func:`_rank`, the same rule as
+  ``rank()`` in the script) and says what it left out;
+* tooltips with quotes for every edge of the first drawing and for the strongest other edges
+  while ``evidence_budget`` lasts (3 million characters by default, so a 30,000-edge network
+  makes a page of about 5 MB instead of 12 MB or more); the page says when some are missing.
 
 The graphs come from :mod:`kg.network`: actor networks (``DiGraph``, edges with ``positive``,
 ``negative``, ``neutral``, ``count``, ``mean_polarity``, ``evidence`` …), two-mode actor/topic
@@ -32,7 +40,7 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import networkx as nx
 
@@ -43,6 +51,9 @@ DEFAULT_MAX_EDGES = 1000
 MAX_QUOTES_PER_EDGE = 5  # tooltips stay readable; the count says how many more there are
 MAX_QUOTE_CHARS = 300
 MAX_LABEL_CHARS = 40
+# Characters of edge tooltip text (quotes, sources) embedded beyond the first drawing's edges:
+# a 30,000-edge network would otherwise carry every quote (see html_string).
+EVIDENCE_BUDGET = 3_000_000
 
 # Shape and colour per actor type; a glyph for the legend that looks like the vis shape.
 NODE_STYLES: dict[str, tuple[str, str, str]] = {
@@ -97,13 +108,20 @@ def html_string(
     max_edges: int = DEFAULT_MAX_EDGES,
     kind: str | None = None,
     height: str = "720px",
+    evidence_budget: int = EVIDENCE_BUDGET,
 ) -> str:
     """The whole HTML page for ``G`` as a string (deterministic: same graph, same page).
 
     ``size_by`` is ``"degree"`` or ``"statements"`` (the node attribute). ``kind`` says how to
     colour an undirected graph's edges (``congruence`` green, ``conflict`` red, ``subtract`` by
-    sign); it defaults to ``G.graph["kind"]`` (or ``"view"``). Graphs with more than
-    ``max_nodes`` nodes or ``max_edges`` edges are pruned and the page says so.
+    sign); it defaults to ``G.graph["kind"]`` (or ``"view"``).
+
+    The page holds the whole network and draws at most ``max_nodes`` nodes and ``max_edges``
+    edges of whatever its filters select (see :func:`_rank`), saying what it left out; the
+    reader can raise both limits on the page. Edge tooltips with quotes and sources are embedded
+    for every edge of the first drawing and then for the strongest other edges until about
+    ``evidence_budget`` characters of tooltip text are spent; the other edges' tooltips give
+    weight, polarity and dates only, and the page says so.
     """
     if size_by not in ("degree", "statements"):
         raise ValueError(f"size_by must be 'degree' or 'statements', not {size_by!r}")
@@ -111,10 +129,21 @@ def html_string(
         raise ValueError("max_nodes must be >= 1 and max_edges >= 0")
     kind = kind or G.graph.get("kind") or G.graph.get("view")
     kind = str(kind).lower() if kind else None
-    shown, notice = _prune(G, max_nodes, max_edges)
-    payload = _payload(G, shown, size_by=size_by, kind=kind)
+    whole = _Whole(G)
+    n, m = len(whole.nodes), len(whole.data)
+    drawn_nodes, drawn_edges = _rank(range(n), range(m), whole.src, whole.dst, whole.w, max_nodes, max_edges)
+    payload = _payload(G, whole, drawn_nodes, drawn_edges, size_by=size_by, kind=kind, max_nodes=max_nodes,
+                       max_edges=max_edges, evidence_budget=max(0, evidence_budget))
+    notice = _notice(payload["noun"], len(drawn_nodes), n, len(drawn_edges), m)
+    tips_note = None
+    if payload["tipsEmbedded"] < m:
+        tips_note = (f"Quotes and sources are embedded for {payload['tipsEmbedded']:,} of {m:,} edges (those drawn "
+                     "first, then the strongest), to keep this page small; the tooltips of the others give "
+                     "weight, polarity and dates only. Draw a narrower network (kg network with --from/--to, "
+                     "--actor or --type) to read every quote.")
     size_text = "number of connections" if size_by == "degree" else "number of statements"
-    return _render(payload, title=title, notice=notice, height=height, legend=_legend(payload), size_text=size_text)
+    return _render(payload, title=title, notice=notice, tips_note=tips_note, height=height,
+                   legend=_legend(payload), size_text=size_text)
 
 
 def write_html(
@@ -126,9 +155,11 @@ def write_html(
     max_nodes: int = DEFAULT_MAX_NODES,
     max_edges: int = DEFAULT_MAX_EDGES,
     kind: str | None = None,
+    evidence_budget: int = EVIDENCE_BUDGET,
 ) -> Path:
     """Write the interactive page for ``G`` to ``path`` (and nothing else) and return the path."""
-    page = html_string(G, title=title, size_by=size_by, max_nodes=max_nodes, max_edges=max_edges, kind=kind)
+    page = html_string(G, title=title, size_by=size_by, max_nodes=max_nodes, max_edges=max_edges, kind=kind,
+                       evidence_budget=evidence_budget)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
@@ -164,9 +195,9 @@ def show(G: nx.Graph, *, height: str = "620px", **kwargs: Any) -> NetworkView:
     return NetworkView(page, height=frame)
 
 
-# ------------------------------------------------------------------------------ pruning
+# ------------------------------------------------------------------------------ the whole network, ranked
 def _edge_strength(data: dict[str, Any]) -> float:
-    """How much an edge matters (pruning, width, the weight filter): |weight|, else its count."""
+    """How much an edge matters (ranking, width, the weight filter): |weight|, else its count."""
     for key in ("weight", "count"):
         value = data.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
@@ -178,38 +209,83 @@ def _sort_key(node: Any) -> str:
     return str(node)
 
 
-def _prune(G: nx.Graph, max_nodes: int, max_edges: int) -> tuple[nx.Graph, str | None]:
-    """Keep the highest-degree nodes and the strongest edges among them; say what was dropped."""
-    n, m = G.number_of_nodes(), G.number_of_edges()
-    if n <= max_nodes and m <= max_edges:
-        return G, None
-    strength: dict[Any, float] = {v: 0.0 for v in G.nodes}
-    for u, v, data in G.edges(data=True):
-        s = _edge_strength(data)
-        strength[u] += s
-        strength[v] += s
-    degree = dict(G.degree())
-    ranked = sorted(G.nodes, key=lambda v: (-degree[v], -strength[v], _sort_key(v)))
+class _Whole:
+    """The whole network as parallel lists, in the order the page embeds it.
+
+    Nodes are numbered in ``str(node)`` order (ties: the graph's order), edges by (source number,
+    target number) and then the graph's order; an undirected edge runs from the lower number.
+    ``w[j]`` is edge ``j``'s strength rounded to 4 decimals, exactly as the page holds it, so that
+    :func:`_rank` here and ``rank()`` in ``viz_controls.js`` see the same numbers.
+    """
+
+    def __init__(self, G: nx.Graph) -> None:
+        self.directed = G.is_directed()
+        self.nodes: list[Any] = sorted(G.nodes, key=_sort_key)
+        self.index: dict[Any, int] = {v: i for i, v in enumerate(self.nodes)}
+        raw = []
+        for u, v, d in G.edges(data=True):
+            a, b = self.index[u], self.index[v]
+            if not self.directed and b < a:
+                a, b = b, a
+            raw.append((a, b, d))
+        raw.sort(key=lambda e: (e[0], e[1]))  # stable: parallel edges keep the graph's order
+        self.src = [a for a, _, _ in raw]
+        self.dst = [b for _, b, _ in raw]
+        self.data = [d for _, _, d in raw]
+        self.w = [round(_edge_strength(d), 4) for d in self.data]
+
+
+def _rank(nodes: Sequence[int], edges: Sequence[int], src: Sequence[int], dst: Sequence[int],
+          w: Sequence[float], max_nodes: int, max_edges: int) -> tuple[list[int], list[int]]:
+    """The readable part of a selection: THE ranking rule of the page.
+
+    ``rank()`` in ``kg/data/viz_controls.js`` is the same function, line for line, applied in the
+    browser to whatever the filters select; change both together (``tests/test_browser.py``
+    checks that they agree). ``nodes`` and ``edges`` are the selected node and edge numbers of
+    the whole network (see :class:`_Whole`), ascending.
+
+    1. If at most ``max_nodes`` nodes and ``max_edges`` edges are selected, all are drawn.
+    2. Otherwise the selected nodes are ranked by their degree among the selected edges (a
+       self-loop counts twice), then by their strength (the sum of those edges' strengths, added
+       in edge order), then by number; the first ``max_nodes`` are kept.
+    3. Of the selected edges between kept nodes, the ``max_edges`` strongest are drawn (ties: by
+       source number, target number, edge number).
+    4. A kept node left without a drawn edge is dropped, unless it had no selected edge at all.
+
+    Returns the drawn node numbers and edge numbers, ascending.
+    """
+    if len(nodes) <= max_nodes and len(edges) <= max_edges:
+        return list(nodes), list(edges)
+    degree = {v: 0 for v in nodes}
+    strength = {v: 0.0 for v in nodes}
+    for j in edges:
+        a, b = src[j], dst[j]
+        degree[a] += 1
+        degree[b] += 1
+        strength[a] += w[j]
+        strength[b] += w[j]
+    ranked = sorted(nodes, key=lambda v: (-degree[v], -strength[v], v))
     keep = set(ranked[:max_nodes])
-    edges = [(u, v, d) for u, v, d in G.edges(data=True) if u in keep and v in keep]
-    edges.sort(key=lambda e: (-_edge_strength(e[2]), _sort_key(e[0]), _sort_key(e[1])))
-    edges = edges[:max_edges]
-    H = G.__class__()
-    H.graph.update(G.graph)
-    touched = {u for u, _, _ in edges} | {v for _, v, _ in edges}
-    # A node kept only for its degree but left without any drawn edge would float alone: drop it,
-    # unless it had no edges in the first place.
-    for v in sorted(keep, key=_sort_key):
-        if v in touched or degree[v] == 0:
-            H.add_node(v, **G.nodes[v])
-    for u, v, d in edges:
-        H.add_edge(u, v, **d)
-    notice = (
-        f"Large network: showing {H.number_of_nodes():,} of {n:,} nodes and "
-        f"{H.number_of_edges():,} of {m:,} edges (the highest-degree nodes and the strongest edges "
-        "among them). Filter the network before drawing it to see the rest."
-    )
-    return H, notice
+    candidates = [j for j in edges if src[j] in keep and dst[j] in keep]
+    candidates.sort(key=lambda j: (-w[j], src[j], dst[j], j))
+    chosen = sorted(candidates[:max_edges])
+    touched = {src[j] for j in chosen} | {dst[j] for j in chosen}
+    drawn = sorted(v for v in keep if v in touched or degree[v] == 0)
+    return drawn, chosen
+
+
+def _notice(noun: str, shown_nodes: int, matching_nodes: int, shown_edges: int, matching_edges: int) -> str | None:
+    """What the page says it left out (``noticeText()`` in viz_controls.js writes the same words)."""
+    left = []
+    if matching_nodes > shown_nodes:
+        left.append(f"{matching_nodes - shown_nodes:,} {noun}")
+    if matching_edges > shown_edges:
+        left.append(f"{matching_edges - shown_edges:,} edges")
+    if not left:
+        return None
+    return (f"Large network: showing {shown_nodes:,} of {matching_nodes:,} {noun} matching the filters and "
+            f"{shown_edges:,} of {matching_edges:,} edges; {' and '.join(left)} left out \u2014 raise the limits "
+            f"or narrow the filters (drawn: the best-connected {noun} and the strongest edges among them).")
 
 
 # ------------------------------------------------------------------------------ node and edge records
@@ -256,7 +332,8 @@ def _edge_polarity(data: dict[str, Any], directed_counts: bool, kind: str | None
 
 
 def _dates(data: dict[str, Any]) -> list[str]:
-    found = {str(e.get("date"))[:10] for e in data.get("evidence") or [] if isinstance(e, dict) and e.get("date")}
+    raw = {e.get("date") for e in data.get("evidence") or () if isinstance(e, dict)}
+    found = {str(d)[:10] for d in raw if d}
     for key in ("first_date", "last_date"):
         if data.get(key):
             found.add(str(data[key])[:10])
@@ -341,77 +418,79 @@ def _layout(H: nx.Graph, index: dict[Any, int]) -> dict[Any, tuple[float, float]
     return {v: (round(float(p[0]) * scale, 1), round(float(p[1]) * scale, 1)) for v, p in pos.items()}
 
 
-def _payload(G: nx.Graph, H: nx.Graph, *, size_by: str, kind: str | None) -> dict[str, Any]:
-    """Nodes, edges, options and filter ranges as plain JSON-able data, built through pyvis."""
-    from pyvis.network import Network  # the only pyvis import
+def _tip_chars(tip: list[list[str]]) -> int:
+    return sum(len(text) + 8 for _, text in tip)  # about what the lines cost in the page's JSON
 
-    directed = H.is_directed()
-    # directed=True even for undirected views: pyvis's undirected add_edge scans every edge
-    # (quadratic); networkx already guarantees one edge per pair, and we set arrows ourselves.
-    net = Network(cdn_resources="in_line", directed=True)
-    order = sorted(H.nodes, key=_sort_key)
-    index = {v: i for i, v in enumerate(order)}
+
+def _payload(G: nx.Graph, whole: _Whole, drawn_nodes: list[int], drawn_edges: list[int], *, size_by: str,
+             kind: str | None, max_nodes: int, max_edges: int, evidence_budget: int) -> dict[str, Any]:
+    """The whole network in compact columns, plus the options and the first drawing's layout.
+
+    Short keys, one list per column (``n`` nodes, ``e`` edges; ``viz_controls.js`` documents the
+    same layout): ``n.l`` labels, ``n.t`` type (index into ``types``), ``n.z`` size in pixels,
+    ``n.tip`` the node tooltip's lines after the name and type; ``e.s``/``e.t`` source and target
+    node numbers, ``e.p`` polarity (index into ``polarities``), ``e.w`` strength, ``e.d`` dates
+    (indices into ``days``), ``e.tip`` the edge tooltip's lines after its heading, or 0 when the
+    tooltip was not embedded (see ``evidence_budget`` in :func:`html_string`). ``xy`` holds
+    ``[node, x, y]`` starting positions of the first drawing.
+    """
+    directed = whole.directed
+    nodes, n = whole.nodes, len(whole.nodes)
     degree_full = dict(G.degree())
-    pos = _layout(H, index)
 
+    # ---- nodes
     def size_value(v: Any) -> float:
         if size_by == "statements":
-            return _num(G.nodes[v].get("statements"))
+            return max(_num(G.nodes[v].get("statements")), 0.0)
         return float(degree_full.get(v, 0))
 
-    values = [size_value(v) for v in order]
+    values = [size_value(v) for v in nodes]
     top = max(values, default=0.0) or 1.0
-    for v in order:
-        attrs = H.nodes[v]
+    ntypes = [str(G.nodes[v].get("type") or "") or "other" for v in nodes]
+    types_present = sorted(set(ntypes), key=lambda t: (list(NODE_STYLES).index(t) if t in NODE_STYLES else 99, t))
+    type_no = {t: i for i, t in enumerate(types_present)}
+    labels, node_tips = [], []
+    for v in nodes:
+        attrs = G.nodes[v]
         label = _text(attrs.get("label") or v)
-        ntype = str(attrs.get("type") or "")
-        shape, color, _ = NODE_STYLES.get(ntype, OTHER_STYLE)
-        size = round(10 + 30 * math.sqrt(max(size_value(v), 0.0) / top), 1)
-        x, y = pos.get(v, (0.0, 0.0))
-        net.add_node(
-            index[v],
-            label=_text(label, MAX_LABEL_CHARS) or "?",
-            shape=shape,
-            color=color,
-            size=size,
-            x=x,
-            y=y,
-            ntype=ntype or "other",
-            fullLabel=label,
-            tip=_node_tip(label, attrs, degree_full.get(v, 0)),
-        )
+        labels.append(label)
+        node_tips.append(_node_tip(label, attrs, degree_full.get(v, 0))[2:])  # the page adds name and type
 
+    # ---- edges
     # Actor and two-mode networks count stances per polarity; one-mode views have a signed weight.
-    directed_counts = any(k in d for _, _, d in H.edges(data=True) for k in ("positive", "negative"))
-    edges = sorted(H.edges(data=True), key=lambda e: (index[e[0]], index[e[1]]))
-    strengths = [_edge_strength(d) for _, _, d in edges]
-    top_w = max(strengths, default=0.0) or 1.0
-    all_dates: set[str] = set()
+    directed_counts = any(k in d for d in whole.data for k in ("positive", "negative"))
+    pols = [_edge_polarity(d, directed_counts, kind) for d in whole.data]
+    pols_present = [p for p in POLARITY_COLORS if p in set(pols)]
+    pol_no = {p: i for i, p in enumerate(pols_present)}
+    edge_dates = [_dates(d) for d in whole.data]
+    days = sorted({day for ds in edge_dates for day in ds})
+    day_no = {day: i for i, day in enumerate(days)}
+    strengths = whole.w
     integral = all(float(s).is_integer() for s in strengths)
-    for i, ((u, v, data), strength) in enumerate(zip(edges, strengths)):
-        polarity = _edge_polarity(data, directed_counts, kind)
-        dates = _dates(data)
-        all_dates.update(dates)
-        src, dst = _text(H.nodes[u].get("label") or u), _text(H.nodes[v].get("label") or v)
-        width = round(1 + 7 * math.sqrt(strength / top_w), 2)
-        options: dict[str, Any] = dict(
-            id=i,
-            color=POLARITY_COLORS[polarity],
-            width=width,
-            pol=polarity,
-            w=round(strength, 4),
-            dates=dates,
-            tip=_edge_tip(src, dst, data, directed, polarity),
-        )
-        if polarity == "mixed":
-            options["dashes"] = True
-        options["arrows"] = "to" if directed else ""
-        net.add_edge(index[u], index[v], **options)
 
-    types_present = sorted({n["ntype"] for n in net.nodes}, key=lambda t: (list(NODE_STYLES).index(t) if t in NODE_STYLES else 99, t))
-    pols_present = [p for p in POLARITY_COLORS if any(e["pol"] == p for e in net.edges)]
-    n_nodes = len(net.nodes)
-    big = n_nodes > 150 or len(net.edges) > 400
+    # Tooltips with quotes: every drawn edge's, then the strongest others' while the budget lasts.
+    m = len(whole.data)
+    drawn_set = set(drawn_edges)
+    order = drawn_edges + sorted((j for j in range(m) if j not in drawn_set),
+                                 key=lambda j: (-strengths[j], whole.src[j], whole.dst[j], j))
+    edge_tips: list[Any] = [0] * m
+    spent, embedded = 0, 0
+    for j in order:
+        if spent >= evidence_budget and j not in drawn_set:
+            break
+        src, dst = labels[whole.src[j]], labels[whole.dst[j]]
+        tip = _edge_tip(src, dst, whole.data[j], directed, pols[j])[1:]  # the page adds the heading
+        spent += _tip_chars(tip)
+        edge_tips[j] = tip
+        embedded += 1
+
+    # ---- the first drawing: starting positions, and options sized for it
+    H = nx.Graph()
+    H.add_nodes_from(nodes[i] for i in drawn_nodes)
+    H.add_edges_from((nodes[whole.src[j]], nodes[whole.dst[j]]) for j in drawn_edges)
+    pos = _layout(H, whole.index)
+    xy = [[i, *pos[nodes[i]]] for i in drawn_nodes]
+    big = len(drawn_nodes) > 150 or len(drawn_edges) > 400
     options = {
         "autoResize": True,
         "nodes": {"font": {"size": 14, "face": "sans-serif"}, "borderWidth": 1},
@@ -431,22 +510,34 @@ def _payload(G: nx.Graph, H: nx.Graph, *, size_by: str, kind: str | None) -> dic
         },
         "layout": {"randomSeed": 7, "improvedLayout": False},
     }
+    names = POLARITY_NAMES if directed else UNDIRECTED_NAMES
     return {
         "directed": directed,
         "kind": kind,
-        "nodes": net.nodes,
-        "edges": net.edges,
         "options": options,
         "types": types_present,
         "typeNames": {t: TYPE_NAMES.get(t, t) for t in types_present},
+        "typeStyles": {t: list(NODE_STYLES.get(t, OTHER_STYLE)[:2]) for t in types_present},
         "polarities": pols_present,
-        "polarityNames": {p: (POLARITY_NAMES if directed else UNDIRECTED_NAMES)[p].split(" (")[0] for p in pols_present},
-        "dateMin": min(all_dates) if all_dates else None,
-        "dateMax": max(all_dates) if all_dates else None,
+        "polarityNames": {p: names[p].split(" (")[0] for p in pols_present},
+        "polarityColors": {p: POLARITY_COLORS[p] for p in pols_present},
+        "noun": "nodes" if any(t in ("Topic", "topic") for t in types_present) else "actors",
+        "maxNodes": max_nodes,
+        "maxEdges": max_edges,
+        "maxLabel": MAX_LABEL_CHARS,
+        "dateMin": days[0] if days else None,
+        "dateMax": days[-1] if days else None,
         "weightMax": round(max(strengths, default=0.0), 4),
-        "weightStep": 1 if integral else round(max(top_w / 100.0, 0.001), 4),
-        "totalNodes": G.number_of_nodes(),
-        "totalEdges": G.number_of_edges(),
+        "weightStep": 1 if integral else round(max(max(strengths, default=0.0) / 100.0, 0.001), 4),
+        "totalNodes": n,
+        "totalEdges": m,
+        "tipsEmbedded": embedded,
+        "days": days,
+        "n": {"l": labels, "t": [type_no[t] for t in ntypes],
+              "z": [round(10 + 30 * math.sqrt(x / top), 1) for x in values], "tip": node_tips},
+        "e": {"s": whole.src, "t": whole.dst, "p": [pol_no[p] for p in pols], "w": strengths,
+              "d": [[day_no[day] for day in ds] for ds in edge_dates], "tip": edge_tips},
+        "xy": xy,
     }
 
 
@@ -488,8 +579,8 @@ def _environment():  # compiling the template (vis-network is 0.5 MB of it) cost
     )
 
 
-def _render(payload: dict[str, Any], *, title: str, notice: str | None, height: str, legend: Iterable[dict],
-            size_text: str) -> str:
+def _render(payload: dict[str, Any], *, title: str, notice: str | None, tips_note: str | None, height: str,
+            legend: Iterable[dict], size_text: str) -> str:
     from markupsafe import Markup
 
     script = _asset("viz_controls.js")
@@ -499,6 +590,9 @@ def _render(payload: dict[str, Any], *, title: str, notice: str | None, height: 
     return template.render(
         title=_text(title) or "Stance network",
         notice=notice,
+        tips_note=tips_note,
+        max_nodes=payload["maxNodes"],
+        max_edges=payload["maxEdges"],
         height=height if _safe_css_length(height) else "720px",
         legend=list(legend),
         size_text=size_text,

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+from test_viz import edges_of, nodes_of  # the page's columns as the browser's records
 
 
 def actor_named(ex, word):
@@ -124,15 +125,15 @@ def test_actor_network_page_of_the_seed(seed_store, tmp_path):
     r = CliRunner().invoke(cli, ["--store", str(seed_store), "network", "actors", "--out", str(out)])
     assert r.exit_code == 0, r.output
     data = _page_data(out.read_text(encoding="utf-8"))
-    nodes = {n["id"]: (n["fullLabel"], n["ntype"]) for n in data["nodes"]}
+    nodes = {n["id"]: (n["fullLabel"], n["ntype"]) for n in nodes_of(data)}
     labels = {label for label, _ in nodes.values()}
     assert {"Ahmed Maiteeq", "Khalifa Haftar", "Donald Trump"} <= labels
     governments = {label for label, kind in nodes.values() if kind == "Government"}
     assert "United States" in governments and "Libya" in governments, governments
-    edges = {(nodes[e["from"]][0], nodes[e["to"]][0]): e["pol"] for e in data["edges"]}
+    edges = {(nodes[e["from"]][0], nodes[e["to"]][0]): e["pol"] for e in edges_of(data)}
     assert edges[("Donald Trump", "Khalifa Haftar")] == "positive"
     assert edges[("Ahmed Maiteeq", "Khalifa Haftar")] == "negative"
-    colours = {e["pol"]: e["color"] for e in data["edges"]}
+    colours = {e["pol"]: e["color"] for e in edges_of(data)}
     assert colours["positive"] != colours["negative"]
 
 

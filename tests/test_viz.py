@@ -14,7 +14,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.viz import html_string, script_json, show, write_html
+from kg.viz import _rank, _Whole, html_string, script_json, show, write_html
 
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = "</script><script>alert(1)</script>"
@@ -107,9 +107,40 @@ def page_data(page: str) -> dict:
     return json.loads(m.group(1))
 
 
+def nodes_of(data: dict) -> list[dict]:
+    """The whole network's nodes as the page's script turns them into vis records."""
+    out = []
+    for i, label in enumerate(data["n"]["l"]):
+        t = data["types"][data["n"]["t"][i]]
+        shape, color = data["typeStyles"][t]
+        out.append({"id": i, "fullLabel": label, "ntype": t, "shape": shape, "color": color,
+                    "size": data["n"]["z"][i],
+                    "tip": [["h", label], ["t", data["typeNames"][t]]] + data["n"]["tip"][i]})
+    return out
+
+
+def edges_of(data: dict) -> list[dict]:
+    """The whole network's edges as the page's script turns them into vis records."""
+    e, labels, out = data["e"], data["n"]["l"], []
+    arrow = " \u2192 " if data["directed"] else " \u2014 "
+    for j in range(len(e["s"])):
+        pol = data["polarities"][e["p"][j]]
+        out.append({"id": j, "from": e["s"][j], "to": e["t"][j], "pol": pol, "w": e["w"][j],
+                    "color": data["polarityColors"][pol], "dashes": pol == "mixed",
+                    "width": round(1 + 7 * (e["w"][j] / (data["weightMax"] or 1)) ** 0.5, 2),
+                    "dates": [data["days"][d] for d in e["d"][j]],
+                    "tip": ([["h", labels[e["s"][j]] + arrow + labels[e["t"][j]]]] + e["tip"][j]) if e["tip"][j] else None})
+    return out
+
+
+def drawn_labels(data: dict) -> set[str]:
+    """The nodes of the first drawing (the ones with a starting position)."""
+    return {data["n"]["l"][i] for i, _, _ in data["xy"]}
+
+
 def _edge(data: dict, src: str, dst: str) -> dict:
-    ids = {n["fullLabel"]: n["id"] for n in data["nodes"]}
-    (edge,) = [e for e in data["edges"] if e["from"] == ids[src] and e["to"] == ids[dst]]
+    ids = {n["fullLabel"]: n["id"] for n in nodes_of(data)}
+    (edge,) = [e for e in edges_of(data) if e["from"] == ids[src] and e["to"] == ids[dst]]
     return edge
 
 
@@ -138,7 +169,7 @@ def test_injections_never_appear_unescaped(page):
 
 def test_escaping_is_lossless(page):
     data = page_data(page)
-    labels = {n["fullLabel"] for n in data["nodes"]}
+    labels = {n["fullLabel"] for n in nodes_of(data)}
     assert "Evil " + XSS_IMG in labels
     haftar_gna = _edge(data, "Khalifa Haftar", "Government of National Accord")
     texts = [line[1] for line in haftar_gna["tip"]]
@@ -154,10 +185,11 @@ def test_script_json_escapes_what_could_close_a_script():
 
 def test_nodes_edges_colours_and_tooltips(page):
     data = page_data(page)
-    by_label = {n["fullLabel"]: n for n in data["nodes"]}
+    by_label = {n["fullLabel"]: n for n in nodes_of(data)}
     assert {"Ahmed Maiteeq", "Khalifa Haftar", "Donald Trump", "United States",
             "Government of National Accord", "Lonely Observer"} <= set(by_label)
-    assert len(data["edges"]) == 5
+    assert len(edges_of(data)) == 5
+    assert drawn_labels(data) == set(by_label)  # small: everything is drawn
     assert by_label["Ahmed Maiteeq"]["shape"] == "dot"
     assert by_label["Government of National Accord"]["shape"] == "diamond"
     assert by_label["United States"]["shape"] == "triangle"
@@ -167,7 +199,7 @@ def test_nodes_edges_colours_and_tooltips(page):
     assert _edge(data, "United States", "Government of National Accord")["pol"] == "positive"
     mixed = _edge(data, "Khalifa Haftar", "Government of National Accord")
     assert mixed["pol"] == "mixed" and mixed.get("dashes") is True
-    assert all(e["arrows"] == "to" for e in data["edges"])
+    assert data["directed"] is True  # arrows: the script draws every edge with one
     # wider for more stances
     assert _edge(data, "Ahmed Maiteeq", "Khalifa Haftar")["width"] > _edge(data, "Donald Trump", "Khalifa Haftar")["width"]
     tip = [line[1] for line in _edge(data, "Ahmed Maiteeq", "Khalifa Haftar")["tip"]]
@@ -188,8 +220,8 @@ def test_legend_lists_types_and_polarities(page):
 
 def test_size_by_degree_or_statements():
     G = actor_graph()
-    by_degree = {n["fullLabel"]: n["size"] for n in page_data(html_string(G, title="t"))["nodes"]}
-    by_statements = {n["fullLabel"]: n["size"] for n in page_data(html_string(G, title="t", size_by="statements"))["nodes"]}
+    by_degree = {n["fullLabel"]: n["size"] for n in nodes_of(page_data(html_string(G, title="t")))}
+    by_statements = {n["fullLabel"]: n["size"] for n in nodes_of(page_data(html_string(G, title="t", size_by="statements")))}
     assert by_degree["Khalifa Haftar"] > by_degree["Ahmed Maiteeq"]  # 3 links vs 1
     assert by_statements["Ahmed Maiteeq"] > by_statements["Khalifa Haftar"]  # 3 statements vs 0
     with pytest.raises(ValueError):
@@ -201,17 +233,16 @@ def test_undirected_views(kind, colour):
     page = html_string(congruence_graph(kind), title=kind)
     data = page_data(page)
     assert not data["directed"]
-    assert {e["color"] for e in data["edges"]} == {colour}
-    assert all(e["arrows"] == "" for e in data["edges"])
+    assert {e["color"] for e in edges_of(data)} == {colour}
     assert XSS_SCRIPT not in page and XSS_IMG not in page
-    assert any("Shared targets: Haftar; " + XSS_SCRIPT == line[1] for e in data["edges"] for line in e["tip"])
+    assert any("Shared targets: Haftar; " + XSS_SCRIPT == line[1] for e in edges_of(data) for line in e["tip"])
 
 
 def test_subtract_colours_by_sign():
     data = page_data(html_string(congruence_graph("subtract"), title="subtract"))
-    pols = sorted(e["pol"] for e in data["edges"])
+    pols = sorted(e["pol"] for e in edges_of(data))
     assert pols == ["negative", "positive"]
-    assert all(e["w"] >= 0 for e in data["edges"])  # the weight filter works on |weight|
+    assert all(e["w"] >= 0 for e in edges_of(data))  # the weight filter works on |weight|
 
 
 def test_two_mode_topic_nodes():
@@ -222,31 +253,125 @@ def test_two_mode_topic_nodes():
                first_date="2019-06-06", last_date="2019-06-06", stances=["s"],
                evidence=[_evidence("out of the question", "2019-06-06", "Seed", "negative")])
     data = page_data(html_string(G, title="topics"))
-    shapes = {n["fullLabel"]: n["shape"] for n in data["nodes"]}
+    shapes = {n["fullLabel"]: n["shape"] for n in nodes_of(data)}
     assert shapes == {"Ahmed Maiteeq": "dot", "negotiations": "box"}
-    assert data["edges"][0]["pol"] == "negative"
+    assert edges_of(data)[0]["pol"] == "negative"
+    assert data["noun"] == "nodes"  # actors and topics
 
 
-def test_big_graph_is_pruned_and_says_so():
+def _old_prune(G: nx.Graph, max_nodes: int, max_edges: int) -> tuple[set, set]:
+    """The rule as kg.viz._prune had it before the page held the whole network (a reference)."""
+    strength = {v: 0.0 for v in G.nodes}
+    for u, v, d in G.edges(data=True):
+        strength[u] += d["weight"]
+        strength[v] += d["weight"]
+    degree = dict(G.degree())
+    keep = set(sorted(G.nodes, key=lambda v: (-degree[v], -strength[v], str(v)))[:max_nodes])
+    edges = sorted(((u, v, d) for u, v, d in G.edges(data=True) if u in keep and v in keep),
+                   key=lambda e: (-e[2]["weight"], str(e[0]), str(e[1])))[:max_edges]
+    touched = {u for u, _, _ in edges} | {v for _, v, _ in edges}
+    return {v for v in keep if v in touched or degree[v] == 0}, {(u, v) for u, v, _ in edges}
+
+
+def _first_drawing(G: nx.Graph, max_nodes: int, max_edges: int) -> tuple[set, set]:
+    whole = _Whole(G)
+    nodes, edges = _rank(range(len(whole.nodes)), range(len(whole.data)), whole.src, whole.dst, whole.w,
+                         max_nodes, max_edges)
+    return ({whole.nodes[i] for i in nodes},
+            {(whole.nodes[whole.src[j]], whole.nodes[whole.dst[j]]) for j in edges})
+
+
+def test_big_graph_is_drawn_in_part_and_says_so():
     G = big_graph()
     page = html_string(G, title="big", max_nodes=300, max_edges=1000)
     data = page_data(page)
-    assert 0 < len(data["nodes"]) <= 300 and 0 < len(data["edges"]) <= 1000
+    drawn_nodes, drawn_edges = _first_drawing(G, 300, 1000)
+    assert 0 < len(drawn_nodes) <= 300 and 0 < len(drawn_edges) <= 1000
+    assert drawn_labels(data) == {G.nodes[v]["label"] for v in drawn_nodes}
     assert data["totalNodes"] == 2000 and data["totalEdges"] == 5000
-    assert re.search(r"showing [\d,]+ of 2,000 nodes and [\d,]+ of 5,000 edges", page)
+    assert data["maxNodes"] == 300 and data["maxEdges"] == 1000
+    notice = re.search(r'<p id="kg-notice"[^>]*>([^<]*)</p>', page).group(1)
+    assert notice == (f"Large network: showing {len(drawn_nodes)} of 2,000 actors matching the filters and "
+                      f"{len(drawn_edges)} of 5,000 edges; {2000 - len(drawn_nodes):,} actors and "
+                      f"{5000 - len(drawn_edges):,} edges left out \u2014 raise the limits or narrow the filters "
+                      "(drawn: the best-connected actors and the strongest edges among them).")
     assert G.number_of_nodes() == 2000 and G.number_of_edges() == 5000  # the input is not mutated
-    # the strongest edge among the kept nodes survives
-    ids = {n["fullLabel"] for n in data["nodes"]}
-    assert "Actor 0" in ids  # the highest-degree node
+    assert "Actor 0" in drawn_labels(data)  # the highest-degree node
     small = html_string(actor_graph(), title="small")
-    assert 'id="kg-notice"' not in small
+    assert re.search(r'<p id="kg-notice" class="kg-notice" aria-live="polite" hidden></p>', small)
+    assert 'id="kg-tips-note"' not in small  # every quote is in a small page
+
+
+def test_ranking_is_the_old_pruning_rule():
+    # one rule: the page's first drawing is what kg.viz pruned to before the whole network was embedded
+    for n, m, max_nodes, max_edges, seed in ((2000, 5000, 300, 1000, 3), (400, 1500, 400, 200, 5), (300, 900, 50, 80, 1)):
+        G = big_graph(n, m, seed=seed)
+        assert _first_drawing(G, max_nodes, max_edges) == _old_prune(G, max_nodes, max_edges)
 
 
 def test_pruning_keeps_edges_within_limit():
-    data = page_data(html_string(big_graph(400, 1500, seed=5), title="b", max_nodes=400, max_edges=200))
-    assert len(data["edges"]) == 200
-    strongest = max(e["w"] for e in data["edges"])
-    assert strongest == 5  # pos<=3 + neg<=2: the top of the range is kept
+    G = big_graph(400, 1500, seed=5)
+    nodes, edges = _first_drawing(G, 400, 200)
+    assert len(edges) == 200
+    assert max(G.edges[e]["weight"] for e in edges) == 5  # pos<=3 + neg<=2: the top of the range is kept
+    # only the edges were too many: the notice says so and the count of actors is complete
+    page = html_string(G, title="b", max_nodes=400, max_edges=200)
+    notice = re.search(r'<p id="kg-notice"[^>]*>([^<]*)</p>', page).group(1)
+    assert f"{1300:,} edges left out" in notice and f"showing {len(nodes)} of 400 actors" in notice
+
+
+def test_payload_holds_the_whole_network_escaped():
+    G = big_graph(1200, 4000, seed=4)
+    drawn, _ = _first_drawing(G, 100, 300)
+    # hostile names and quotes on actors and edges the first drawing leaves out
+    outside = sorted((v for v in G.nodes if v not in drawn and G.degree(v)), key=str)[:20]
+    for k, v in enumerate(outside):
+        G.nodes[v]["label"] = f"Outsider {k} " + INJECTIONS[k % 2]
+        G.nodes[v]["roles"] = [XSS_SCRIPT]
+    for u, v, d in list(G.edges(data=True))[:50]:
+        d["evidence"] = [_evidence("said " + XSS_SCRIPT + " and " + XSS_IMG, d["first_date"], XSS_IMG, "negative")]
+    page = html_string(G, title="whole", max_nodes=100, max_edges=300)
+    for bad in INJECTIONS:
+        assert bad not in page
+    assert "<img" not in page.lower()
+    assert page.lower().count("</script") == len(re.findall(r"<script\b[^>]*>", page, re.I)) - 1
+    data = page_data(page)
+    # every node and every edge of the whole network is there, with its label, type and dates
+    by_id = {n["id"]: n for n in nodes_of(data)}
+    assert sorted(n["fullLabel"] for n in by_id.values()) == sorted(G.nodes[v]["label"] for v in G.nodes)
+    assert {n["fullLabel"] for n in by_id.values()} >= {f"Outsider {k} " + INJECTIONS[k % 2] for k in range(20)}
+    label = {v: G.nodes[v]["label"] for v in G.nodes}
+    got = sorted((by_id[e["from"]]["fullLabel"], by_id[e["to"]]["fullLabel"], e["w"], e["pol"], tuple(e["dates"]))
+                 for e in edges_of(data))
+    want = sorted((label[u], label[v], float(d["weight"]), "mixed" if d["positive"] and d["negative"] else
+                   "positive" if d["positive"] else "negative", (d["first_date"],)) for u, v, d in G.edges(data=True))
+    assert got == want
+    assert len(drawn_labels(data)) == len(drawn) < 1200
+    node_tips = {n["fullLabel"]: n["tip"] for n in by_id.values()}
+    assert ["k", "Roles: " + XSS_SCRIPT] in node_tips["Outsider 0 " + XSS_IMG]
+    # quotes travel as plain strings, escaped only by the JSON
+    quotes = [line[1] for e in edges_of(data) if e["tip"] for line in e["tip"] if line[0] == "q"]
+    assert "\u201csaid " + XSS_SCRIPT + " and " + XSS_IMG + "\u201d" in quotes
+    assert "\\u003c/script\\u003e" in page  # how "</script>" is written in the data block
+
+
+def test_evidence_budget_keeps_quotes_of_the_drawn_part():
+    G = big_graph(600, 2000, seed=2)
+    drawn_nodes, drawn_edges = _first_drawing(G, 60, 150)
+    lean = page_data(html_string(G, title="lean", max_nodes=60, max_edges=150, evidence_budget=0))
+    with_tips = {(lean["n"]["l"][e["from"]], lean["n"]["l"][e["to"]]) for e in edges_of(lean) if e["tip"]}
+    assert with_tips == {(G.nodes[u]["label"], G.nodes[v]["label"]) for u, v in drawn_edges}
+    assert lean["tipsEmbedded"] == len(drawn_edges)
+    page = html_string(G, title="lean", max_nodes=60, max_edges=150, evidence_budget=60_000)
+    data = page_data(page)
+    assert len(drawn_edges) < data["tipsEmbedded"] < 2000  # then the strongest others, while the budget lasts
+    labels = data["n"]["l"]
+    drawn_pairs = {(G.nodes[u]["label"], G.nodes[v]["label"]) for u, v in drawn_edges}
+    extra = [e for e in edges_of(data) if e["tip"] and (labels[e["from"]], labels[e["to"]]) not in drawn_pairs]
+    assert extra and min(e["w"] for e in extra) >= max(e["w"] for e in edges_of(data) if not e["tip"])
+    assert f"Quotes and sources are embedded for {data['tipsEmbedded']:,} of 2,000 edges" in page
+    full = page_data(html_string(G, title="full", max_nodes=60, max_edges=150))
+    assert full["tipsEmbedded"] == 2000 and all(e["tip"] for e in edges_of(full))
 
 
 def test_deterministic():
@@ -271,7 +396,7 @@ def test_write_html_writes_only_its_file(tmp_path, monkeypatch):
 
 def test_empty_graph():
     data = page_data(html_string(nx.DiGraph(), title="empty"))
-    assert data["nodes"] == [] and data["edges"] == []
+    assert nodes_of(data) == [] and edges_of(data) == [] and data["xy"] == []
 
 
 def test_notebook_view_is_an_escaped_iframe():
@@ -302,6 +427,6 @@ def test_odd_values_do_not_break_the_page():
     G.add_edge(1, 1, weight=2, positive=1, negative=0)
     page = html_string(G, title="")
     data = page_data(page)
-    assert len(data["nodes"]) == 2 and len(data["edges"]) == 3
+    assert len(nodes_of(data)) == 2 and len(edges_of(data)) == 3
     assert "\u2028" not in page
-    assert {n["shape"] for n in data["nodes"]} == {"dot"}
+    assert {n["shape"] for n in nodes_of(data)} == {"dot"}
