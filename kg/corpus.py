@@ -32,8 +32,8 @@ from typing import Iterable, Mapping
 import pyoxigraph as ox
 
 from kg import ids
-from kg.rdf import (ACTOR_CLASS, ALIAS_IN_ARTICLE, CLAIMS, LED_BY_IN_ARTICLE, NAME_IN_ARTICLE,
-                    PART_OF_IN_ARTICLE, SAME_AS_IN_ARTICLE, TYPE_IN_ARTICLE)
+from kg.rdf import (ACTOR_CLASS, ALIAS_IN_ARTICLE, CLAIMS, LED_BY_IN_ARTICLE, MEMBER_OF_IN_ARTICLE,
+                    NAME_IN_ARTICLE, PART_OF_IN_ARTICLE, SAME_AS_IN_ARTICLE, TYPE_IN_ARTICLE)
 from kg.vocab import KG, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 CORPUS = ox.NamedNode(ids.CORPUS_GRAPH)
@@ -44,6 +44,13 @@ A = _N(str(RDF.type))
 LABEL, PREF_LABEL, ALT_LABEL = _N(str(RDFS.label)), _N(str(SKOS.prefLabel)), _N(str(SKOS.altLabel))
 IN_SCHEME, CONCEPT = _N(str(SKOS.inScheme)), _N(str(SKOS.Concept))
 PART_OF, LED_BY, SAME_AS = _N(str(KG.partOf)), _N(str(KG.ledBy)), _N(str(OWL.sameAs))
+MEMBER_OF = _N(str(ORG.memberOf))
+# An organisation is kept as one an actor belongs to (org:memberOf) when the gazetteer says so or
+# at least this share of the articles naming the actor do: one stray apposition among the
+# hundreds of articles that name a president does not make him a reporter of some newspaper,
+# while an actor named in three articles keeps the post one of them gives. The views use the
+# same rule for the posts they show (kg.network.rows).
+MIN_POST_SHARE = 0.1
 ARTICLE_COUNT = _N(str(KG.articleCount))
 ACTOR, TOPIC, TOPIC_SCHEME = _N(str(KG.Actor)), _N(str(KG.Topic)), _N(str(KG.TopicScheme))
 ROLE, ROLE_SCHEME = _N(str(ORG.Role)), _N(str(KG.RoleScheme))
@@ -201,6 +208,9 @@ def describe(resource: ox.NamedNode, count: int, tallies: Mapping[tuple[ox.Named
             for value in by_prop.get(claim, ()):
                 if value != resource:
                     out.add((prop, value))
+        for org, n in by_prop.get(MEMBER_OF_IN_ARTICLE, Counter()).items():
+            if org != resource and n >= MIN_POST_SHARE * count:
+                out.add((MEMBER_OF, org))
         for alias in by_prop.get(ALIAS_IN_ARTICLE, ()):
             names.setdefault(alias.value, 0)
     gaz_label = next((o.value for p, o in gazetteer if p in (LABEL, PREF_LABEL)), None)

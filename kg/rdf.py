@@ -57,10 +57,10 @@ ACTOR_CLASS = {name: _n(KG[name]) for name in ACTOR_TYPES}
 
 # the properties by which an article claims something of a shared resource (see kg.corpus)
 NAME_IN_ARTICLE, TYPE_IN_ARTICLE, ALIAS_IN_ARTICLE = _n(KG.nameInArticle), _n(KG.typeInArticle), _n(KG.aliasInArticle)
-PART_OF_IN_ARTICLE, LED_BY_IN_ARTICLE, SAME_AS_IN_ARTICLE = (
-    _n(KG.partOfInArticle), _n(KG.ledByInArticle), _n(KG.sameAsInArticle))
+PART_OF_IN_ARTICLE, LED_BY_IN_ARTICLE, SAME_AS_IN_ARTICLE, MEMBER_OF_IN_ARTICLE = (
+    _n(KG.partOfInArticle), _n(KG.ledByInArticle), _n(KG.sameAsInArticle), _n(KG.memberOfInArticle))
 CLAIMS = (NAME_IN_ARTICLE, TYPE_IN_ARTICLE, ALIAS_IN_ARTICLE, PART_OF_IN_ARTICLE, LED_BY_IN_ARTICLE,
-          SAME_AS_IN_ARTICLE)
+          SAME_AS_IN_ARTICLE, MEMBER_OF_IN_ARTICLE)
 
 _P = {name: _n(iri) for name, iri in {
     "mention": KG.mention, "fragment": KG.fragment, "TextSpan": KG.TextSpan, "beginIndex": NIF.beginIndex,
@@ -232,6 +232,8 @@ class _Builder:
         self.add(m, _P["role"], role)
         if organization is not None:
             self.add(m, _P["organization"], organization)
+            if organization != actor:  # and the claim the corpus graph counts (org:memberOf there)
+                self.add(actor, MEMBER_OF_IN_ARTICLE, organization)
         self.add(m, _P["wasDerivedFrom"], self.article)
         self.add(role, NAME_IN_ARTICLE, ox.Literal(title))
 

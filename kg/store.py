@@ -37,7 +37,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 import kg
 from kg import corpus, ids
 from kg.records import ACTOR_TYPES, Extraction
-from kg.vocab import KG, PREFIXES, ontology_file
+from kg.vocab import KG, ORG, PREFIXES, RDF, ontology_file
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +151,12 @@ def sync_static_graphs(store: ox.Store) -> bool:
     except Exception as exc:  # a broken gazetteer must not stop ingestion
         log.warning("gazetteer not loaded: %s: %s", type(exc).__name__, exc)
         return False
+    # the posts it lists, also as org:memberOf (what the corpus graph states for posts articles
+    # name): "who belongs to what" is then one property path for every query
+    for m in list(gaz.subjects(RDF.type, ORG.Membership)):
+        member, organization = gaz.value(m, ORG.member), gaz.value(m, ORG.organization)
+        if member is not None and organization is not None and member != organization:
+            gaz.add((member, ORG.memberOf, organization))
     lines = sorted(" ".join(t.n3() for t in triple) for triple in gaz if not any(isinstance(t, BNode) for t in triple))
     digest = hashlib.sha256(("\n".join(lines) + f"\n{len(gaz)}").encode("utf-8")).hexdigest()
     return _sync_graph(store, ids.GAZETTEER_GRAPH, lambda: gaz, digest)

@@ -16,8 +16,8 @@ import logging
 import pyoxigraph as ox
 
 from kg import corpus, ids
-from kg.rdf import (ACTOR_CLASS, ALIAS_IN_ARTICLE, LED_BY_IN_ARTICLE, NAME_IN_ARTICLE, PART_OF_IN_ARTICLE,
-                    SAME_AS_IN_ARTICLE, TYPE_IN_ARTICLE)
+from kg.rdf import (ACTOR_CLASS, ALIAS_IN_ARTICLE, LED_BY_IN_ARTICLE, MEMBER_OF_IN_ARTICLE, NAME_IN_ARTICLE,
+                    PART_OF_IN_ARTICLE, SAME_AS_IN_ARTICLE, TYPE_IN_ARTICLE)
 from kg.vocab import KG, ORG, OWL, PROV, RDF, RDFS, SKOS
 
 log = logging.getLogger(__name__)
@@ -34,13 +34,24 @@ _CONCEPT_LABEL = _N(str(SKOS.prefLabel))
 _ACTOR_TYPES = set(ACTOR_CLASS.values())
 _MEMBERSHIP = _N(str(ORG.Membership))
 _TEXT_SPAN = _N(str(KG.TextSpan))
+_MEMBER, _ORGANIZATION = _N(str(ORG.member)), _N(str(ORG.organization))
 _DERIVED, _GENERATED = _N(str(PROV.wasDerivedFrom)), _N(str(PROV.wasGeneratedBy))
 _RUN_FACTS = (_N(str(KG.softwareVersion)), _N(str(KG.model)))
 
 
 def needs_upgrade(store: ox.Store) -> bool:
-    """True when some article graph still labels a shared resource (the old layout). Reads the
-    ``rdfs:label``/``skos:prefLabel`` quads only (one per resource in the current layout)."""
+    """True when some article graph still labels a shared resource (the first layout), or
+    states a post without the ``kg:memberOfInArticle`` claim that goes with it (the layout
+    before that claim). Reads the label quads (one per resource now) and the first posts."""
+    for n, q in enumerate(store.quads_for_pattern(None, _ORGANIZATION, None)):
+        g = q.graph_name
+        if n >= 20:
+            break
+        if isinstance(g, ox.NamedNode) and g.value.startswith(_ARTICLE_GRAPHS):
+            member = next(iter(store.quads_for_pattern(q.subject, _MEMBER, None, g)), None)
+            if member is not None and member.object != q.object and next(iter(store.quads_for_pattern(
+                    member.object, MEMBER_OF_IN_ARTICLE, q.object, g)), None) is None:
+                return True
     for prop in (_N(str(RDFS.label)), _CONCEPT_LABEL):
         for q in store.quads_for_pattern(None, prop, None):
             g = q.graph_name
@@ -90,6 +101,10 @@ def upgraded_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
     for m in memberships:
         if article is not None:
             add(m, _DERIVED, article)
+        member = next((q.object for q in quads if q.subject == m and q.predicate == _MEMBER), None)
+        org = next((q.object for q in quads if q.subject == m and q.predicate == _ORGANIZATION), None)
+        if member is not None and org is not None and member != org:
+            add(member, MEMBER_OF_IN_ARTICLE, org)
     return list(dict.fromkeys(out))
 
 

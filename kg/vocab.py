@@ -90,6 +90,7 @@ class KG(DefinedNamespace):
     partOfInArticle: URIRef
     ledByInArticle: URIRef
     sameAsInArticle: URIRef
+    memberOfInArticle: URIRef
     articleCount: URIRef
 
 

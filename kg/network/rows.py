@@ -7,6 +7,8 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
+from kg.corpus import MIN_POST_SHARE
+
 log = logging.getLogger(__name__)
 
 KG_NS = "https://w3id.org/kg-stance/ontology#"
@@ -90,11 +92,8 @@ LABELS_QUERY = _PREFIXES + """\
 SELECT ?a ?o WHERE { ?a rdfs:label|skos:prefLabel ?o . }"""
 ARTICLE_COUNTS_QUERY = _PREFIXES + """\
 SELECT ?a ?n WHERE { GRAPH <https://w3id.org/kg-stance/id/graph/corpus> { ?a a kg:Actor ; kg:articleCount ?n } }"""
-# A post is shown (role_strings) when the gazetteer states it or when at least this share of
-# the articles naming the actor state it: one stray apposition among the hundreds of articles
-# that name a president does not make him a reporter, while an actor named in three articles
-# keeps the post one of them gives.
-MIN_POST_SHARE = 0.1
+# A post is shown (role_strings) when the gazetteer states it or when at least MIN_POST_SHARE of
+# the articles naming the actor state it (the rule the corpus graph's org:memberOf follows).
 
 
 # ------------------------------------------------------------------------------ reading
