@@ -84,7 +84,8 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
     except OSError as exc:
         if "lock" in str(exc).lower():
             raise StoreLocked(f"the store at {path} is in use by another process ({exc}); "
-                              f"wait for it to finish or use another --store") from None
+                              f"wait for it to finish (or stop kg serve on it: a served folder is the "
+                              f"server's; write through a --writable server instead) or use another --store") from None
         raise StoreError(f"cannot open the store at {path}: {exc}") from None
     changed = sync_static_graphs(store)
     from kg.upgrade import needs_upgrade, upgrade_layout
