@@ -147,14 +147,24 @@ def import_(settings: Settings, files: tuple[Path, ...]) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
+@click.option("--workers", type=click.IntRange(1), default=None, metavar="N",
+              help="Extract on a local Dask cluster of N worker processes (one core each). "
+                   "Default: this process and its stance-encoder helper, as suits one or two cores.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+              help="Extract on the Dask cluster of this scheduler (its workers need kg and the model installed).")
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) -> None:
+def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, workers: int | None,
+           scheduler: str | None) -> None:
     """Read articles from PATHS and add them to the store, one named graph each.
 
     PATHS are files (.txt in the seed or plain format, .jsonl, .json), folders (read
     recursively) or - for stdin. Ingesting an unchanged article again changes nothing; a
     changed article replaces its own graph. A bad file is reported by name and skipped; the
     others go in, and the exit code is 1.
+
+    With --workers or --scheduler the articles are extracted on a Dask cluster and each is
+    written as it comes back: a job that stops keeps what it finished, and a re-run skips
+    the articles the store already holds unchanged (without extracting them again).
     """
     from kg.articles import ReadError, iter_articles
     from kg.pipeline import ExtractError, extract_articles
@@ -162,6 +172,11 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) ->
     from kg.store import StoreError, put_extraction
 
     items = list(iter_articles(paths))
+    if workers is not None or scheduler is not None:
+        if workers is not None and scheduler is not None:
+            _fail("give --workers (a local cluster) or --scheduler (an existing one), not both")
+        _ingest_on_dask(settings, items, progress, workers, scheduler)
+        return
     nlp = _load_nlp(settings)
     store = _open_store(settings, read_only=False)
     model = pipeline_label(nlp)
@@ -192,6 +207,42 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) ->
         f"{counts['added']} article(s) added, {counts['replaced']} replaced, {counts['unchanged']} unchanged, "
         f"{len(failures)} failed; extracted {totals['actors']} actors, {totals['statements']} statements, "
         f"{totals['stances']} stances (repeats merged in the store: see kg stats); store: {settings.store}"
+    )
+    if failures:
+        raise click.exceptions.Exit(1)
+
+
+def _ingest_on_dask(settings: Settings, items: list, progress: bool | None, workers: int | None,
+                    scheduler: str | None) -> None:
+    try:
+        from kg.cluster import ingest_on_dask
+    except ImportError as exc:
+        _fail(f"extraction on a cluster needs Dask: pip install 'kg-stance[cluster]' ({exc})")
+    store = _open_store(settings, read_only=False)
+    failures: list[str] = []
+    show = sys.stderr.isatty() if progress is None else progress
+    with click.progressbar(length=len(items), label="Ingesting", file=sys.stderr if show else open(os.devnull, "w"),
+                           show_pos=True) as bar:
+        last = [0]
+
+        def tick(done: int, report, failed: int) -> None:
+            bar.label = f"Ingesting ({report.words_per_second:,.0f} words/s, {failed} failed)"
+            bar.update(done - last[0])
+            last[0] = done
+
+        try:
+            report = ingest_on_dask(store, items, workers=workers, scheduler=scheduler, model=settings.model,
+                                    failures=failures, progress=tick)
+        except (OSError, TimeoutError) as exc:
+            _fail(f"cannot use the Dask cluster: {exc}")
+    for f in failures:
+        click.secho(f"skipped {f}", fg="yellow", err=True)
+    click.echo(
+        f"{report.added} article(s) added, {report.replaced} replaced, {report.unchanged} unchanged, "
+        f"{len(failures)} failed; extracted {report.actors} actors, {report.statements} statements, "
+        f"{report.stances} stances (repeats merged in the store: see kg stats); "
+        f"{report.words:,} words extracted in {report.seconds:.1f} s on {report.workers} Dask worker(s) "
+        f"({report.words_per_second:,.0f} words/s); store: {settings.store}"
     )
     if failures:
         raise click.exceptions.Exit(1)

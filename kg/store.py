@@ -286,13 +286,25 @@ def put_extraction(store: ox.Store, extraction: Extraction, *, model: str) -> st
 
     try:
         new = extraction_quads(extraction, model=model, version=kg.__version__)
-        name = ox.NamedNode(ids.article_graph_iri(extraction.article.id))
-        new_set = _canonical(new) if store.contains_named_graph(name) else None
     except (AttributeError, TypeError, ValueError) as exc:  # ValueError includes UnicodeError
         # A malformed record (or text pyoxigraph refuses, e.g. a lone surrogate) fails this
         # article only; the caller reports it and goes on with the next.
         log.info("article %s could not be converted to RDF: %s", extraction.article.id, exc)
         raise StoreError(f"could not convert to RDF: {type(exc).__name__}: {exc}") from None
+    return put_quads(store, extraction.article.id, new)
+
+
+def put_quads(store: ox.Store, article_id: str, new: list[ox.Quad]) -> str:
+    """Write the named graph of article ``article_id`` from its quads (as
+    :func:`kg.rdf.extraction_quads` makes them, here or on another machine):
+    ``"added"``, ``"replaced"`` or ``"unchanged"``, as :func:`put_extraction`."""
+    try:
+        name = ox.NamedNode(ids.article_graph_iri(article_id))
+        new_set = _canonical(new) if store.contains_named_graph(name) else None
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"could not convert to RDF: {type(exc).__name__}: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"cannot read the store: {exc}") from None
     try:
         old = set(store.quads_for_pattern(None, None, None, name))
         if old and is_remote(store):
@@ -302,7 +314,7 @@ def put_extraction(store: ox.Store, extraction: Extraction, *, model: str) -> st
         gone, added = corpus_changes(store, old, new)
     except OSError as exc:
         raise StoreError(f"cannot read the store: {exc}") from None
-    _run_update(store, _write_update(name, new, gone, added, drop=bool(old)), f"article {extraction.article.id}")
+    _run_update(store, _write_update(name, new, gone, added, drop=bool(old)), f"article {article_id}")
     return "replaced" if old else "added"
 
 
