@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 STORE ?= kg-data
 OUT ?= out
 
-.PHONY: install demo test test-fast browser bench bench-scale eval clean
+.PHONY: install demo test test-fast browser fuseki bench bench-scale eval clean
 
 install: $(STAMP)
 
@@ -35,6 +35,15 @@ test: install
 
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# Apache Jena Fuseki 5.6.0 (Fuseki main as one runnable jar; Java 17) for the remote-store tests,
+# fetched by Maven from Maven Central into .venv/cache (never committed); optional
+FUSEKI_JAR := $(VENV)/cache/jena-fuseki-server-5.6.0.jar
+fuseki: $(FUSEKI_JAR)
+
+$(FUSEKI_JAR):
+	mkdir -p $(VENV)/cache
+	mvn -q dependency:copy -Dartifact=org.apache.jena:jena-fuseki-server:5.6.0:jar -DoutputDirectory=$(VENV)/cache
 
 bench: install
 	$(BIN)/python benchmarks/speed.py --repeat 2

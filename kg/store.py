@@ -37,6 +37,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 import kg
 from kg import corpus, ids
 from kg.records import ACTOR_TYPES, Extraction
+from kg.remote import is_remote
 from kg.vocab import KG, ORG, PREFIXES, RDF, ontology_file
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,10 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
     Raises :class:`StoreMissing` when ``read_only`` and there is no store, :class:`StoreLocked`
     when another process is writing to it, :class:`StoreError` for anything else.
     """
+    from kg.remote import is_url
+
+    if is_url(path):
+        return _open_remote(str(path), read_only=read_only)
     path = Path(path)
     if read_only:
         if not (path / "CURRENT").is_file():
@@ -122,7 +127,8 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
     except OSError as exc:
         if "lock" in str(exc).lower():
             raise StoreLocked(f"the store at {path} is in use by another process ({exc}); "
-                              f"wait for it to finish or use another --store") from None
+                              f"wait for it to finish (or stop kg serve on it: a served folder is the "
+                              f"server's; write through a --writable server instead) or use another --store") from None
         raise StoreError(f"cannot open the store at {path}: {exc}") from None
     changed = sync_static_graphs(store)
     from kg.upgrade import needs_upgrade, upgrade_layout
@@ -131,6 +137,23 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
         upgrade_layout(store)  # a store written by an earlier kg: rewritten once, corpus rebuilt
     elif changed or _corpus_missing(store):
         rebuild_corpus(store)
+    return store
+
+
+def _open_remote(url: str, *, read_only: bool):
+    """A SPARQL 1.1 server as the store (:mod:`kg.remote`). A write-open loads the ontology and
+    the gazetteer as for a folder; the server's default graph must be the union of its graphs.
+    (A store on a server is never in the layout of an earlier kg: there is nothing to upgrade.)"""
+    from kg.remote import open_remote
+
+    try:
+        store = open_remote(url)
+        if not read_only:
+            if sync_static_graphs(store) or _corpus_missing(store):
+                rebuild_corpus(store)
+        store.check_union()
+    except (OSError, RuntimeError, LookupError, ValueError) as exc:
+        raise StoreError(str(exc)) from None
     return store
 
 
@@ -203,8 +226,15 @@ def _data_block(verb: str, graph_name: ox.NamedNode, quads: Iterable[ox.Quad]) -
     """``INSERT DATA`` / ``DELETE DATA`` of ``quads`` in ``graph_name``. Terms are written by
     pyoxigraph itself (``str(term)`` is their N-Triples form, escaped), so article text cannot
     break out of its literal."""
+    quads = list(quads)
     body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-    return f"{verb} DATA {{ GRAPH {graph_name} {{\n{body}\n}} }}" if body else None
+    if not body:
+        return None
+    if verb == "INSERT" and any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)):
+        # the same insertion (fresh blank nodes) in the form every server takes: Virtuoso
+        # refuses blank nodes in INSERT DATA (only the ontology and gazetteer graphs have any)
+        return f"INSERT {{ GRAPH {graph_name} {{\n{body}\n}} }} WHERE {{}}"
+    return f"{verb} DATA {{ GRAPH {graph_name} {{\n{body}\n}} }}"
 
 
 def _write_update(graph_name: ox.NamedNode, quads: list[ox.Quad] | None,
@@ -277,8 +307,11 @@ def corpus_changes(store: ox.Store, old: list[ox.Quad] | set[ox.Quad] | None,
         per_resource[resource][(prop, value)] = d
     deletes: set[ox.Quad] = set()
     inserts: set[ox.Quad] = set()
-    for resource in sorted(set(res_delta) | set(per_resource), key=lambda r: r.value):
-        gone, added = corpus.apply(read_state(store, resource), resource, res_delta.get(resource, 0),
+    resources = sorted(set(res_delta) | set(per_resource), key=lambda r: r.value)
+    # a server is asked once for all of them, not a few times per resource
+    view = store.corpus_view(resources) if is_remote(store) else store
+    for resource in resources:
+        gone, added = corpus.apply(read_state(view, resource), resource, res_delta.get(resource, 0),
                                    per_resource.get(resource, {}))
         deletes |= gone
         inserts |= added
@@ -297,21 +330,35 @@ def put_extraction(store: ox.Store, extraction: Extraction, *, model: str) -> st
 
     try:
         new = extraction_quads(extraction, model=model, version=kg.__version__)
-        name = ox.NamedNode(ids.article_graph_iri(extraction.article.id))
-        new_set = _canonical(new) if store.contains_named_graph(name) else None
     except (AttributeError, TypeError, ValueError) as exc:  # ValueError includes UnicodeError
         # A malformed record (or text pyoxigraph refuses, e.g. a lone surrogate) fails this
         # article only; the caller reports it and goes on with the next.
         log.info("article %s could not be converted to RDF: %s", extraction.article.id, exc)
         raise StoreError(f"could not convert to RDF: {type(exc).__name__}: {exc}") from None
+    return put_quads(store, extraction.article.id, new)
+
+
+def put_quads(store: ox.Store, article_id: str, new: list[ox.Quad]) -> str:
+    """Write the named graph of article ``article_id`` from its quads (as
+    :func:`kg.rdf.extraction_quads` makes them, here or on another machine):
+    ``"added"``, ``"replaced"`` or ``"unchanged"``, as :func:`put_extraction`."""
+    try:
+        name = ox.NamedNode(ids.article_graph_iri(article_id))
+        new_set = _canonical(new) if store.contains_named_graph(name) else None
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"could not convert to RDF: {type(exc).__name__}: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"cannot read the store: {exc}") from None
     try:
         old = set(store.quads_for_pattern(None, None, None, name))
+        if old and is_remote(store):
+            old = _canonical(old)  # a server may write a typed literal otherwise ("1.0" for "1")
         if old and old == new_set:
             return "unchanged"
         gone, added = corpus_changes(store, old, new)
     except OSError as exc:
         raise StoreError(f"cannot read the store: {exc}") from None
-    _run_update(store, _write_update(name, new, gone, added, drop=bool(old)), f"article {extraction.article.id}")
+    _run_update(store, _write_update(name, new, gone, added, drop=bool(old)), f"article {article_id}")
     return "replaced" if old else "added"
 
 
@@ -378,9 +425,9 @@ def rebuild_corpus(store: ox.Store) -> int:
 def _corpus_missing(store: ox.Store) -> bool:
     """True when article graphs exist but the corpus graph is empty (a bulk load or an
     interrupted rebuild): the corpus graph must be worked out again."""
-    if next(iter(store.quads_for_pattern(None, None, None, corpus.CORPUS)), None) is not None:
+    if bool(store.query(f"ASK {{ GRAPH {corpus.CORPUS} {{ ?s ?p ?o }} }}")):
         return False
-    return next(iter(store.quads_for_pattern(None, ox.NamedNode(str(KG.nameInArticle)), None)), None) is not None
+    return bool(store.query(f"ASK {{ GRAPH ?g {{ ?s <{KG.nameInArticle}> ?o }} }}"))
 
 
 # ------------------------------------------------------------------------------ querying
@@ -451,7 +498,7 @@ def run_query(store: ox.Store, sparql: str, *, bindings: dict[str, str] | None =
                           substitutions=subs or None)
         if isinstance(res, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(res))
-        if isinstance(res, ox.QueryTriples):
+        if not hasattr(res, "variables"):  # triples (a list of them from a remote store)
             names = ["subject", "predicate", "object"]
             terms = [dict(zip(names, (t.subject, t.predicate, t.object))) for t in res]
             kind = "graph"
