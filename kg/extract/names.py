@@ -1,0 +1,304 @@
+"""Names and titles: reading an article's named entities into name mentions.
+
+The first step of :func:`kg.extract.actors.extract_actors`: every PERSON, ORG, GPE, NORP (FAC,
+LOC) entity becomes a :class:`Mention` with its cleaned name, the titles written before or
+inside it ("Field Marshal Khalifa Haftar" -> the name "Khalifa Haftar" and the title "Field
+Marshal"), a gender cue, and the token a title belongs to ("Libyan"); gazetteer names the model
+missed are found by a case-sensitive scan. The string helpers here (clean names, person labels
+without middle initials, initials and acronyms, title segments) have no state.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span as SpacySpan, Token
+
+from kg.extract import titles as T
+from kg.gazetteer import Entry
+from kg.records import Actor
+
+log = logging.getLogger(__name__)
+
+APOSTROPHES = {"'s", "’s", "'", "’", "`s"}
+PLURAL_TAGS = {"NNS", "NNPS"}
+PERSON_TYPES = ("Person",)
+NONPERSON = ("Organization", "Government", "Country", "Group", "Media", "InternationalOrganization", "Party")
+READ = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")  # the entity labels read as actors
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+
+
+@dataclass
+class Mention:
+    """A name found in the text before it is merged into an actor."""
+
+    start: int  # token indices [start, end)
+    end: int
+    name: str
+    type: str
+    entry: Entry | None = None
+    titles: list[str] = field(default_factory=list)
+    qualifier: int | None = None  # token index of what the first title belongs to ("Libyan", "U.S.")
+    gender: str | None = None
+    key: str = ""
+
+
+
+# ====================================================================== helpers on tokens
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
+_NOT_INITIALLED = {"of", "the", "and", "for", "on", "in", "to", "a", "an", "&", "at", "de", "la"}
+
+
+def initials(name: str) -> str:
+    """The capitals an acronym of ``name`` would be made of: "Democratic National Committee"
+    -> "DNC", "Government of National Accord" -> "GNA" (function words are skipped)."""
+    words = re.findall(r"[^\W\d_][\w’'-]*", name)
+    return "".join(w[0].upper() for w in words if w.lower() not in _NOT_INITIALLED)
+
+
+def acronym_partner(label: str, actors: list[Actor]) -> Actor | None:
+    """The latest non-person actor whose name ``label`` abbreviates, or whose abbreviation
+    ``label`` spells out; None if there is none. Only all-capital acronyms of two to six letters
+    (dots allowed: "D.N.C.") count, against names of at least two words."""
+    def acronym(text: str) -> str | None:
+        text = text.strip()
+        return text.replace(".", "") if _ACRONYM.match(text) else None
+
+    short = acronym(label)
+    long_initials = initials(label) if short is None and len(label.split()) >= 2 else None
+    if short is None and (long_initials is None or len(long_initials) < 2):
+        return None
+    for actor in reversed(actors):
+        if actor.type not in NONPERSON:
+            continue
+        if short is not None:
+            if len(actor.label.split()) >= 2 and initials(actor.label) == short:
+                return actor
+        elif acronym(actor.label) == long_initials:
+            return actor
+    return None
+
+
+def clean_name(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    for suffix in ("’s", "'s", "’", "'"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    if text.lower().startswith("the "):
+        text = text[4:]
+    return text.strip(" ,;:-")
+
+
+def person_label(name: str) -> str:
+    """Canonical person name: middle initials dropped ("Donald J. Trump" -> "Donald Trump")."""
+    words = name.split()
+    if len(words) > 2:
+        kept = [w for i, w in enumerate(words) if not (0 < i < len(words) - 1 and _INITIAL.match(w))]
+        words = kept or words
+    return " ".join(words)
+
+
+def first_name_gender(name: str) -> str | None:
+    words = name.split()
+    if len(words) < 2:
+        return None
+    first = words[0].lower()
+    return "male" if first in T.MALE_NAMES else "female" if first in T.FEMALE_NAMES else None
+
+
+def title_of(tok: Token) -> str | None:
+    """The canonical title a single token stands for, if it is an abbreviation or a title word."""
+    low = tok.lower_
+    if low in T.ABBREVIATIONS:
+        return T.ABBREVIATIONS[low]
+    return None
+
+
+def is_title_token(tok: Token) -> bool:
+    low = tok.lower_
+    return (low in T.ABBREVIATIONS or low in T.HONORIFICS or low in T.TITLE_WORDS
+            or low.rstrip(".") in T.TITLE_WORDS) and not tok.is_punct
+
+
+def segments(words: list[Token]) -> list[tuple[str, list[Token]]]:
+    """Split the title tokens before a name into titles: abbreviations stand alone, honorifics
+    are dropped, other runs must hold a post word ("militia leader", "Deputy Prime Minister")."""
+    out: list[tuple[str, list[Token]]] = []
+    run: list[Token] = []
+
+    def flush() -> None:
+        kept = [t for t in run if t.lower_ not in T.TITLE_QUALIFIERS]
+        while kept and kept[-1].lower_ in {"of", "the"}:
+            kept.pop()
+        while kept and kept[0].lower_ in {"of", "the"}:
+            kept.pop(0)
+        if kept:
+            phrase = " ".join(t.text for t in kept)
+            canon = T.TITLE_CANON.get(phrase.lower())
+            if canon or any(t.lower_ in T.ROLE_HEADS or t.lower_ in T.TITLE_CANON for t in kept):
+                out.append((canon or phrase, list(run)))
+        run.clear()
+
+    for tok in words:
+        low = tok.lower_
+        if low in T.HONORIFICS and low not in T.TITLE_WORDS:
+            flush()
+            continue
+        if low in T.ABBREVIATIONS:
+            flush()
+            out.append((T.ABBREVIATIONS[low], [tok]))
+            continue
+        run.append(tok)
+    flush()
+    return out
+
+
+
+class NameReader:
+    """Step 1 of the extraction (mixed into the builder): entities -> :class:`Mention`."""
+
+    # ---------------------------------------------------------------- 1. names
+    def mentions(self) -> list[Mention]:
+        out: list[Mention] = []
+        for ent in self.doc.ents:
+            if ent.label_ not in READ:
+                continue
+            try:
+                m = self._read_entity(ent)
+            except Exception:  # never let one odd entity sink the article
+                log.debug("skipped entity %r", ent.text, exc_info=True)
+                continue
+            if m is not None:
+                out.append(m)
+        if self.gaz is not None:
+            out.extend(self._missed_names())
+            out.sort(key=lambda m: m.start)
+        return out
+
+    def _missed_names(self) -> list[Mention]:
+        """Gazetteer names the model did not tag ("U. S. officials", "Trump supporters")."""
+        doc, cased = self.doc, self.gaz.cased_names()
+        out: list[Mention] = []
+        i, n = 0, len(doc)
+        while i < n:
+            tok = doc[i]
+            ent = self.ent_at.get(i)
+            # inside an entity the model typed as something else ("Black Lives Matter" as WORK_OF_ART), a
+            # gazetteer name may replace the whole entity; inside an actor-like entity, never
+            options = cased.get(tok.text) if ent is None or (ent.label_ not in READ and ent.start == i) else None
+            if not options:
+                i += 1
+                continue
+            for words, entry in options:
+                j = i + len(words)
+                if j > n or tuple(t.text for t in doc[i:j]) != words:
+                    continue
+                if any(k in self.ent_at for k in range(i, j)) and not (ent is not None and ent.end == j):
+                    continue
+                # part of a longer name the model missed ("Ivanka Trump"): leave it alone
+                before = doc[i - 1] if i > 0 else None
+                after = doc[j] if j < n else None
+                if (before is not None and before.pos_ == "PROPN" and before.text[:1].isupper()
+                        and before.lower_ not in T.HONORIFICS and before.lower_ not in T.ABBREVIATIONS
+                        and before.lower_ not in T.TITLE_CANON) or (
+                        after is not None and after.pos_ == "PROPN" and after.text[:1].isupper()):
+                    continue
+                if doc[j - 1].pos_ not in ("PROPN", "NOUN", "ADJ") and len(words) == 1:
+                    continue
+                m = Mention(i, j, " ".join(words), entry.type, entry=entry)
+                if entry.type == "Country":
+                    m.entry = self._government_or_country(entry, doc[j - 1])
+                    m.type = m.entry.type
+                elif entry.type == "Person":
+                    outer, m.qualifier = self._titles_before(i)
+                    m.titles = [t for t, _ in segments(outer)] if outer else []
+                    m.gender = entry.gender
+                out.append(m)
+                i = j - 1
+                break
+            i += 1
+        return out
+
+    def _read_entity(self, ent: SpacySpan) -> Mention | None:
+        doc = self.doc
+        start, end = ent.start, ent.end
+        while end > start and (doc[end - 1].text in APOSTROPHES or doc[end - 1].tag_ == "POS"):
+            end -= 1
+        # "Young Americans for Freedom (YAF": the name ends where a bracket opens
+        end = next((k for k in range(start + 1, end) if doc[k].text in ("(", "[")), end)
+        if end > start and doc[start].lower_ == "the" and ent.label_ != "ORG":
+            start += 1
+        elif end > start + 1 and doc[start].text == "the":
+            start += 1
+        # titles and honorifics inside the entity ("Field Marshal Khalifa Haftar")
+        inner: list[Token] = []
+        while end - start > 1 and is_title_token(doc[start]) and doc[start].lower_ not in {"of", "the"}:
+            inner.append(doc[start])
+            start += 1
+        if inner and ent.label_ != "PERSON":
+            strong = any(t.lower_ in T.HONORIFICS or t.lower_ in T.ABBREVIATIONS for t in inner) or len(inner) > 1
+            rest = doc[start:end]
+            looks_like_name = all(t.text[:1].isupper() for t in rest) and not any(
+                t.lower_ in T.MEDIA_WORDS or t.lower_ in T.GROUP_WORDS or t.lower_ in T.GOVERNMENT_ORG_WORDS
+                for t in rest)
+            if not (looks_like_name and (strong or end - start >= 2)
+                    and any(t.lower_ in T.PERSON_TITLE_WORDS or t.lower_ in T.HONORIFICS or t.lower_ in T.ROLE_HEADS
+                            or t.lower_ in T.ABBREVIATIONS for t in inner)):
+                start -= len(inner)  # "General Motors", "National Guard": not a title
+                inner = []
+        if end <= start:
+            return None
+        name = clean_name(doc[start:end].text)
+        if not name or not any(c.isalpha() for c in name):
+            return None
+        label = ent.label_
+        outer, qualifier = self._titles_before(start - len(inner))
+        titles_tokens = outer + inner
+        person_cue = any(t.lower_ in T.HONORIFICS or t.lower_ in T.ABBREVIATIONS or t.lower_ in T.ROLE_HEADS
+                         or t.lower_ in T.PERSON_TITLE_WORDS for t in inner)
+        m = Mention(start, end, name, "")
+        if label == "PERSON" and not person_cue and self.gaz is not None and " " not in name \
+                and self.gaz.lookup(name, PERSON_TYPES) is None:
+            other = self.gaz.lookup(name, NONPERSON)
+            if other is not None and other.type not in ("Country", "Government"):
+                m.type, m.entry = other.type, other  # "Twitter" read as a person
+                return m
+        if label == "PERSON" or person_cue:
+            m.type = "Person"
+            m.titles = [t for t, _ in segments(titles_tokens)] if titles_tokens else []
+            m.qualifier = qualifier
+            m.gender = self._gender_cue(titles_tokens) or first_name_gender(name)
+            return m
+        return self._classify_other(ent, m)
+
+    def _titles_before(self, i: int) -> tuple[list[Token], int | None]:
+        """Title tokens written right before token ``i`` and the token they belong to
+        (a demonym, a country or organisation name, or a possessor)."""
+        doc = self.doc
+        words: list[Token] = []
+        j = i - 1
+        while j >= 0 and i - j <= 8:
+            tok = doc[j]
+            if tok.text in APOSTROPHES or tok.tag_ == "POS":
+                # "Libya's Deputy Prime Minister": the possessor is the qualifier
+                return list(reversed(words)), (j - 1 if j > 0 else None)
+            if j in self.ent_at and self.ent_at[j].label_ in ("NORP", "GPE", "ORG"):
+                return list(reversed(words)), j
+            if not is_title_token(tok):
+                break
+            words.append(tok)
+            j -= 1
+        words.reverse()
+        # a run that does not end in a title or post word is not a title ("the" alone, "of")
+        while words and words[0].lower_ in {"of", "the"}:
+            words.pop(0)
+        return words, None
+
+    @staticmethod
+    def _gender_cue(tokens: list[Token]) -> str | None:
+        for t in tokens:
+            g = T.HONORIFICS.get(t.lower_) or T.TITLE_GENDER.get(t.lower_)
+            if g:
+                return g
+        return None
