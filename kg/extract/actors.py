@@ -61,11 +61,12 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from kg import ids
 from kg.extract import titles as T
 from kg.extract.actor_types import TypeReader
+from kg.extract import places
 from kg.extract.names import (APOSTROPHES, NONPERSON, PERSON_TYPES, Mention, NameReader, acronym_partner,
-                              clean_name, initials, person_label, segments)
+                              clean_name, initials, not_an_actor, person_label, readable, segments)
 from kg.extract.resolve import Resolver
 from kg.extract.roles import RoleReader
-from kg.gazetteer import Entry, Gazetteer, load_gazetteer
+from kg.gazetteer import Entry, Gazetteer, government_label, load_gazetteer
 from kg.records import Actor, Span
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,9 @@ class ActorIndex:
         self._entries: dict[str, Entry] = {}  # actor id -> gazetteer entry
         self._gender: dict[str, str] = {}  # actor id -> "male" | "female"
         self._plural: set[str] = set()  # actor ids named in the plural ("Libyans", "Democrats")
+        self._not_actor: set[int] = set()  # tokens of words that name no actor ("State", "D" of "(D-Calif.)", datelines)
+        self._places: dict[int, str] = {}  # token index -> the place it names, when that place is no actor here
+        self._place_actor: dict[str, str] = {}  # actor id -> the place it is the government of ("Texas")
 
     # -- lookup -------------------------------------------------------------------------
     def by_id(self, local_id: str) -> Actor:
@@ -138,8 +142,12 @@ class ActorIndex:
             return max(counts.values(), key=lambda x: x[0])[1]
         return self.at(span.start_char, span.end_char)
 
-    def ensure(self, span: SpacySpan | Token, actor_type: str = "Group") -> Actor:
-        """The actor ``span`` refers to, created from the span's text if there is none."""
+    def ensure(self, span: SpacySpan | Token, actor_type: str = "Group") -> Actor | None:
+        """The actor ``span`` refers to, created from the span's text if there is none; None for
+        words that name no actor (a bare title, a letter, a dateline, an adjective alone).
+
+        A place asked for as an actor (a stance's holder or target) is its government: a country's
+        (``actor_type`` "Government"), a state's or a city's ("Government of Texas")."""
         found = self.resolve(span)
         if found is not None:
             return found
@@ -151,6 +159,8 @@ class ActorIndex:
             start += 1
         while end > start + 1 and span.doc[end - 1].text in APOSTROPHES:
             end -= 1
+        if end <= start or all(k in self._not_actor for k in range(start, end)):
+            return None
         name = clean_name(span.doc[start:end].text)
         entry = self.gazetteer.lookup(name) if self.gazetteer and name else None
         if entry is None and self.gazetteer and name:
@@ -161,7 +171,18 @@ class ActorIndex:
         if entry is not None:
             actor = self._actor_for_entry(entry)
         else:
-            actor = self._new(name or span.text, actor_type if actor_type in NONPERSON + PERSON_TYPES else "Group")
+            if not name or not_an_actor(name):
+                return None
+            country = places.country_name(name)
+            where = places.place(name)
+            place_name = where.name if where else next((self._places[k] for k in range(start, end) if k in self._places), None)
+            if country is not None:
+                actor = (self._government_of_place(country) if actor_type == "Government"
+                         else self._by_key.get(ids.actor_iri(country, "Country")) or self._new(country, "Country"))
+            elif place_name is not None or actor_type == "Country":
+                actor = self._government_of_place(place_name or readable(name))
+            else:
+                actor = self._new(readable(name), actor_type if actor_type in NONPERSON + PERSON_TYPES else "Group")
         self._mention(actor, start, end)
         return actor
 
@@ -174,9 +195,18 @@ class ActorIndex:
         return dict(self._tok)
 
     # -- building -----------------------------------------------------------------------
-    def _new(self, label: str, actor_type: str, entry: Entry | None = None) -> Actor:
+    def _government_of_place(self, place: str) -> Actor:
+        """The government of a country or place not in the gazetteer: "Government of Texas"."""
+        iri = ids.government_iri(place)
+        actor = self._by_key.get(iri)
+        if actor is None:
+            actor = self._new(government_label(place), "Government", iri=iri)
+            self._place_actor[actor.id] = place
+        return actor
+
+    def _new(self, label: str, actor_type: str, entry: Entry | None = None, *, iri: str | None = None) -> Actor:
         actor = Actor(id=f"a{len(self.actors) + 1}", label=label, type=actor_type,
-                      iri=entry.iri if entry else ids.actor_iri(label, actor_type),
+                      iri=entry.iri if entry else iri or ids.actor_iri(label, actor_type),
                       same_as=list(entry.same_as) if entry else [])
         self.actors.append(actor)
         if entry is not None:

@@ -9,14 +9,16 @@ without middle initials, initials and acronyms, title segments) have no state.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span as SpacySpan, Token
 
+from kg.extract import places
 from kg.extract import titles as T
-from kg.gazetteer import Entry
+from kg.gazetteer import Entry, normalize
 from kg.records import Actor
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,10 @@ class Mention:
     qualifier: int | None = None  # token index of what the first title belongs to ("Libyan", "U.S.")
     gender: str | None = None
     key: str = ""
+    place: str | None = None  # the readable name of the place it names ("Texas"): no actor unless it acts
+    acts: bool = False  # a place that acts ("Texas sued") is its government
+    iri: str | None = None  # the IRI when it is not minted from the name and type ("Government of Texas")
+    party: str | None = None  # "D", "R" or "I" from a tag after the name: "(D-Calif.)"
 
 
 
@@ -155,6 +161,83 @@ def segments(words: list[Token]) -> list[tuple[str, list[Token]]]:
 
 
 
+# ====================================================================== words that name no actor
+@functools.lru_cache(maxsize=1)
+def _bare_titles() -> frozenset[str]:
+    words = {t.lower() for t in T.TITLES} | set(T.ROLE_HEADS) | {v.lower() for v in T.ABBREVIATIONS.values()}
+    words |= {a.rstrip(".") for a in T.ABBREVIATIONS} | T.BARE_TITLE_EXTRA
+    return frozenset(normalize(w) for w in words)
+
+
+def not_an_actor(name: str) -> str | None:
+    """Why ``name`` alone names no actor, or None: ``"letter"`` ("D", "R" of "(D-Calif.)"),
+    ``"title"`` (a bare title or post: "State" of "Secretary of State", "President", "Senators"),
+    ``"adjective"`` (a demonym or religion adjective: "Islamic", "Hispanic", "African American"),
+    ``"word"`` ("PAC", "Super PAC"). Gazetteer names are checked before this ("House", "Senate").
+
+    >>> [not_an_actor(n) for n in ("D", "State", "President", "Islamic", "PAC", "Texas", "Muslims")]
+    ['letter', 'title', 'title', 'adjective', 'word', None, None]
+    """
+    key = normalize(name)
+    if len(key.replace(" ", "")) <= 1:
+        return "letter"
+    if key in T.NOT_ACTOR_WORDS:
+        return "word"
+    titles = _bare_titles()
+    if key in titles or (key.endswith("s") and key[:-1] in titles):
+        return "title"
+    if key in T.GROUP_ADJECTIVES:
+        return "adjective"
+    return None
+
+
+_SMALL_WORDS = {"of", "the", "and", "for", "de", "del", "la", "le", "von", "van", "on", "in", "at", "a", "an"}
+
+
+def readable(name: str) -> str:
+    """A name written in capitals (a dateline, a headline) in its usual casing: ``"NEW HAMPSHIRE"``
+    -> ``"New Hampshire"``, ``"O'MALLEY"`` -> ``"O'Malley"``; acronyms ("FBI", "NATO", "U.S.") and
+    mixed-case names are kept as they are.
+
+    >>> readable("DES MOINES"), readable("FBI"), readable("Des Moines"), readable("BERNIE SANDERS")
+    ('Des Moines', 'FBI', 'Des Moines', 'Bernie Sanders')
+    """
+    letters = [c for c in name if c.isalpha()]
+    if not letters or not all(c.isupper() for c in letters):
+        return name
+    words = name.split()
+    if len(words) == 1 and len(letters) <= 4:
+        return name
+    out = []
+    for n, w in enumerate(words):
+        if "." in w or (len(w) <= 2 and len(words) > 1 and w.lower() not in _SMALL_WORDS):
+            out.append(w)  # "U.S.", "D.C.", "UN"
+        elif n > 0 and w.lower() in _SMALL_WORDS:
+            out.append(w.lower())
+        else:
+            out.append(re.sub(r"(?<=[’'])([A-Z])(?=[A-Za-z]{2})", lambda x: x.group(1), w.title())
+                       .replace("’S", "’s").replace("'S", "'s"))
+    return " ".join(out)
+
+
+# a dateline at the start of a paragraph: "NEW YORK (AP) —", "NASHUA, N.H. -", "WASHINGTON --"
+_DATELINE = re.compile(r"[A-Z][A-Za-z.’'-]*(?: [A-Z][A-Za-z.’'-]*){0,3}(?:,\s*[A-Z][A-Za-z.]*(?:\s?[A-Z][A-Za-z.]*)?)?"
+                       r"\s*(?:\([A-Za-z .&/]{1,40}\)\s*)?(?:[—–]|-{1,2})\s")
+
+
+def in_dateline(text: str, start: int) -> bool:
+    """Does the name at character ``start`` open a dateline ("NEW YORK (AP) — ...")?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return False
+    return _DATELINE.match(text, start) is not None
+
+
+# a party tag after a legislator's name: "(D-Calif.)", "(R-Texas)", "(I-Vt.)", "(D-NY)"
+PARTY_TAG = re.compile(r"\s*\(\s*([DRI])\s*[-–]\s*([A-Z][A-Za-z. ]{0,18}?)\s*(?:,[^)]{0,30})?\)")
+PARTY_OF_TAG = {"D": "Democratic Party", "R": "Republican Party"}
+
+
 class NameReader:
     """Step 1 of the extraction (mixed into the builder): entities -> :class:`Mention`."""
 
@@ -211,7 +294,7 @@ class NameReader:
                     m.entry = self._government_or_country(entry, doc[j - 1])
                     m.type = m.entry.type
                 elif entry.type == "Person":
-                    outer, m.qualifier = self._titles_before(i)
+                    outer, m.qualifier = self._titles_before(i, j)
                     m.titles = [t for t, _ in segments(outer)] if outer else []
                     m.gender = entry.gender
                 out.append(m)
@@ -249,11 +332,25 @@ class NameReader:
                 inner = []
         if end <= start:
             return None
-        name = clean_name(doc[start:end].text)
+        name = readable(clean_name(doc[start:end].text))
         if not name or not any(c.isalpha() for c in name):
             return None
         label = ent.label_
-        outer, qualifier = self._titles_before(start - len(inner))
+        index = self.index
+        known = self.gaz.lookup(name) if self.gaz is not None else None
+        # a dateline ("NEW YORK (AP) —", "NASHUA, N.H. -") names where the article was written
+        if (label in ("GPE", "LOC", "ORG", "FAC") and in_dateline(index.text, doc[start].idx)
+                and (name != doc[start:end].text or known is not None and known.type in ("Country", "Government")
+                     or places.place(name) is not None or places.country_name(name) is not None
+                     or (self.gaz is not None and self.gaz.seat(name) is not None))):
+            index._not_actor.update(range(ent.start, ent.end))
+            return None
+        # a bare title ("State" of "Secretary of State", "President"), a letter, "PAC"
+        why = not_an_actor(name) if known is None else None
+        if why is not None and not (why == "adjective" and label == "NORP"):
+            index._not_actor.update(range(ent.start, ent.end))
+            return None
+        outer, qualifier = self._titles_before(start - len(inner), end)
         titles_tokens = outer + inner
         person_cue = any(t.lower_ in T.HONORIFICS or t.lower_ in T.ABBREVIATIONS or t.lower_ in T.ROLE_HEADS
                          or t.lower_ in T.PERSON_TITLE_WORDS for t in inner)
@@ -269,22 +366,29 @@ class NameReader:
             m.titles = [t for t, _ in segments(titles_tokens)] if titles_tokens else []
             m.qualifier = qualifier
             m.gender = self._gender_cue(titles_tokens) or first_name_gender(name)
+            self._party_tag(m)
             return m
         return self._classify_other(ent, m)
 
-    def _titles_before(self, i: int) -> tuple[list[Token], int | None]:
-        """Title tokens written right before token ``i`` and the token they belong to
-        (a demonym, a country or organisation name, or a possessor)."""
+    def _titles_before(self, i: int, end: int | None = None) -> tuple[list[Token], int | None]:
+        """Title tokens written right before token ``i`` (a name ending before ``end``) and the token
+        they belong to (a demonym, a country or organisation name, or a possessor). Only words that
+        modify this name in the parse count as its titles ("the federal judge Trump was referring
+        to" gives Trump no title); honorifics and abbreviated ranks ("Mr.", "Sen.") always do."""
         doc = self.doc
         words: list[Token] = []
+        qualifier = None
         j = i - 1
         while j >= 0 and i - j <= 8:
             tok = doc[j]
             if tok.text in APOSTROPHES or tok.tag_ == "POS":
                 # "Libya's Deputy Prime Minister": the possessor is the qualifier
-                return list(reversed(words)), (j - 1 if j > 0 else None)
-            if j in self.ent_at and self.ent_at[j].label_ in ("NORP", "GPE", "ORG"):
-                return list(reversed(words)), j
+                qualifier = j - 1 if j > 0 else None
+                break
+            if (j in self.ent_at and self.ent_at[j].label_ in ("NORP", "GPE", "ORG")
+                    and not (j in self.index._not_actor and is_title_token(tok))):
+                qualifier = j
+                break
             if not is_title_token(tok):
                 break
             words.append(tok)
@@ -293,7 +397,47 @@ class NameReader:
         # a run that does not end in a title or post word is not a title ("the" alone, "of")
         while words and words[0].lower_ in {"of", "the"}:
             words.pop(0)
-        return words, None
+        if words and not self._modifies(words, i, end if end is not None else i + 1):
+            words = [t for t in words if t.lower_ in T.HONORIFICS or t.lower_ in T.ABBREVIATIONS]
+            qualifier = None
+        return words, qualifier
+
+    def _modifies(self, words: list[Token], start: int, end: int) -> bool:
+        """Do the title ``words`` (right before the name ``[start, end)``) modify that name in the
+        parse: a title word's heads lead into the name ("Secretary of State John Kerry"), or the name
+        hangs on a title word ("Libya's deputy prime minister Ahmed Maiteeq" read as an apposition)?"""
+        doc = self.doc
+        if not doc.has_annotation("DEP"):
+            return True
+        run = set(range(words[0].i, start))
+        for w in words:
+            t = w
+            for _ in range(12):
+                if start <= t.head.i < end:
+                    return True
+                if t.head.i not in run or t.head.i == t.i:
+                    break
+                t = t.head
+        for k in range(start, end):
+            h = doc[k].head.i
+            if not start <= h < end and h in run and doc[k].dep_ in ("appos", "compound", "flat", "nmod", "npadvmod",
+                                                                       "dep", "pobj"):
+                return True
+        return False
+
+    def _party_tag(self, m: Mention) -> None:
+        """"Dianne Feinstein (D-Calif.)": the party (and state) of a legislator; the tag's words
+        name no actor."""
+        doc, index = self.doc, self.index
+        last = doc[m.end - 1]
+        tag = PARTY_TAG.match(index.text, last.idx + len(last.text))
+        if tag is None:
+            return
+        m.party = tag.group(1)
+        for k in range(m.end, min(len(doc), m.end + 12)):
+            if doc[k].idx >= tag.end():
+                break
+            index._not_actor.add(k)
 
     @staticmethod
     def _gender_cue(tokens: list[Token]) -> str | None:

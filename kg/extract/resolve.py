@@ -54,11 +54,19 @@ class Resolver:
         firsts = {p[0] for p in full}
         lasts = {p[1] for p in full} | {normalize(m.name) for m in persons if " " not in m.name.strip()}
         for m in found:
-            if m.type != "Person" and (m.entry is None or m.entry.type != "Country") and " " not in m.name.strip():
-                word = normalize(m.name)
+            name = m.place or m.name
+            if m.type != "Person" and (m.entry is None or m.entry.type != "Country") and " " not in name.strip():
+                word = normalize(name)
                 if word in lasts or word in firsts:
-                    m.type, m.entry = "Person", None
+                    m.type, m.entry, m.name, m.place, m.iri = "Person", None, name, None, None
                     persons.append(m)
+        # a place that does not act here ("in Ohio", "Florida voters") is no actor; its tokens are
+        # remembered for the posts it qualifies ("Texas Gov. Greg Abbott") and for stances
+        for m in found:
+            if m.place is not None and not m.acts:
+                for k in range(m.start, m.end):
+                    index._places[k] = m.place
+        found = [m for m in found if m.place is None or m.acts]
         persons.sort(key=lambda m: m.start)
         for m in persons:
             if not m.key:
@@ -126,6 +134,13 @@ class Resolver:
     def _other(self, m: Mention) -> Actor:
         index = self.index
         label = m.name
+        if m.iri is not None:  # a government named after its country or place ("Government of Texas")
+            actor = index._by_key.get(m.iri)
+            if actor is None:
+                actor = index._new(label, m.type, iri=m.iri)
+                if m.place:
+                    index._place_actor[actor.id] = m.place
+            return actor
         iri = ids.actor_iri(label, m.type)
         actor = index._by_key.get(iri)
         if actor is not None:
