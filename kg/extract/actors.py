@@ -66,7 +66,7 @@ from kg.extract.names import (APOSTROPHES, NONPERSON, PERSON_TYPES, Mention, Nam
                               clean_name, initials, not_an_actor, person_label, readable, segments)
 from kg.extract.resolve import Resolver
 from kg.extract.roles import RoleReader
-from kg.gazetteer import Entry, Gazetteer, government_label, load_gazetteer
+from kg.gazetteer import Entry, Gazetteer, government_label, load_gazetteer, normalize
 from kg.records import Actor, Span
 
 log = logging.getLogger(__name__)
@@ -168,10 +168,20 @@ class ActorIndex:
             entry = self.gazetteer.seat(name)
         elif entry is not None and entry.type == "Country" and actor_type == "Government":
             entry = self.gazetteer.government_of(entry) or entry
+        why = not_an_actor(name) if entry is None and name else None
         if entry is not None:
             actor = self._actor_for_entry(entry)
+        elif why == "adjective":
+            # a stance about "Islamic" or "Muslim" people: the group, in the plural ("Muslims")
+            label = T.GROUP_OF_ADJECTIVE.get(normalize(name)) or readable(name) + "s"
+            actor = self._by_key.get(ids.actor_iri(label, "Group")) or self._new(label, "Group")
+        elif why == "title":
+            # "the President" in a stance: the person this article gives that post, if any
+            actor = self._holder_of(name, span.doc[start].idx)
+            if actor is None:
+                return None
         else:
-            if not name or not_an_actor(name):
+            if not name or why is not None:
                 return None
             country = places.country_name(name)
             where = places.place(name)
@@ -185,6 +195,22 @@ class ActorIndex:
                 actor = self._new(readable(name), actor_type if actor_type in NONPERSON + PERSON_TYPES else "Group")
         self._mention(actor, start, end)
         return actor
+
+    def _holder_of(self, title: str, before: int) -> Actor | None:
+        """The person holding post ``title`` ("President") in this article, mentioned last before
+        character ``before`` (else first after it); None if no one holds it."""
+        want = normalize(title).rstrip("s") if normalize(title).endswith("s") else normalize(title)
+        best, best_key = None, None
+        for a in self.actors:
+            if a.type != "Person" or not any(normalize(r.title).split()[-1:] == [want] or normalize(r.title) == want
+                                              for r in a.roles):
+                continue
+            starts = [m.start for m in a.mentions]
+            prior = [s for s in starts if s < before]
+            key = (0, -max(prior)) if prior else (1, min(starts) if starts else 10**9)
+            if best_key is None or key < best_key:
+                best, best_key = a, key
+        return best
 
     def gender(self, actor: Actor) -> str | None:
         """"male", "female" or None, from honorifics, titles, pronouns and the gazetteer."""

@@ -253,6 +253,17 @@ GROUP_ADJECTIVES = {
     "mexican american", "cuban american", "lgbt", "lgbtq", "gay", "lesbian", "transgender", "secular",
     "orthodox", "anglican", "baptist", "methodist", "lutheran", "pentecostal", "muslim american",
 }
+# the people an adjective names, when a stance is about them ("radical Islamic terrorism" -> Muslims)
+GROUP_OF_ADJECTIVE = {
+    "islamic": "Muslims", "muslim": "Muslims", "islamist": "Islamists", "christian": "Christians",
+    "jewish": "Jews", "catholic": "Catholics", "protestant": "Protestants", "evangelical": "Evangelicals",
+    "mormon": "Mormons", "hindu": "Hindus", "buddhist": "Buddhists", "sikh": "Sikhs", "hispanic": "Hispanics",
+    "latino": "Latinos", "latina": "Latinas", "african american": "African Americans", "black": "Black people",
+    "white": "White people", "asian": "Asians", "asian american": "Asian Americans", "arab": "Arabs",
+    "sunni": "Sunnis", "shiite": "Shiites", "shia": "Shiites", "native american": "Native Americans",
+    "jihadist": "Jihadists", "european": "Europeans", "african": "Africans", "lgbt": "LGBT people",
+    "lgbtq": "LGBTQ people", "gay": "Gay people", "transgender": "Transgender people",
+}
 # plural nouns for people that make a group of an adjective before them ("Hispanic voters")
 PEOPLE_NOUNS = {
     "voters", "immigrants", "refugees", "migrants", "americans", "citizens", "people", "men", "women", "youth",
