@@ -12,8 +12,8 @@ from spacy.tokens import Span as SpacySpan, Token
 from kg import ids
 from kg.extract import titles as T
 from kg.extract import places
-from kg.extract.names import PLURAL_TAGS, Mention, clean_name, not_an_actor, readable
-from kg.gazetteer import Entry, government_label, normalize
+from kg.extract.names import PLURAL_TAGS, Mention, clean_name, not_an_actor, plural_group, readable
+from kg.gazetteer import Entry, government_label
 from kg.records import Actor
 
 _LOCATIVE_PREPS = {"in", "at", "inside", "outside", "near", "into", "to", "across", "around", "throughout",
@@ -32,8 +32,15 @@ class TypeReader:
         entry = gaz.lookup(name) if gaz else None
         if label in ("GPE", "LOC", "FAC") or (label == "ORG" and entry is None and (
                 places.place(name) is not None or places.country_name(name) is not None)):
-            return self._place_or_country(label, m, root, entry)
+            m = self._place_or_country(label, m, root, entry)
+            if m is not None and label == "FAC" and m.type == "Government" and m.place is None and m.entry is None:
+                m.type = self._org_type(ent, words)  # "the Oval Office said", "the Miami Herald reported"
+            return m
         # ORG
+        if entry is not None and entry.type == "Person" and gaz.lookup(name, ("Person",)) is entry \
+                and " " in name.strip():
+            m.type = "Person"  # "Barack Obama" read as an organisation
+            return m
         entry = gaz.lookup(name, ("Government", "InternationalOrganization", "Party", "Media", "Group",
                                   "Organization", "Country")) if gaz else None
         if entry is None and gaz is not None:
@@ -66,9 +73,8 @@ class TypeReader:
         why = not_an_actor(name)
         if why is not None and why != "adjective":
             return None
-        key = normalize(name)
         m.type = "Group"
-        if root.tag_ in PLURAL_TAGS or (key.endswith("s") and key[:-1] in T.GROUP_ADJECTIVES):
+        if root.tag_ in PLURAL_TAGS or plural_group(name):
             m.name = readable(name)  # "Muslims", "African Americans": a group of people, in the plural
             return m
         # an adjective: a group only with a people noun after it ("Hispanic voters", "Muslim immigrants")

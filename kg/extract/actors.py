@@ -4,14 +4,19 @@
 over the model's entities and parse (everything is precomputed at extraction time; lookups
 afterwards are dictionary reads):
 
-1. **Names.** PERSON, ORG, GPE and NORP entities (FAC and LOC only when they act). Titles and
-   honorifics are peeled off ("Field Marshal Khalifa Haftar" -> the name "Khalifa Haftar", and a
-   person whatever the model said), possessives are cut ("Trump’s" -> "Trump"), a leading "the"
-   is dropped from names.
-2. **Types** from the gazetteer (:mod:`kg.gazetteer`) first, then from the model's label repaired
+1. **Names** (:mod:`kg.extract.names`). PERSON, ORG, GPE and NORP entities (FAC and LOC only when
+   they act). Titles and honorifics are peeled off ("Field Marshal Khalifa Haftar" -> the name
+   "Khalifa Haftar", and a person whatever the model said), possessives are cut ("Trump’s" ->
+   "Trump"), a leading "the" is dropped, names in capitals get their usual casing ("NEW
+   HAMPSHIRE" -> "New Hampshire"). Not everything named is an actor: datelines ("NEW YORK (AP)
+   —"), bare titles ("State" of "Secretary of State", "President"), single letters, "PAC", and
+   demonym or religion adjectives alone ("Islamic"; but "Muslims" and "Hispanic voters" are
+   groups). A party tag after a name ("(D-Calif.)") makes the person a member of the party.
+2. **Types** (:mod:`kg.extract.actor_types`) from the gazetteer (:mod:`kg.gazetteer`) first, then
+   from the model's label repaired
    by cue words (newspapers -> Media, militias/forces -> Group, parties -> Party, ministries ->
    Government, a person's title -> Person).
-3. **Aliases merged.** "Ahmed Maiteeq", "Mr. Maiteeq", "Maiteeq" -> one actor labelled with the
+3. **Aliases merged** (:mod:`kg.extract.resolve`). "Ahmed Maiteeq", "Mr. Maiteeq", "Maiteeq" -> one actor labelled with the
    full name (middle initials dropped: "Donald J. Trump" -> "Donald Trump"); a surname alone is
    matched within the article first and only then against the gazetteer; a shorter organisation
    name that ends a longer one ("The Times" after "The Washington Times") is the same actor.
@@ -23,13 +28,22 @@ afterwards are dictionary reads):
    official noun ("Libyan officials", "U.S. diplomats"). A seat or metonym (Washington, Tripoli,
    the Kremlin) that acts is its government; used as a place ("fighting in Tripoli") it is no
    actor. The White House, the State Department, the Pentagon … are Government actors
-   ``part_of`` their government. A government keeps the country's name as its label and is told
-   apart by its type (``ids.actor_iri(label, "Government")``).
-5. **Roles.** Titles before a name ("Libyan Deputy Prime Minister Ahmed Maiteeq" -> Deputy Prime
+   ``part_of`` their government. A country and its government never share a label: the
+   government is "Government of Libya" (:func:`kg.gazetteer.government_label`), its IRI minted
+   from the country's name (``ids.government_iri("Libya")`` = ``actor/libya-government``).
+   **Places below a country** (:mod:`kg.extract.places`: US states and their abbreviations from
+   ``us``, ISO 3166-2 subdivisions and countries from ``pycountry``; any other GPE is taken for a
+   city) are never countries: a place is no actor unless it acts, and then it is its government
+   ("Texas sued" -> "Government of Texas"; stricter than for a country: "the Florida senator",
+   "Florida votes" and "delegates from Iowa" are places). A region (LOC) is no actor.
+5. **Roles** (:mod:`kg.extract.roles`). Titles before a name ("Libyan Deputy Prime Minister Ahmed Maiteeq" -> Deputy Prime
    Minister in the Libyan government), appositions ("X, a spokeswoman for Y"; "Y's spokesman,
    X"); a title's organisation comes from the text, or from the gazetteer's posts for a known
-   person ("President Trump" -> President of the United States government). "X's forces" is a
-   Group led by X.
+   person ("President Trump" -> President of the United States government). Only words that
+   modify the person's name in the parse count ("the federal judge Trump was referring to" and
+   "Trump praised reporter Jane Doe" give Trump no post). A US state before a post is the state's
+   government ("Texas Gov.") or, for a member of Congress, the chamber ("Vermont Sen." -> Senate).
+   "X's forces" is a Group led by X.
 6. **What refers back.** Definite descriptions ("the general", "the militia leader", "the
    government") and third-person pronouns are resolved to the most plausible earlier actor by
    number, gender cues, type, title and salience (subject position, recency); relative "who"
@@ -46,7 +60,8 @@ Using the index (the statement and stance extractors do)::
     index.actors                          # list[Actor], ids a1, a2, ...
     index.resolve(span_or_token)          # Actor | None: names, titles, descriptions, pronouns
     index.at(start_char, end_char)        # Actor | None with the longest overlapping mention
-    index.ensure(span, "Group")           # resolve, else a new actor from the span's words
+    index.ensure(span, "Group")           # resolve, else a new actor from the span's words (None
+                                          # for words that name no actor: "D", "State", a dateline)
     index.gender(actor)                   # "male" | "female" | None
 
 Nothing here raises on messy text: an entity that cannot be read is skipped and logged.
@@ -192,6 +207,8 @@ class ActorIndex:
             elif place_name is not None or actor_type == "Country":
                 actor = self._government_of_place(place_name or readable(name))
             else:
+                if all(t.pos_ not in ("PROPN",) for t in span.doc[start:end]) and name[:1].isupper() and not name.isupper():
+                    name = name[:1].lower() + name[1:]  # "Supporters" at the start of a sentence: "supporters"
                 actor = self._new(readable(name), actor_type if actor_type in NONPERSON + PERSON_TYPES else "Group")
         self._mention(actor, start, end)
         return actor

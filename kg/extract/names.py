@@ -87,13 +87,16 @@ def acronym_partner(label: str, actors: list[Actor]) -> Actor | None:
 
 
 def clean_name(text: str) -> str:
+    """A name as a label: spaces collapsed, possessive, leading "the", stray brackets and quotes cut,
+    curly apostrophes straightened ("Martin O’Malley" and "Martin O'Malley" are one label)."""
     text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"[\[\]{}]", "", text).strip(" \"“”‘'’")
     for suffix in ("’s", "'s", "’", "'"):
         if text.endswith(suffix):
             text = text[: -len(suffix)]
     if text.lower().startswith("the "):
         text = text[4:]
-    return text.strip(" ,;:-")
+    return text.replace("’", "'").strip(" ,;:-\"“”")
 
 
 def person_label(name: str) -> str:
@@ -181,6 +184,8 @@ def not_an_actor(name: str) -> str | None:
     key = normalize(name)
     if len(key.replace(" ", "")) <= 1:
         return "letter"
+    if re.match(r"(?:pro|anti|non)[-‐‑]", name.strip(), re.IGNORECASE):
+        return "adjective"  # "pro-Clinton", "anti-Trump"
     if key in T.NOT_ACTOR_WORDS:
         return "word"
     titles = _bare_titles()
@@ -189,6 +194,13 @@ def not_an_actor(name: str) -> str | None:
     if key in T.GROUP_ADJECTIVES:
         return "adjective"
     return None
+
+
+def plural_group(name: str) -> bool:
+    """Is ``name`` a group of people named in the plural of a demonym or religion adjective
+    ("Muslims", "Latinos", "Evangelicals", "African-Americans")?"""
+    key = normalize(name)
+    return key.endswith("s") and (key[:-1] in T.GROUP_ADJECTIVES or key[:-2] in T.GROUP_ADJECTIVES)
 
 
 _SMALL_WORDS = {"of", "the", "and", "for", "de", "del", "la", "le", "von", "van", "on", "in", "at", "a", "an"}
@@ -355,6 +367,9 @@ class NameReader:
         person_cue = any(t.lower_ in T.HONORIFICS or t.lower_ in T.ABBREVIATIONS or t.lower_ in T.ROLE_HEADS
                          or t.lower_ in T.PERSON_TITLE_WORDS for t in inner)
         m = Mention(start, end, name, "")
+        if label != "NORP" and known is None and not person_cue and (
+                plural_group(name) or (self.gaz is not None and self.gaz.demonym(name) is not None)):
+            return self._people(m, doc[end - 1], [t.lower_ for t in doc[start:end]])  # "Latinos", "German"
         if label == "PERSON" and not person_cue and self.gaz is not None and " " not in name \
                 and self.gaz.lookup(name, PERSON_TYPES) is None:
             other = self.gaz.lookup(name, NONPERSON)

@@ -55,11 +55,19 @@ class Resolver:
         lasts = {p[1] for p in full} | {normalize(m.name) for m in persons if " " not in m.name.strip()}
         for m in found:
             name = m.place or m.name
-            if m.type != "Person" and (m.entry is None or m.entry.type != "Country") and " " not in name.strip():
-                word = normalize(name)
-                if word in lasts or word in firsts:
-                    m.type, m.entry, m.name, m.place, m.iri = "Person", None, name, None, None
-                    persons.append(m)
+            if m.type == "Person" or (m.entry is not None and m.entry.type == "Country"):
+                continue
+            words = person_label(name).split()
+            if len(words) == 1:
+                is_person = normalize(name) in lasts or normalize(name) in firsts
+            else:  # "Carly Fiorina" read as an organisation in an article that names her as a person
+                is_person = m.entry is None and len(words) <= 3 and (
+                    normalize(words[0]), normalize(words[-1])) in full
+            if is_person:
+                if len(words) > 1:
+                    m.key = full[(normalize(words[0]), normalize(words[-1]))]
+                m.type, m.entry, m.name, m.place, m.iri = "Person", None, name, None, None
+                persons.append(m)
         # a place that does not act here ("in Ohio", "Florida voters") is no actor; its tokens are
         # remembered for the posts it qualifies ("Texas Gov. Greg Abbott") and for stances
         for m in found:

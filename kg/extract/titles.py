@@ -194,10 +194,8 @@ STATE_VERBS = {
 # votes are cast): the nouns it qualifies as a government ("Ohio officials"), the nouns it possesses
 # as an agent ("Texas's lawsuit"), and verbs whose subject it is as a place ("Florida votes")
 PLACE_GOVERNMENT_HEADS = {
-    "official", "officials", "government", "authorities", "authority", "administration", "lawmakers",
-    "legislature", "legislators", "police", "prosecutors", "governor", "agency", "agencies", "department",
-    "regulators", "spokesman", "spokeswoman", "spokesperson", "attorney", "attorneys", "judge", "judges",
-    "court", "courts", "officers", "troopers", "guard",
+    "officials", "government", "authorities", "administration", "lawmakers", "legislature", "legislators",
+    "police", "prosecutors", "agency", "agencies", "department", "regulators", "courts",
 }
 PLACE_POSSESSED = {
     "government", "officials", "lawsuit", "suit", "law", "laws", "legislature", "administration", "governor",
@@ -251,12 +249,12 @@ GROUP_ADJECTIVES = {
     "asian american", "arab", "sunni", "shiite", "shia", "native american", "islamist", "jihadist",
     "european", "western", "african", "middle eastern", "latin american", "hispanic american",
     "mexican american", "cuban american", "lgbt", "lgbtq", "gay", "lesbian", "transgender", "secular",
-    "orthodox", "anglican", "baptist", "methodist", "lutheran", "pentecostal", "muslim american",
+    "orthodox", "anglican", "baptist", "methodist", "lutheran", "pentecostal", "muslim american", "jew",
 }
 # the people an adjective names, when a stance is about them ("radical Islamic terrorism" -> Muslims)
 GROUP_OF_ADJECTIVE = {
     "islamic": "Muslims", "muslim": "Muslims", "islamist": "Islamists", "christian": "Christians",
-    "jewish": "Jews", "catholic": "Catholics", "protestant": "Protestants", "evangelical": "Evangelicals",
+    "jewish": "Jews", "jew": "Jews", "catholic": "Catholics", "protestant": "Protestants", "evangelical": "Evangelicals",
     "mormon": "Mormons", "hindu": "Hindus", "buddhist": "Buddhists", "sikh": "Sikhs", "hispanic": "Hispanics",
     "latino": "Latinos", "latina": "Latinas", "african american": "African Americans", "black": "Black people",
     "white": "White people", "asian": "Asians", "asian american": "Asian Americans", "arab": "Arabs",
