@@ -50,8 +50,23 @@ class TypeReader:
                 entry = self._government_or_country(entry, root) or entry
             m.entry, m.type = entry, entry.type
             return m
+        if self._looks_like_a_person(m.name, words):
+            m.type = "Person"  # "Carly Fiorina" read as an organisation
+            return m
         m.type = self._org_type(ent, words)
         return m
+
+    @staticmethod
+    def _looks_like_a_person(name: str, words: list[str]) -> bool:
+        """Two or three capitalised words opening with a common first name and holding no word
+        of an organisation's name ("Carly Fiorina", not "John Hancock Financial")."""
+        parts = name.split()
+        if not 2 <= len(parts) <= 3 or not all(p[:1].isupper() for p in parts):
+            return False
+        if words[0] not in T.MALE_NAMES and words[0] not in T.FEMALE_NAMES:
+            return False
+        cues = T.MEDIA_WORDS | T.GROUP_WORDS | T.GOVERNMENT_ORG_WORDS | T.PARTY_WORDS | T.ORGANIZATION_WORDS
+        return not any(w in cues for w in words)
 
     def _people(self, m: Mention, root: Token, words: list[str]) -> Mention | None:
         """A NORP entity: a country's people ("Libyans", "Libyan officials" -> the government), a

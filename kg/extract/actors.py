@@ -106,9 +106,11 @@ class ActorIndex:
         self._entries: dict[str, Entry] = {}  # actor id -> gazetteer entry
         self._gender: dict[str, str] = {}  # actor id -> "male" | "female"
         self._plural: set[str] = set()  # actor ids named in the plural ("Libyans", "Democrats")
-        self._not_actor: set[int] = set()  # tokens of words that name no actor ("State", "D" of "(D-Calif.)", datelines)
+        self._not_actor: set[int] = set()  # tokens of words that name no actor ("D" of "(D-Calif.)", datelines)
+        self._titles: set[int] = set()  # tokens of bare titles read as names ("State" of "Secretary of State")
         self._places: dict[int, str] = {}  # token index -> the place it names, when that place is no actor here
         self._place_actor: dict[str, str] = {}  # actor id -> the place it is the government of ("Texas")
+        self._tag_owner: dict[int, Actor] = {}  # token of a party tag "(R-Ky.)" -> the person it belongs to
 
     # -- lookup -------------------------------------------------------------------------
     def by_id(self, local_id: str) -> Actor:
@@ -175,7 +177,11 @@ class ActorIndex:
         while end > start + 1 and span.doc[end - 1].text in APOSTROPHES:
             end -= 1
         if end <= start or all(k in self._not_actor for k in range(start, end)):
-            return None
+            # "(R-Ky.)" in a stance stands for the legislator it follows; other such words for no one
+            owner = next((self._tag_owner[k] for k in range(start, end) if k in self._tag_owner), None)
+            if owner is not None:
+                self._mention(owner, start, end, alias=False)
+            return owner
         name = clean_name(span.doc[start:end].text)
         entry = self.gazetteer.lookup(name) if self.gazetteer and name else None
         if entry is None and self.gazetteer and name:
@@ -195,6 +201,8 @@ class ActorIndex:
             actor = self._holder_of(name, span.doc[start].idx)
             if actor is None:
                 return None
+            self._mention(actor, start, end, alias=False)
+            return actor
         else:
             if not name or why is not None:
                 return None
@@ -216,11 +224,14 @@ class ActorIndex:
     def _holder_of(self, title: str, before: int) -> Actor | None:
         """The person holding post ``title`` ("President") in this article, mentioned last before
         character ``before`` (else first after it); None if no one holds it."""
-        want = normalize(title).rstrip("s") if normalize(title).endswith("s") else normalize(title)
+        want = normalize(title)
         best, best_key = None, None
         for a in self.actors:
-            if a.type != "Person" or not any(normalize(r.title).split()[-1:] == [want] or normalize(r.title) == want
-                                              for r in a.roles):
+            if a.type != "Person":
+                continue
+            # a post this article gives them, or their surname ("King" for Steve King)
+            if not (any(normalize(r.title).split()[-1:] == [want] or normalize(r.title) == want for r in a.roles)
+                    or normalize(a.label).split()[-1:] == [want]):
                 continue
             starts = [m.start for m in a.mentions]
             prior = [s for s in starts if s < before]

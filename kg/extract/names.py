@@ -48,6 +48,7 @@ class Mention:
     acts: bool = False  # a place that acts ("Texas sued") is its government
     iri: str | None = None  # the IRI when it is not minted from the name and type ("Government of Texas")
     party: str | None = None  # "D", "R" or "I" from a tag after the name: "(D-Calif.)"
+    tag_tokens: list[int] = field(default_factory=list)  # the tokens of that tag
 
 
 
@@ -184,13 +185,14 @@ def not_an_actor(name: str) -> str | None:
     key = normalize(name)
     if len(key.replace(" ", "")) <= 1:
         return "letter"
+    acronym = name.strip().isupper() and 2 <= len(name.strip()) <= 6 and " " not in name.strip()
     if re.match(r"(?:pro|anti|non)[-‐‑]", name.strip(), re.IGNORECASE):
         return "adjective"  # "pro-Clinton", "anti-Trump"
     if key in T.NOT_ACTOR_WORDS:
         return "word"
     titles = _bare_titles()
-    if key in titles or (key.endswith("s") and key[:-1] in titles):
-        return "title"
+    if not acronym and (key in titles or (key.endswith("s") and key[:-1] in titles)):
+        return "title"  # ("SEC", "GEN" written in capitals are acronyms, not "Sec.", "Gen.")
     if key in T.GROUP_ADJECTIVES:
         return "adjective"
     return None
@@ -245,8 +247,9 @@ def in_dateline(text: str, start: int) -> bool:
     return _DATELINE.match(text, start) is not None
 
 
-# a party tag after a legislator's name: "(D-Calif.)", "(R-Texas)", "(I-Vt.)", "(D-NY)"
-PARTY_TAG = re.compile(r"\s*\(\s*([DRI])\s*[-–]\s*([A-Z][A-Za-z. ]{0,18}?)\s*(?:,[^)]{0,30})?\)")
+# a party tag after a legislator's name: "(D-Calif.)", "(R-Texas)", "(I-Vt.)", "(D-NY)", ", R-N.C.,"
+PARTY_TAG = re.compile(r"\s*\(\s*([DRI])\s*[-–]\s*([A-Z][A-Za-z. ]{0,18}?)\s*(?:,[^)]{0,30})?\)"
+                       r"|,\s*([DRI])[-–]([A-Z][A-Za-z.]{0,6}(?: [A-Z][a-z]+)?)(?=[,;)]|\s*$|\s+[a-z])")
 PARTY_OF_TAG = {"D": "Democratic Party", "R": "Republican Party"}
 
 
@@ -357,10 +360,16 @@ class NameReader:
                      or (self.gaz is not None and self.gaz.seat(name) is not None))):
             index._not_actor.update(range(ent.start, ent.end))
             return None
-        # a bare title ("State" of "Secretary of State", "President"), a letter, "PAC"
+        # a bare title ("State" of "Secretary of State", "President"), a letter, "PAC"; but a surname
+        # that is also a title is a name ("King" after "Rep. Steve King")
         why = not_an_actor(name) if known is None else None
+        if why == "title" and label == "PERSON" and (normalize(name) in self._surnames() or self._bare_name(start)):
+            why = None
         if why is not None and not (why == "adjective" and label == "NORP"):
-            index._not_actor.update(range(ent.start, ent.end))
+            if why == "title":
+                index._titles.update(range(ent.start, ent.end))  # a stance on it may still find its holder
+            elif why != "adjective":
+                index._not_actor.update(range(ent.start, ent.end))
             return None
         outer, qualifier = self._titles_before(start - len(inner), end)
         titles_tokens = outer + inner
@@ -401,7 +410,7 @@ class NameReader:
                 qualifier = j - 1 if j > 0 else None
                 break
             if (j in self.ent_at and self.ent_at[j].label_ in ("NORP", "GPE", "ORG")
-                    and not (j in self.index._not_actor and is_title_token(tok))):
+                    and not (j in self.index._titles and is_title_token(tok))):
                 qualifier = j
                 break
             if not is_title_token(tok):
@@ -416,6 +425,24 @@ class NameReader:
             words = [t for t in words if t.lower_ in T.HONORIFICS or t.lower_ in T.ABBREVIATIONS]
             qualifier = None
         return words, qualifier
+
+    def _bare_name(self, i: int) -> bool:
+        """Is the title word at token ``i`` used as a surname: no determiner, possessor or title
+        before it ("attacking King", not "the President", "our Governor")?"""
+        if i == 0:
+            return False
+        prev = self.doc[i - 1]
+        return not (prev.lower_ in T.DEFINITE_DETERMINERS or prev.lower_ in T.PRONOUNS or prev.lower_ in {"a", "an"}
+                    or prev.tag_ == "POS" or prev.text in APOSTROPHES or is_title_token(prev)
+                    or prev.is_sent_start or prev.is_punct)
+
+    def _surnames(self) -> set[str]:
+        """Last words of the two-word-or-longer PERSON names in the article ("king" of "Steve King")."""
+        found = getattr(self, "_surname_cache", None)
+        if found is None:
+            found = self._surname_cache = {normalize(e[-1].text) for e in self.doc.ents
+                                           if e.label_ == "PERSON" and len(e) >= 2}
+        return found
 
     def _modifies(self, words: list[Token], start: int, end: int) -> bool:
         """Do the title ``words`` (right before the name ``[start, end)``) modify that name in the
@@ -446,13 +473,15 @@ class NameReader:
         doc, index = self.doc, self.index
         last = doc[m.end - 1]
         tag = PARTY_TAG.match(index.text, last.idx + len(last.text))
-        if tag is None:
+        if tag is None or (tag.group(3) and places.us_state(tag.group(4).rstrip(".") + ".") is None
+                           and places.us_state(tag.group(4)) is None):
             return
-        m.party = tag.group(1)
+        m.party = tag.group(1) or tag.group(3)
         for k in range(m.end, min(len(doc), m.end + 12)):
             if doc[k].idx >= tag.end():
                 break
             index._not_actor.add(k)
+            m.tag_tokens.append(k)
 
     @staticmethod
     def _gender_cue(tokens: list[Token]) -> str | None:

@@ -30,6 +30,8 @@ class RoleReader:
                     org = self._org_from_gazetteer(actor, title)
                 self._add_role(actor, title, org)
             self._apposition_roles(m, actor)
+            for k in m.tag_tokens:
+                self.index._tag_owner[k] = actor
             if m.party in PARTY_OF_TAG and self.gaz is not None:
                 party = self.gaz.lookup(PARTY_OF_TAG[m.party], ("Party",))
                 if party is not None:  # "(D-Calif.)": a member of the Democratic Party

@@ -163,6 +163,14 @@ GOVERNMENT_ORG_WORDS = {
     "agency", "bureau", "commission", "council", "office", "court", "police", "embassy", "consulate",
     "legislature", "government",
 }
+# words of an organisation's name that a person's name does not hold ("John Hancock Financial")
+ORGANIZATION_WORDS = {
+    "inc", "inc.", "corp", "corp.", "corporation", "company", "co", "co.", "llc", "ltd", "group", "foundation",
+    "institute", "university", "college", "school", "center", "centre", "fund", "committee", "campaign",
+    "club", "association", "council", "society", "trust", "pac", "action", "project", "hotel", "tower",
+    "hall", "house", "library", "museum", "hospital", "bank", "financial", "capital", "partners", "media",
+    "books", "records", "studios", "airlines", "motors", "industries", "enterprises", "holdings", "&",
+}
 # an international organisation spelt out
 INTERNATIONAL_WORDS = {"united nations", "international", "world", "european", "african union", "nato"}
 
@@ -253,7 +261,7 @@ GROUP_ADJECTIVES = {
 }
 # the people an adjective names, when a stance is about them ("radical Islamic terrorism" -> Muslims)
 GROUP_OF_ADJECTIVE = {
-    "islamic": "Muslims", "muslim": "Muslims", "islamist": "Islamists", "christian": "Christians",
+    "islamic": "Islamists", "muslim": "Muslims", "islamist": "Islamists", "christian": "Christians",
     "jewish": "Jews", "jew": "Jews", "catholic": "Catholics", "protestant": "Protestants", "evangelical": "Evangelicals",
     "mormon": "Mormons", "hindu": "Hindus", "buddhist": "Buddhists", "sikh": "Sikhs", "hispanic": "Hispanics",
     "latino": "Latinos", "latina": "Latinas", "african american": "African Americans", "black": "Black people",
