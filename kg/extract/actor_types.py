@@ -12,7 +12,8 @@ from spacy.tokens import Span as SpacySpan, Token
 from kg import ids
 from kg.extract import titles as T
 from kg.extract import places
-from kg.extract.names import PLURAL_TAGS, Mention, clean_name, not_an_actor, plural_group, readable
+from kg.extract.names import (PLURAL_TAGS, Mention, clean_name, group_label, not_an_actor, plural_group,
+                              readable)
 from kg.gazetteer import Entry, government_label
 from kg.records import Actor
 
@@ -90,14 +91,14 @@ class TypeReader:
             return None
         m.type = "Group"
         if root.tag_ in PLURAL_TAGS or plural_group(name):
-            m.name = readable(name)  # "Muslims", "African Americans": a group of people, in the plural
+            m.name = group_label(name)  # "Muslims", "African Americans": a group of people, in the plural
             return m
         # an adjective: a group only with a people noun after it ("Hispanic voters", "Muslim immigrants")
         head = root.head
         if (root.dep_ in ("amod", "compound", "nmod") and m.end <= head.i <= m.end + 1
                 and head.tag_ in PLURAL_TAGS and head.lower_ in T.PEOPLE_NOUNS):
             m.end = head.i + 1
-            m.name = readable(clean_name(doc[m.start:m.end].text))
+            m.name = group_label(clean_name(doc[m.start:m.end].text))
             return m
         if why == "adjective" or root.pos_ == "ADJ" or root.tag_ == "JJ":
             return None

@@ -215,7 +215,9 @@ class ActorIndex:
             elif place_name is not None or actor_type == "Country":
                 actor = self._government_of_place(place_name or readable(name))
             else:
-                if all(t.pos_ not in ("PROPN",) for t in span.doc[start:end]) and name[:1].isupper() and not name.isupper():
+                first = span.doc[start]
+                if (first.is_sent_start and first.pos_ == "NOUN" and name[:1].isupper() and not name.isupper()
+                        and all(t.text[:1].islower() for t in span.doc[start + 1:end] if t.is_alpha)):
                     name = name[:1].lower() + name[1:]  # "Supporters" at the start of a sentence: "supporters"
                 actor = self._new(readable(name), actor_type if actor_type in NONPERSON + PERSON_TYPES else "Group")
         self._mention(actor, start, end)

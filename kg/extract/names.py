@@ -173,6 +173,22 @@ def _bare_titles() -> frozenset[str]:
     return frozenset(normalize(w) for w in words)
 
 
+@functools.lru_cache(maxsize=1)
+def _full_titles() -> frozenset[str]:
+    return frozenset(normalize(t) for t in T.TITLES) | frozenset(normalize(t) for t in T.ROLE_HEADS)
+
+
+def group_label(name: str) -> str:
+    """A group's label in one spelling: capitals readable, AP style without the hyphen
+    ("African-Americans" -> "African Americans", "Muslim-American voters" -> "Muslim American voters")."""
+    name = readable(name)
+    for adj in T.GROUP_ADJECTIVES:
+        if " " in adj:
+            name = re.sub(re.escape(adj).replace(r"\ ", "[-‐‑ ]"), lambda x: x.group(0).replace("-", " ")
+                          .replace("‐", " ").replace("‑", " "), name, flags=re.IGNORECASE)
+    return name
+
+
 def not_an_actor(name: str) -> str | None:
     """Why ``name`` alone names no actor, or None: ``"letter"`` ("D", "R" of "(D-Calif.)"),
     ``"title"`` (a bare title or post: "State" of "Secretary of State", "President", "Senators"),
@@ -191,7 +207,9 @@ def not_an_actor(name: str) -> str | None:
     if key in T.NOT_ACTOR_WORDS:
         return "word"
     titles = _bare_titles()
-    if not acronym and (key in titles or (key.endswith("s") and key[:-1] in titles)):
+    if acronym and key not in _full_titles():
+        titles = frozenset()  # "SEC", "GEN" in capitals are acronyms, not "Sec.", "Gen."; "CEO" is a title
+    if key in titles or (key.endswith("s") and key[:-1] in titles):
         return "title"  # ("SEC", "GEN" written in capitals are acronyms, not "Sec.", "Gen.")
     if key in T.GROUP_ADJECTIVES:
         return "adjective"
@@ -376,6 +394,10 @@ class NameReader:
         person_cue = any(t.lower_ in T.HONORIFICS or t.lower_ in T.ABBREVIATIONS or t.lower_ in T.ROLE_HEADS
                          or t.lower_ in T.PERSON_TITLE_WORDS for t in inner)
         m = Mention(start, end, name, "")
+        if (label in ("PERSON", "ORG") and " " not in name and name[:1].isupper() and name.endswith("s")
+                and start > 0 and doc[start - 1].lower_ == "the" and self._family(name)):
+            m.type = "Group"  # "the Clintons", "the Obamas": a family
+            return m
         if label != "NORP" and known is None and not person_cue and (
                 plural_group(name) or (self.gaz is not None and self.gaz.demonym(name) is not None)):
             return self._people(m, doc[end - 1], [t.lower_ for t in doc[start:end]])  # "Latinos", "German"
@@ -435,6 +457,15 @@ class NameReader:
         return not (prev.lower_ in T.DEFINITE_DETERMINERS or prev.lower_ in T.PRONOUNS or prev.lower_ in {"a", "an"}
                     or prev.tag_ == "POS" or prev.text in APOSTROPHES or is_title_token(prev)
                     or prev.is_sent_start or prev.is_punct)
+
+    def _family(self, name: str) -> bool:
+        """Is ``name`` ("Clintons", "Bushes") the plural of a person's surname in this article or the
+        gazetteer?"""
+        for stem in (name[:-1], name[:-2] if name.endswith("es") else None):
+            if stem and (normalize(stem) in self._surnames() or (
+                    self.gaz is not None and self.gaz.lookup(stem, ("Person",)) is not None)):
+                return True
+        return False
 
     def _surnames(self) -> set[str]:
         """Last words of the two-word-or-longer PERSON names in the article ("king" of "Steve King")."""
