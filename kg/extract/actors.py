@@ -197,6 +197,9 @@ class ActorIndex:
             label = T.GROUP_OF_ADJECTIVE.get(normalize(name)) or readable(name) + "s"
             actor = self._by_key.get(ids.actor_iri(label, "Group")) or self._new(label, "Group")
         elif why == "title":
+            after = self._tok.get(end)
+            if after is not None and after.type == "Person":
+                return None  # "Senator" of "Senator Alice Brown": the name after it holds the stance
             # "the President" in a stance: the person this article gives that post, if any
             actor = self._holder_of(name, span.doc[start].idx)
             if actor is None:
