@@ -10,6 +10,8 @@ shape, named by the ``KG_GAZETTEER`` environment variable (several files separat
 'United States'
 >>> gaz.seat("Tripoli").iri
 'https://w3id.org/kg-stance/id/actor/libya-government'
+>>> gaz.seat("Tripoli").label
+'Government of Libya'
 
 Lookups ignore case, accents, dots, apostrophes, hyphens and a leading "the". The extractor
 (:mod:`kg.extract.actors`) uses them to type and name actors; :func:`gazetteer_graph` is what the
@@ -41,6 +43,26 @@ _SCHEMA = rdflib.Namespace("http://schema.org/")
 # a bare name ("Libya") means the country rather than its government of the same name
 _DEFAULT_ORDER = ("Person", "Country", "InternationalOrganization", "Party", "Media", "Group", "Organization",
                   "Government")
+
+
+_WITH_THE = re.compile(r"^(?:united|republic|democratic|federated|holy|kingdom|state|commonwealth|people's)\b"
+                       r"|\b(?:republic|islands|emirates|states|kingdom|netherlands|philippines|bahamas|gambia|"
+                       r"maldives|comoros|seychelles|vatican|union|federation|territories)$", re.IGNORECASE)
+
+
+def government_label(place: str) -> str:
+    """The label of the government of a country or other place: ``"Libya"`` -> ``"Government of
+    Libya"``, ``"United States"`` -> ``"Government of the United States"``, ``"Texas"`` ->
+    ``"Government of Texas"``; a country and its government never share a label. Its IRI is
+    :func:`kg.ids.government_iri` of the place's name.
+
+    >>> government_label("Netherlands")
+    'Government of the Netherlands'
+    """
+    place = place.strip()
+    if place.lower().startswith("the "):
+        place = place[4:]
+    return f"Government of the {place}" if _WITH_THE.search(place) else f"Government of {place}"
 
 
 class GazetteerError(ValueError):
@@ -124,10 +146,7 @@ class Gazetteer:
         if self._cased is None:
             cased: dict[str, list[tuple[tuple[str, ...], Entry]]] = {}
             for e in self.entries.values():
-                national = e.type == "Government" and e.part_of in self.entries \
-                    and self.entries[e.part_of].type == "Country"
-                # a national government's label is its country's name: found as the country
-                for n in e.aliases if national else (e.label,) + e.aliases:
+                for n in (e.label,) + e.aliases:
                     words = tuple(n.replace("the ", "", 1).split()) if n.startswith("the ") else tuple(n.split())
                     if words and words[0][:1].isupper() and len(n) > 1:
                         cased.setdefault(words[0], []).append((words, e))
@@ -202,7 +221,7 @@ def _build(graph: rdflib.Graph) -> Gazetteer:
                     gaz._names.setdefault(key, []).append((e, kind))
         if e.type == "Government" and e.part_of:
             country = gaz.entries.get(e.part_of)
-            if country is not None and country.type == "Country" and country.label == e.label:
+            if country is not None and country.type == "Country" and e.iri == ids.government_iri(country.label):
                 gaz._governments[country.iri] = e
     return gaz
 

@@ -98,6 +98,13 @@ def actor_iri(label: str, actor_type: str | None = None) -> str:
     return f"{DATA}actor/{slug(label)}"
 
 
+def government_iri(place: str) -> str:
+    """The IRI of the government of a country or other place, minted from the place's name
+    whatever the government's label says: ``government_iri("Libya")`` is the IRI of the actor
+    labelled "Government of Libya", the same as ``actor_iri("Libya", "Government")``."""
+    return actor_iri(place, "Government")
+
+
 def span_iri(article_id: str, start: int, end: int) -> str:
     """A piece of an article's text (a mention, a cue, a quote): the same offsets, the same IRI."""
     return f"{DATA}span/{article_key(article_id)}/{start}-{end}"

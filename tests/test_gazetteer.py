@@ -8,7 +8,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF
 
 from kg import ids
-from kg.gazetteer import GazetteerError, gazetteer_graph, load_gazetteer, normalize
+from kg.gazetteer import GazetteerError, gazetteer_graph, government_label, load_gazetteer, normalize
 from kg.records import ACTOR_TYPES
 
 
@@ -21,7 +21,23 @@ def test_iris_are_those_the_extractor_mints(gaz):
     assert 60 <= len(gaz) <= 250
     for entry in gaz.entries.values():
         assert entry.type in ACTOR_TYPES
-        assert entry.iri == ids.actor_iri(entry.label, entry.type), entry
+        country = gaz.get(entry.part_of)
+        if entry.type == "Government" and country is not None and country.type == "Country":
+            # a national government: "Government of Libya", minted from its country's name
+            assert entry.iri == ids.government_iri(country.label) == ids.actor_iri(country.label, "Government")
+            assert entry.label == government_label(country.label), entry
+        else:
+            assert entry.iri == ids.actor_iri(entry.label, entry.type), entry
+
+
+def test_a_country_and_its_government_never_share_a_label(gaz):
+    labels = [normalize(e.label) for e in gaz.entries.values()]
+    assert len(labels) == len(set(labels))
+    assert gaz.government_of(gaz.lookup("Libya")).label == "Government of Libya"
+    assert gaz.government_of(gaz.lookup("U.S.")).label == "Government of the United States"
+    # the IRIs of existing actors are what they were
+    assert gaz.lookup("Government of Libya").iri == ids.DATA + "actor/libya-government"
+    assert gaz.lookup("U.S.").iri == ids.DATA + "actor/united-states"
 
 
 def test_wikidata_ids_look_right_and_known_ones_are_exact(gaz):
@@ -107,7 +123,7 @@ def test_user_file_is_merged_on_top(tmp_path, monkeypatch):
     olga = gaz.lookup("petrenko")
     assert olga is not None and olga.iri == ids.actor_iri("Olga Petrenko", "Person")
     assert gaz.lookup("Libya").type == "Country"  # the shipped entries are still there
-    assert gaz.seat("Government of National Unity").label == "Libya"
+    assert gaz.seat("Government of National Unity").label == "Government of Libya"
     # the same through the environment variable
     monkeypatch.setenv("KG_GAZETTEER", str(path))
     assert load_gazetteer().lookup("Olga Petrenko") is not None

@@ -58,7 +58,7 @@ def article_graphs(store_path: Path) -> dict[str, set]:
 # ------------------------------------------------------------------ row 5: reads during an ingest
 def test_reads_beside_a_running_ingest_never_fail(tmp_path, nlp):
     folder, store = tmp_path / "arts", tmp_path / "store"
-    make_articles(folder, 40)
+    make_articles(folder, 100)  # enough that reads overlap the writes on a fast, idle machine too
     proc = start_ingest(store, folder)
     try:
         while not (store / "CURRENT").exists() and proc.poll() is None:
@@ -81,7 +81,7 @@ def test_reads_beside_a_running_ingest_never_fail(tmp_path, nlp):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 0, err
-    assert len(results) >= 10, "the ingest ended before the reads could overlap it"
+    assert len(results) >= 5, "the ingest ended before the reads could overlap it"
     bad = [r for r in results if r.exit_code != 0 or r.exception is not None]
     assert not bad, [(r.exit_code, r.output[-300:], repr(r.exception)) for r in bad[:3]]
     assert all("Corruption" not in r.output and "Traceback" not in r.output for r in results)

@@ -129,7 +129,7 @@ def test_actor_network_page_of_the_seed(seed_store, tmp_path):
     labels = {label for label, _ in nodes.values()}
     assert {"Ahmed Maiteeq", "Khalifa Haftar", "Donald Trump"} <= labels
     governments = {label for label, kind in nodes.values() if kind == "Government"}
-    assert "United States" in governments and "Libya" in governments, governments
+    assert "Government of the United States" in governments and "Government of Libya" in governments, governments
     edges = {(nodes[e["from"]][0], nodes[e["to"]][0]): e["pol"] for e in edges_of(data)}
     assert edges[("Donald Trump", "Khalifa Haftar")] == "positive"
     assert edges[("Ahmed Maiteeq", "Khalifa Haftar")] == "negative"

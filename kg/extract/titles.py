@@ -79,6 +79,8 @@ GOVERNMENT_POST_WORDS = {
     "senator", "governor", "diplomat", "negotiator", "general", "marshal", "admiral", "attorney",
     "speaker", "lawmaker", "congressman", "congresswoman", "representative", "mayor", "leader",
 }
+# posts in Congress: with a US state before them ("Vermont Sen."), the post is in the Senate or the House
+CONGRESS_POST_WORDS = {"senator", "representative", "congressman", "congresswoman", "lawmaker"}
 # words that, next to a post, tie it to something other than the government ("militia leader")
 NON_GOVERNMENT_QUALIFIERS = {"militia", "opposition", "rebel", "party", "campaign", "news", "tv", "radio",
                              "union", "business", "company", "insurgent", "tribal", "religious", "civil",
@@ -161,6 +163,14 @@ GOVERNMENT_ORG_WORDS = {
     "agency", "bureau", "commission", "council", "office", "court", "police", "embassy", "consulate",
     "legislature", "government",
 }
+# words of an organisation's name that a person's name does not hold ("John Hancock Financial")
+ORGANIZATION_WORDS = {
+    "inc", "inc.", "corp", "corp.", "corporation", "company", "co", "co.", "llc", "ltd", "group", "foundation",
+    "institute", "university", "college", "school", "center", "centre", "fund", "committee", "campaign",
+    "club", "association", "council", "society", "trust", "pac", "action", "project", "hotel", "tower",
+    "hall", "house", "library", "museum", "hospital", "bank", "financial", "capital", "partners", "media",
+    "books", "records", "studios", "airlines", "motors", "industries", "enterprises", "holdings", "&",
+}
 # an international organisation spelt out
 INTERNATIONAL_WORDS = {"united nations", "international", "world", "european", "african union", "nato"}
 
@@ -188,6 +198,26 @@ STATE_VERBS = {
     "be", "have", "remain", "become", "seem", "appear", "lie", "sit", "border", "face", "suffer",
     "experience", "contain", "include", "host", "stretch", "cover", "rank",
 }
+# for a state, city or other place below a country (stricter: in election news a state is mostly where
+# votes are cast): the nouns it qualifies as a government ("Ohio officials"), the nouns it possesses
+# as an agent ("Texas's lawsuit"), and verbs whose subject it is as a place ("Florida votes")
+PLACE_GOVERNMENT_HEADS = {
+    "officials", "government", "authorities", "administration", "lawmakers", "legislature", "legislators",
+    "police", "prosecutors", "agency", "agencies", "department", "regulators", "courts",
+}
+PLACE_POSSESSED = {
+    "government", "officials", "lawsuit", "suit", "law", "laws", "legislature", "administration", "governor",
+    "attorney", "policy", "policies", "ban", "decision", "lawmakers", "authorities", "police", "prosecutors",
+    "challenge", "appeal", "request", "response", "refusal", "plan", "order", "rules", "regulators",
+}
+PLACE_STATE_VERBS = {
+    "vote", "hold", "go", "decide", "award", "pick", "choose", "swing", "lean", "matter", "count", "report",
+    "open", "close", "follow", "come", "offer", "allot", "send", "give", "determine", "split", "turn", "play",
+    "see", "get", "look", "add", "lose", "gain", "set", "move", "shift", "begin", "start", "end", "tally",
+    "favor", "favour", "prove", "represent", "boast", "count", "weigh", "loom", "beckon", "await", "feature",
+    "provide", "produce", "mean", "show", "know", "love", "like", "need", "want", "win", "carry", "deliver",
+    "break", "flip", "elect", "nominate", "support", "back", "reject", "embrace", "hate", "welcome", "do",
+}
 # prepositions after which a place is an agent ("talks with Tripoli", "clarity from Washington")
 AGENT_PREPOSITIONS = {"with", "from", "by", "against", "between"}
 
@@ -212,3 +242,44 @@ kathy kellyanne kelly kim kirsten laura linda lisa liz lois loretta madeleine ma
 martha mary megyn melania melissa michelle monica nancy nicola nikki pamela patricia rachel rebecca
 sandra sarah sharon stephanie susan susana tammy theresa tulsi ursula valerie wendy
 """.split())
+
+# ------------------------------------------------------------------ words that name no actor alone
+# besides bare titles (TITLES, ROLE_HEADS, ABBREVIATIONS) and single letters (kg.extract.names.not_an_actor)
+BARE_TITLE_EXTRA = {"state", "secretary of state", "vice", "deputy", "lieutenant", "acting", "former", "presidential",
+                    "senate majority leader", "majority leader", "minority leader", "whip", "incumbent"}
+NOT_ACTOR_WORDS = {"pac", "super pac", "superpac", "super", "political action committee", "nt", "n't", "datetime"}
+# demonym, religion and ethnicity adjectives: a group only with a people noun ("Hispanic voters") or
+# in the plural ("Muslims"); alone ("Islamic", "Christian") no actor. Country demonyms come from the
+# gazetteer ("Libyan" -> Libya).
+GROUP_ADJECTIVES = {
+    "islamic", "muslim", "christian", "jewish", "catholic", "protestant", "evangelical", "mormon", "hindu",
+    "buddhist", "sikh", "hispanic", "latino", "latina", "african american", "black", "white", "asian",
+    "asian american", "arab", "sunni", "shiite", "shia", "native american", "islamist", "jihadist",
+    "european", "western", "african", "middle eastern", "latin american", "hispanic american",
+    "mexican american", "cuban american", "lgbt", "lgbtq", "gay", "lesbian", "transgender", "secular",
+    "orthodox", "anglican", "baptist", "methodist", "lutheran", "pentecostal", "muslim american", "jew",
+}
+# the people an adjective names, when a stance is about them ("radical Islamic terrorism" -> Muslims)
+GROUP_OF_ADJECTIVE = {
+    "islamic": "Islamists", "muslim": "Muslims", "islamist": "Islamists", "christian": "Christians",
+    "jewish": "Jews", "jew": "Jews", "catholic": "Catholics", "protestant": "Protestants", "evangelical": "Evangelicals",
+    "mormon": "Mormons", "hindu": "Hindus", "buddhist": "Buddhists", "sikh": "Sikhs", "hispanic": "Hispanics",
+    "latino": "Latinos", "latina": "Latinas", "african american": "African Americans", "black": "Black people",
+    "white": "White people", "asian": "Asians", "asian american": "Asian Americans", "arab": "Arabs",
+    "sunni": "Sunnis", "shiite": "Shiites", "shia": "Shiites", "native american": "Native Americans",
+    "jihadist": "Jihadists", "european": "Europeans", "african": "Africans", "lgbt": "LGBT people",
+    "lgbtq": "LGBTQ people", "gay": "Gay people", "transgender": "Transgender people",
+}
+# plural nouns for people that make a group of an adjective before them ("Hispanic voters")
+PEOPLE_NOUNS = {
+    "voters", "immigrants", "refugees", "migrants", "americans", "citizens", "people", "men", "women", "youth",
+    "students", "workers", "leaders", "groups", "communities", "community", "activists", "clerics", "militants",
+    "extremists", "terrorists", "jihadists", "fighters", "rebels", "leaders", "officials", "lawmakers",
+    "politicians", "conservatives", "liberals", "evangelicals", "families", "children", "parents", "residents",
+    "supporters", "delegates", "candidates", "members", "organizations", "groups", "nations", "countries",
+    "states", "allies", "donors", "voters", "electorate", "population", "populations", "majority", "minority",
+    "minorities", "americans", "democrats", "republicans", "pastors", "priests", "believers", "faithful",
+    "congregations", "churches", "mosques", "neighborhoods", "audiences", "viewers", "readers", "troops",
+    "soldiers", "veterans", "police", "officers", "businesses", "owners", "entrepreneurs", "professionals",
+    "men", "males", "females", "millennials", "teens", "youths", "adults", "seniors", "elderly", "kids",
+}
