@@ -721,6 +721,10 @@ def network(settings: Settings, kind: str, out: Path, date_from: str | None, dat
     graph = _read(settings, lambda store: VIEWS[kind](store, **options))
     if graph.number_of_nodes() == 0:
         click.secho("warning: no stance matches these filters; the network is empty", fg="yellow", err=True)
+    if graph.graph.get("actors_left_out"):
+        click.secho(f"note: the {graph.number_of_nodes()} most active actors are linked; "
+                    f"{graph.graph['actors_left_out']} others were left out (narrow the network with "
+                    f"--from/--to/--actor/--type to see them)", fg="yellow", err=True)
     if backbone:
         before = graph.number_of_edges()
         graph = disparity_backbone(graph, alpha if alpha is not None else 0.05)

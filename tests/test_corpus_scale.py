@@ -197,3 +197,16 @@ def test_removing_every_article_leaves_an_empty_corpus_graph():
     for x in extractions[15:]:
         remove_article(store, x.article.id)
     assert list(store.quads_for_pattern(None, None, None, corpus_graph)) == []
+
+
+def test_one_mode_views_link_the_most_active_actors_and_say_how_many_were_left_out(monkeypatch):
+    """Pairs of co-holders, not stances, set a one-mode view's cost: past the limit the most
+    active actors are kept and the graph says how many others were left out."""
+    import kg.network.views as V
+
+    rows = stance_rows(fill(make_corpus(60, seed=9)))
+    holders = {r["holder"] for r in rows}
+    monkeypatch.setattr(V, "MAX_ONE_MODE_ACTORS", 3)
+    G = congruence_network(rows)
+    assert set(G.nodes) <= holders and G.number_of_nodes() <= 3
+    assert G.graph["actors_left_out"] == len(holders) - 3
