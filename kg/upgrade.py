@@ -98,6 +98,8 @@ def upgraded_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
                 add(s, p, o)  # kg:mention and anything else the article says of the actor
         elif p == _CONCEPT_LABEL:  # a role's or a topic's label; type and scheme are the corpus graph's
             add(s, NAME_IN_ARTICLE, o)
+        elif p == NAME_IN_ARTICLE:  # a claim already in the current layout stays
+            add(s, p, o)
     for m in memberships:
         if article is not None:
             add(m, _DERIVED, article)

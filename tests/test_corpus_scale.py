@@ -210,3 +210,14 @@ def test_one_mode_views_link_the_most_active_actors_and_say_how_many_were_left_o
     G = congruence_network(rows)
     assert set(G.nodes) <= holders and G.number_of_nodes() <= 3
     assert G.graph["actors_left_out"] == len(holders) - 3
+
+
+def test_upgrading_a_current_graph_changes_nothing():
+    """The upgrade rewrites old layouts only: a graph kg writes now comes through unchanged
+    (its role and topic claims included)."""
+    from kg.rdf import extraction_quads
+    from kg.upgrade import upgraded_graph
+
+    for x in make_corpus(10, seed=2):
+        quads = extraction_quads(x, model="m")
+        assert set(upgraded_graph(quads)) == set(quads)
