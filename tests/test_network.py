@@ -276,6 +276,41 @@ def test_graphml_round_trip(store, tmp_path):
     assert H.nodes[MAITEEQ]["label"] == "Ahmed Maiteeq"
 
 
+def test_graphml_written_as_networkx_writes_it(rows, tmp_path):
+    """The streamed writer gives what networkx's own writer gives, types included, for every kind
+    of view (awkward values too: a control character, markup, a bool, mixed int/float)."""
+    from kg.network.write import flat_copy
+
+    for G in (N.actor_network(rows), N.topic_network(rows), N.subtract_network(rows)):
+        G.graph["note"] = "<b>x</b>\x01"
+        first = next(iter(G.edges))
+        G.edges[first]["flag"] = True
+        ours = nx.read_graphml(N.write_network(G, tmp_path / "ours.graphml"))
+        theirs_path = tmp_path / "theirs.graphml"
+        nx.write_graphml(flat_copy(G, xml=True), theirs_path, encoding="utf-8")
+        theirs = nx.read_graphml(theirs_path)
+        assert ours.graph == theirs.graph and ours.is_directed() == theirs.is_directed()
+        assert dict(ours.nodes(data=True)) == dict(theirs.nodes(data=True))
+        assert {(u, v): d for u, v, d in ours.edges(data=True)} == {(u, v): d for u, v, d in theirs.edges(data=True)}
+
+
+def test_one_mode_files_list_targets_not_stances(rows, tmp_path):
+    """A one-mode edge cites its shared targets and how many stances back it; the stances are
+    the event list's rows (one stance backs many one-mode edges)."""
+    G = N.congruence_network(rows, min_confidence=0)
+    assert G.number_of_edges()
+    H = nx.read_graphml(N.write_network(G, tmp_path / "c.graphml"))
+    with open(N.write_network(G, tmp_path / "c.csv"), newline="", encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert len(table) == G.number_of_edges()
+    for u, v, d in G.edges(data=True):
+        e = H.edges[u, v]
+        assert "evidence" not in e and "stances" not in e
+        assert e["stance_count"] == len(d["stances"]) > 0
+        assert json.loads(e["target_iris"]) == d["target_iris"]
+    assert "evidence" not in table[0] and int(table[0]["stance_count"]) > 0
+
+
 def test_gexf_round_trip(rows, tmp_path):
     G = N.conflict_network(rows, normalization="jaccard")
     H = nx.read_gexf(N.write_network(G, tmp_path / "c.gexf"))

@@ -44,13 +44,39 @@ def xml_safe(value: Any) -> Any:
     return _XML_ILLEGAL.sub(REPLACEMENT, value) if isinstance(value, str) else value
 
 
-def flat_copy(graph: nx.Graph, *, xml: bool = False) -> nx.Graph:
-    """A copy of ``graph`` whose attributes are all scalars (lists/dicts as JSON), Nones dropped.
+# A one-mode edge (congruence, conflict, subtract) stands on every stance either actor took on
+# the targets they share, so one stance backs many edges: the 211,000 edges of a subtract view
+# of 10,000 articles cite 8.6 M stances, and a .graphml that wrote them out per edge was 667 MB
+# already at 1,000 articles (8.9 GB of memory at 10,000). In files these edges keep their shared
+# targets (``targets``, ``target_iris``) and how many stances back them (``stance_count``); the
+# stances themselves are the event list (``kg network events``), one row each, where an edge's
+# evidence is the rows whose holder is one of its actors and whose target is one of its targets.
+ONE_MODE_KINDS = frozenset({"congruence", "conflict", "subtract"})
+_LISTED_IN_EVENTS = ("stances", "evidence")
 
-    ``xml=True`` also replaces the characters XML cannot hold (:func:`xml_safe`) in node ids,
-    attribute names and every string value, for GraphML and GEXF."""
-    clean = xml_safe if xml else (lambda v: v)
-    names: dict[Any, Any] = {}  # node -> its id in the copy (distinct even if cleaning made two alike)
+
+def export_edge_data(graph: nx.Graph, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The attributes a file export writes for one edge of ``graph`` (see ``ONE_MODE_KINDS``).
+
+    Examples
+    --------
+    >>> G = nx.Graph(kind="congruence")
+    >>> export_edge_data(G, {"weight": 1.0, "stances": ["s1", "s2"], "evidence": [{}, {}]})
+    {'weight': 1.0, 'stance_count': 2}
+    >>> export_edge_data(nx.DiGraph(kind="actors"), {"weight": 1.0, "stances": ["s1"]})
+    {'weight': 1.0, 'stances': ['s1']}
+    """
+    if graph.graph.get("kind") not in ONE_MODE_KINDS:
+        return dict(data)
+    out = {k: v for k, v in data.items() if k not in _LISTED_IN_EVENTS}
+    if "stances" in data:
+        out["stance_count"] = len(data["stances"])
+    return out
+
+
+def _node_ids(graph: nx.Graph, clean: Any) -> dict[Any, Any]:
+    """node -> its id in a file (distinct even if cleaning made two alike)."""
+    names: dict[Any, Any] = {}
     taken: set[Any] = set()
     for n in graph.nodes:
         new = clean(n)
@@ -60,6 +86,16 @@ def flat_copy(graph: nx.Graph, *, xml: bool = False) -> nx.Graph:
             new = f"{clean(n)}#{k}"
         names[n] = new
         taken.add(new)
+    return names
+
+
+def flat_copy(graph: nx.Graph, *, xml: bool = False) -> nx.Graph:
+    """A copy of ``graph`` whose attributes are all scalars (lists/dicts as JSON), Nones dropped.
+
+    ``xml=True`` also replaces the characters XML cannot hold (:func:`xml_safe`) in node ids,
+    attribute names and every string value, for GraphML and GEXF."""
+    clean = xml_safe if xml else (lambda v: v)
+    names = _node_ids(graph, clean)
 
     def attrs(data: dict) -> dict:
         return {clean(str(k)) if xml else k: clean(_flat(v)) for k, v in data.items() if v is not None}
@@ -69,8 +105,101 @@ def flat_copy(graph: nx.Graph, *, xml: bool = False) -> nx.Graph:
     for n, data in graph.nodes(data=True):
         H.add_node(names[n], **attrs(data))
     for u, v, data in graph.edges(data=True):
-        H.add_edge(names[u], names[v], **attrs(data))
+        H.add_edge(names[u], names[v], **attrs(export_edge_data(graph, data)))
     return H
+
+
+# ------------------------------------------------------------------------------ GraphML, streamed
+_GRAPHML_HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n'
+                 '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                 'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                 'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+
+
+def _graphml_type(kinds: set[type]) -> str:
+    """The one GraphML type that holds values of all these Python types (``string`` when they mix)."""
+    if kinds == {bool}:
+        return "boolean"
+    if kinds and kinds <= {int}:
+        return "long"
+    if kinds and kinds <= {int, float}:
+        return "double"
+    return "string"
+
+
+def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
+    """Write ``graph`` as GraphML one element at a time, as networkx reads it back.
+
+    ``networkx.write_graphml`` builds the whole document as a tree first; a one-mode view of a
+    large corpus (200,000 edges) then took gigabytes. Here only the attribute types are gathered
+    first (one pass over the attributes), then nodes and edges are written as they come.
+    Lists and dicts are JSON text; characters XML cannot hold become U+FFFD.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> G = nx.DiGraph(kind="actors"); G.add_edge("a", "b", weight=1.5, count=2, stances=["s<1>"])
+    >>> H = nx.read_graphml(write_graphml(G, os.path.join(tempfile.mkdtemp(), "g.graphml")))
+    >>> H.edges["a", "b"]["weight"], H.edges["a", "b"]["count"], H.edges["a", "b"]["stances"]
+    (1.5, 2, '["s<1>"]')
+    """
+    from xml.sax.saxutils import escape, quoteattr
+
+    def value(v: Any) -> Any:
+        return xml_safe(_flat(v))
+
+    def edges() -> Iterable[tuple[Any, Any, dict[str, Any]]]:
+        for u, v, data in graph.edges(data=True):
+            yield u, v, {k: val for k, val in export_edge_data(graph, data).items() if val is not None}
+
+    scopes: dict[str, dict[str, set[type]]] = {"graph": {}, "node": {}, "edge": {}}
+
+    def gather(scope: str, data: Mapping[str, Any]) -> None:
+        seen = scopes[scope]
+        for k, v in data.items():
+            if v is not None:
+                seen.setdefault(xml_safe(str(k)), set()).add(type(_flat(v)))
+
+    gather("graph", graph.graph)
+    for _, data in graph.nodes(data=True):
+        gather("node", data)
+    for _, _, data in edges():
+        gather("edge", data)
+    keys: dict[tuple[str, str], tuple[str, str]] = {}  # (scope, name) -> (key id, type)
+    path = Path(path)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(_GRAPHML_HEAD)
+        for scope, names in scopes.items():
+            for name, kinds in names.items():
+                key = f"d{len(keys)}"
+                keys[(scope, name)] = (key, _graphml_type(kinds))
+                fh.write(f'  <key id="{key}" for="{scope}" attr.name={quoteattr(name)} '
+                         f'attr.type="{keys[(scope, name)][1]}" />\n')
+
+        def data_lines(scope: str, data: Mapping[str, Any], indent: str) -> str:
+            out = []
+            for k, v in data.items():
+                if v is None:
+                    continue
+                key, kind = keys[(scope, xml_safe(str(k)))]
+                v = value(v)
+                text = ("true" if v else "false") if kind == "boolean" else repr(float(v)) \
+                    if kind == "double" else str(v)
+                out.append(f'{indent}<data key="{key}">{escape(text)}</data>\n')
+            return "".join(out)
+
+        directed = "directed" if graph.is_directed() else "undirected"
+        fh.write(f'  <graph edgedefault="{directed}">\n')
+        fh.write(data_lines("graph", graph.graph, "    "))
+        ids = _node_ids(graph, xml_safe)
+        for n, data in graph.nodes(data=True):
+            fh.write(f"    <node id={quoteattr(str(ids[n]))}>\n{data_lines('node', data, '      ')}    </node>\n")
+        for u, v, data in edges():
+            fh.write(f"    <edge source={quoteattr(str(ids[u]))} target={quoteattr(str(ids[v]))}>\n"
+                     f"{data_lines('edge', data, '      ')}    </edge>\n")
+        fh.write("  </graph>\n</graphml>\n")
+    return path
 
 
 _CSV_FIRST = ["source", "target", "source_label", "target_label", "weight", "count", "positive",
@@ -93,7 +222,7 @@ def write_csv(graph: nx.Graph, path: str | Path) -> Path:
     path = Path(path)
     keys: list[str] = []
     for _, _, data in graph.edges(data=True):
-        for k in data:
+        for k in export_edge_data(graph, data):
             if k not in keys:
                 keys.append(k)
     columns = [c for c in _CSV_FIRST if c in ("source", "target", "source_label", "target_label") or c in keys]
@@ -104,7 +233,7 @@ def write_csv(graph: nx.Graph, path: str | Path) -> Path:
         for u, v, data in graph.edges(data=True):
             row = {"source": u, "target": v,
                    "source_label": graph.nodes[u].get("label", u), "target_label": graph.nodes[v].get("label", v)}
-            row.update(data)
+            row.update(export_edge_data(graph, data))
             writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
     return path
 
@@ -309,7 +438,7 @@ def write_network(graph: nx.Graph, path: str | Path, *, title: str | None = None
         kind = graph.graph.get("kind", "network")
         return Path(write_html(graph, path, title=title or f"kg: {kind} network"))
     if ext == ".graphml":
-        nx.write_graphml(flat_copy(graph, xml=True), path, encoding="utf-8")
+        write_graphml(graph, path)
     elif ext == ".gexf":
         nx.write_gexf(flat_copy(graph, xml=True), path, encoding="utf-8")
     elif ext == ".csv":
