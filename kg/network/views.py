@@ -361,12 +361,26 @@ def _one_mode(store_or_rows: Any, mode: str, normalization: str, filters: Mappin
     if left_out:
         G.graph["actors_left_out"] = left_out
     min_count = filters.get("min_count")
-    # One evidence dict per stance, shared by every edge it backs (a stance backs many pairs
-    # here): a copy per edge would cost most of the time and memory on a large corpus.
-    cache: dict[int, dict[str, Any]] = {}
+    # Each stance gets its place in time once, and one evidence dict shared by every edge it
+    # backs (a stance backs many pairs here): per edge, the evidence is then a merge of small
+    # integer lists (an actor's stances on each shared target), not a sort of dicts. A copy of
+    # the dicts per edge would cost most of the time and memory on a large corpus.
+    in_time = sorted((r for cells in held.values() for rs in cells.values() for r in rs), key=_time_order)
+    stance_at = [r["stance"] for r in in_time]
+    evidence_at: list[dict[str, Any] | None] = [None] * len(in_time)
+    rank = {id(r): i for i, r in enumerate(in_time)}
+    on_target: dict[str, dict[str, list[int]]] = {}
+    for n, cells in held.items():
+        mine: dict[str, list[int]] = defaultdict(list)
+        for (t, _sign), rs in cells.items():
+            mine[t].extend(rank[id(r)] for r in rs)
+        on_target[n] = mine
 
-    def evidence(r: Mapping[str, Any]) -> dict[str, Any]:
-        return cache.get(id(r)) or cache.setdefault(id(r), stance_evidence(r))
+    def evidence(i: int) -> dict[str, Any]:
+        found = evidence_at[i]
+        if found is None:
+            found = evidence_at[i] = stance_evidence(in_time[i])
+        return found
 
     for (a, b), p in sorted(pairs.items()):
         cong, conf = p["congruence"], p["conflict"]
@@ -378,9 +392,9 @@ def _one_mode(store_or_rows: Any, mode: str, normalization: str, filters: Mappin
             continue
         norm = _norm(norm_name, counts[a], counts[b])
         weight = numerator / norm if norm else 0.0
-        # the evidence: both actors' stances (either sign) on the targets they share
-        ev_rows = sorted({id(r): r for t in p["targets"] for n in (a, b) for sg in (1, -1)
-                          for r in held[n].get((t, sg), ())}.values(), key=_time_order)
+        # the evidence: both actors' stances (either sign) on the targets they share (a stance
+        # has one holder and one target, so these lists never overlap)
+        ranks = sorted(i for t in p["targets"] for n in (a, b) for i in on_target[n].get(t, ()))
         for n in (a, b):
             if n not in G:
                 G.add_node(n, concepts=len(counts[n]), **nodes[n])
@@ -388,7 +402,7 @@ def _one_mode(store_or_rows: Any, mode: str, normalization: str, filters: Mappin
         sign = -1 if mode == "conflict" else (weight > 0) - (weight < 0)
         G.add_edge(a, b, weight=round(weight, 6), count=raw, congruence=cong, conflict=conf, sign=sign,
                    targets=sorted(labels[t] for t in p["targets"]), target_iris=sorted(p["targets"]),
-                   stances=[r["stance"] for r in ev_rows], evidence=[evidence(r) for r in ev_rows])
+                   stances=[stance_at[i] for i in ranks], evidence=[evidence(i) for i in ranks])
     for n in G:
         G.nodes[n]["stances_out"] = sum(len(v) for v in held[n].values())
     return G
