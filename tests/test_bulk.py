@@ -69,3 +69,19 @@ def test_bad_files_are_named(files, tmp_path):
     assert result.exit_code == 1 and "bad.nq" in result.stderr and "not valid" in result.stderr
     result = run("--store", str(tmp_path / "s"), "import", str(tmp_path / "x.ttl"))
     assert result.exit_code != 0
+
+
+def test_a_default_graph_triple_is_not_taken_for_an_article_quad(files, tmp_path):
+    """The fast path reads each line's graph as its last word: a default-graph triple whose
+    object is an article graph's IRI looks the same, and must still be left out."""
+    base, _src, nq, ingested = files
+    graph = next(q.graph_name.value for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
+    odd = tmp_path / "odd.nq"
+    odd.write_text(nq.read_text(encoding="utf-8") + f"<http://example.org/s> <http://example.org/p> <{graph}> .\n",
+                   encoding="utf-8")
+    store = tmp_path / "odd-store"
+    result = run("--store", str(store), "import", str(odd))
+    assert result.exit_code == 0, result.output
+    assert "1 quads outside article graphs left out" in result.output
+    assert _article_and_corpus_quads(store) == _article_and_corpus_quads(ingested)
+    assert not list(ox.Store.read_only(str(store)).quads_for_pattern(None, None, None, ox.DefaultGraph()))
