@@ -31,6 +31,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import IO
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,10 +73,10 @@ class FolderLock:
 
     def __init__(self, path: Path):
         self.path = Path(path) / "LOCK"
-        self._fh = None
+        self._fh: IO[bytes] | None = None
 
     def acquire(self) -> None:
-        fh = open(self.path, "a+b")
+        fh = open(self.path, "a+b")  # noqa: SIM115 (held open: the lock lasts as long as the descriptor)
         try:
             fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
