@@ -1,7 +1,7 @@
 """``kg serve``: the store over the SPARQL 1.1 Protocol, by Oxigraph's own server.
 
 The ``oxigraph`` package on PyPI ships the Rust server that reads the same folder format as
-pyoxigraph (the two are pinned to the same version in setup.cfg, and :func:`server_binary`
+pyoxigraph (the two are pinned to the same version in pyproject.toml, and :func:`server_binary`
 checks it). Nothing is served by kg itself: this module finds the binary, decides who owns
 the folder, starts the server with safe defaults and stops it.
 
