@@ -39,11 +39,14 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not browser and not notebook"
 
-# the paths and rules are in pyproject.toml ([tool.ruff], [tool.mypy])
+# the paths and rules are in pyproject.toml ([tool.ruff], [tool.mypy]); all three run, and
+# lint fails if any of them found something
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+	@status=0; \
+	echo "ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "ruff format --check ."; $(BIN)/ruff format --check . || status=1; \
+	echo "mypy"; $(BIN)/mypy || status=1; \
+	exit $$status
 
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
