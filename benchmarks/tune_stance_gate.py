@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from kg.extract.encoder import load_encoder  # noqa: E402
 from kg.extract.pair_scores import candidate_pairs, encoder_probabilities  # noqa: E402
-from kg.extract.stance_model import CLASSES, StanceModel, pair_features  # noqa: E402
+from kg.extract.stance_model import StanceModel, pair_features  # noqa: E402
 from kg.extract.stance_rules import find_cues  # noqa: E402
 from kg.nlp import load_nlp  # noqa: E402
 

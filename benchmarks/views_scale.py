@@ -125,7 +125,7 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for ext in (".graphml", ".gexf", ".csv", ".dl") + ((".html",) if args.html else ()):
         path = folder / f"actors{ext}"
-        timed(f"write actors {ext}", lambda: N.write_network(actors, path))
+        timed(f"write actors {ext}", lambda: N.write_network(actors, path))  # noqa: B023 (called at once)
         print(json.dumps({"step": f"size actors {ext}", "bytes": path.stat().st_size}), flush=True)
     timed("write congruence .dl", lambda: N.write_network(congruence, folder / "congruence.dl"))
     timed("write events .csv", lambda: N.write_events(events, folder / "events.csv"))

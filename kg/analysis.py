@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Any, Hashable, Iterable, Mapping
+from typing import Any
+from collections.abc import Hashable, Iterable, Mapping
 
 import networkx as nx
 
@@ -378,7 +379,7 @@ def mixed_signals(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
     # (organisation, target, sign) -> the stances its voices take
     said: dict[tuple[str, str, int], list[dict]] = defaultdict(list)
     for r in rows:
-        sign = POLARITY_SIGN.get(r.get("polarity"), 0)
+        sign = POLARITY_SIGN.get(r.get("polarity") or "", 0)
         if sign:
             for o in family.get(r["holder"], {r["holder"]}):
                 said[(o, r["target"], sign)].append(r)

@@ -41,7 +41,8 @@ import sys
 from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
+from collections.abc import Iterable, Iterator
 
 from kg.records import Article
 

@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import time
+from typing import NoReturn
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,7 +98,7 @@ def _for_stdout(text: str) -> str:
     return _json_safe(text) if _to_terminal() else text
 
 
-def _fail(message: str, code: int = EXIT_FAILED) -> "click.exceptions.Exit":
+def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     text = _safe(message)
     if len(text) > 600:  # e.g. a remote error page
         text = text[:600] + " …"
@@ -542,7 +543,7 @@ def export(settings: Settings, fmt: str, out: Path | None) -> None:
 
     folder = out.resolve().parent if out is not None else None
     try:
-        fh = tempfile.NamedTemporaryFile("w+b", dir=folder, prefix=".kg-export-", delete=False)
+        fh = tempfile.NamedTemporaryFile("w+b", dir=folder, prefix=".kg-export-", delete=False)  # noqa: SIM115 (closed below, after the move)
     except OSError as exc:
         _fail(f"cannot write {out if out is not None else 'a temporary file'}: {exc.strerror or exc}")
     try:

@@ -21,13 +21,14 @@ import logging
 import math
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import cast
 
 import pyoxigraph as ox
 
 import kg
 from kg.articles import ReadError
-from kg.records import Article
+from kg.records import Article, Extraction
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +91,11 @@ def extract_graphs(articles: Iterable[Article], *, model: str | None = None) -> 
                 result.error = item.reason
             else:
                 try:
-                    quads = extraction_quads(item, model=label, version=kg.__version__)
+                    ex = cast(Extraction, item)  # extract_articles over Articles yields no ReadError
+                    quads = extraction_quads(ex, model=label, version=kg.__version__)
                     result.nquads = "".join(f"{q} .\n" for q in quads)
-                    result.actors, result.statements, result.stances = (len(item.actors), len(item.statements),
-                                                                         len(item.stances))
+                    result.actors, result.statements, result.stances = (len(ex.actors), len(ex.statements),
+                                                                         len(ex.stances))
                 except (AttributeError, TypeError, ValueError) as exc:
                     result.error = f"could not convert to RDF: {type(exc).__name__}: {exc}"
             out.append(result)
@@ -158,7 +160,7 @@ def _batches(items: list, size: int) -> Iterator[list]:
 def ingest_on_dask(store, items: list[Article | ReadError], *, workers: int | None = None,
                    scheduler: str | None = None, model: str | None = None, batch_size: int | None = None,
                    failures: list[str] | None = None,
-                   progress: Callable[[int, "Report", int], None] | None = None) -> Report:
+                   progress: Callable[[int, Report, int], None] | None = None) -> Report:
     """Extract ``items`` on a Dask cluster and put each article into ``store`` as it arrives.
 
     ``workers``: start a local cluster of that many single-threaded worker processes;

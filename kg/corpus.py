@@ -27,7 +27,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -91,11 +92,11 @@ def claims_of(quads: Iterable[ox.Quad]) -> Claims:
     for q in quads:
         p = q.predicate
         if p in _CLAIMS:
-            out.claims.add((q.subject, p, q.object))
+            out.claims.add(cast(Claim, (q.subject, p, q.object)))  # kg writes no RDF-star terms
             if p == NAME_IN_ARTICLE:
-                out.resources.add(q.subject)
+                out.resources.add(cast(ox.NamedNode, q.subject))
         elif q.subject == q.graph_name and p in (GENERATED_BY, VERSION, MODEL):
-            graph_facts[p] = q.object
+            graph_facts[p] = cast(Term, q.object)
     run = graph_facts.get(GENERATED_BY)
     if isinstance(run, ox.NamedNode):
         out.resources.add(run)
@@ -162,7 +163,7 @@ def kind(resource: ox.NamedNode) -> str:
 
 
 def describe(resource: ox.NamedNode, count: int, tallies: Mapping[tuple[ox.NamedNode, Term], int],
-             gazetteer: set[tuple[ox.NamedNode, Term]] = frozenset()) -> set[tuple[ox.NamedNode, Term]]:
+             gazetteer: Collection[tuple[ox.NamedNode, Term]] = frozenset()) -> set[tuple[ox.NamedNode, Term]]:
     """The resolved description of ``resource`` as (property, value) pairs for the corpus graph,
     leaving out what the gazetteer graph already states of it. Empty when no article names it.
 

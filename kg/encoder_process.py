@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
+from typing import IO, cast
 from concurrent.futures import Future
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,9 @@ class EncoderWorker:
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
         self._proc = subprocess.Popen([sys.executable, "-m", "kg.encoder_process"], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, env=env)
+        # both are pipes (stdin=PIPE, stdout=PIPE), never None
+        self._to_worker = cast(IO[bytes], self._proc.stdin)
+        self._from_worker = cast(IO[bytes], self._proc.stdout)
         self._lock = threading.Lock()
         self._waiting: deque[tuple[Future, list]] = deque()
         self._current: Future | None = None
@@ -62,7 +66,7 @@ class EncoderWorker:
             self._waiting.clear()
             idle = self._ready and self._current is None
         try:
-            self._proc.stdin.close()
+            self._to_worker.close()
         except OSError:  # the worker is gone already
             pass
         if not idle:
@@ -79,8 +83,8 @@ class EncoderWorker:
             if not job.set_running_or_notify_cancel():  # the caller took it back
                 continue
             try:
-                pickle.dump(inputs, self._proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-                self._proc.stdin.flush()
+                pickle.dump(inputs, self._to_worker, protocol=pickle.HIGHEST_PROTOCOL)
+                self._to_worker.flush()
                 self._current = job
             except OSError as exc:
                 job.set_exception(exc)
@@ -89,7 +93,7 @@ class EncoderWorker:
     def _read(self) -> None:
         while True:
             try:
-                status, value = pickle.load(self._proc.stdout)
+                status, value = pickle.load(self._from_worker)
             except Exception as exc:  # EOF: the worker exited or died
                 with self._lock:
                     self._fail(f"encoder process ended ({type(exc).__name__})")
@@ -154,6 +158,7 @@ def _serve() -> None:
             inputs = pickle.load(source)
         except EOFError:
             return
+        answer: tuple[str, object]
         try:
             answer = ("ok", encoder.probabilities(inputs))
         except Exception as exc:

@@ -13,7 +13,8 @@ from collections import deque
 from itertools import chain, islice
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
+from typing import cast
 
 from spacy.tokens import Doc
 from threadpoolctl import threadpool_limits
@@ -21,7 +22,7 @@ from threadpoolctl import threadpool_limits
 from kg.articles import ReadError, max_article_chars
 from kg.encoder_process import start_worker
 from kg.extract.actors import ActorIndex, extract_actors
-from kg.extract.encoder import default_encoder
+from kg.extract.encoder import Encoder, default_encoder
 from kg.extract.stances import PendingStances, finish_stances, run_encoder, start_stances
 from kg.extract.statements import extract_statements
 from kg.nlp import load_nlp
@@ -98,7 +99,7 @@ def split_text(text: str, size: int) -> list[str]:
 
 
 def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_size: int = 8,
-                     encoder_process: bool = True) -> Iterator[Extraction | ReadError | ExtractError]:
+                     encoder_process: bool = True) -> Generator[Extraction | ReadError | ExtractError, None, None]:
     """Parse and extract a stream of articles, yielding results in input order.
 
     The parse takes one core. When the stream holds more than one article (or one long one),
@@ -219,7 +220,7 @@ def _encode(inputs: list) -> list | None:
     """The encoder's answers for ``inputs``, here; None when it fails (the article then keeps
     its other stances, as :func:`kg.extract.stances.run_encoder` does)."""
     try:
-        return default_encoder().probabilities(inputs)
+        return cast(Encoder, default_encoder()).probabilities(inputs)  # inputs: it loaded
     except Exception:  # noqa: BLE001
         log.exception("stance encoder failed")
         return None
@@ -255,7 +256,8 @@ class _InFlight:
     def result(self) -> Extraction | ReadError | ExtractError:
         if self.done is not None:
             return self.done
-        encoded: list | None = []
+        pending = cast(_Pending, self.pending)  # set whenever done is not
+        encoded: list = []
         for job, chunk in zip(self.jobs, self.chunks):
             try:
                 part = job.result()
@@ -263,10 +265,9 @@ class _InFlight:
                 log.warning("encoder process failed (%s): encoding in this process", exc)
                 part = _encode(chunk)
             if part is None:
-                encoded = None
-                break
+                return _settle(pending, None)
             encoded.extend(part)
-        return _settle(self.pending, encoded)
+        return _settle(pending, encoded)
 
 
 def _next_out(window: deque[_InFlight]) -> Extraction | ReadError | ExtractError:
@@ -288,7 +289,7 @@ def _settle(pending: _Pending, encoded) -> Extraction | ExtractError:
 
 def _begin(doc: Doc | None, item: Article | ReadError | ExtractError, worker) -> _InFlight:
     if not isinstance(item, Article) or doc is None:  # a read or parse error keeps its place
-        return _InFlight(done=item)
+        return _InFlight(done=cast("ReadError | ExtractError", item))  # doc is None only for errors
     try:
         pending = _start(doc, item)
         inputs = pending.stances.encoder_inputs

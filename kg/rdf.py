@@ -25,7 +25,7 @@ import hashlib
 import logging
 import re
 from datetime import date
-from typing import Iterable
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef

@@ -12,7 +12,8 @@ graph uses the IRIs minted in :mod:`kg.ids`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, cast
+from collections.abc import Mapping
 
 ACTOR_TYPES = (
     "Person",
@@ -34,14 +35,14 @@ class Span:
     start: int
     end: int
     text: str
-    fragments: tuple["Span", ...] = ()
+    fragments: tuple[Span, ...] = ()
 
     @classmethod
-    def of(cls, body: str, start: int, end: int) -> "Span":
+    def of(cls, body: str, start: int, end: int) -> Span:
         return cls(start, end, body[start:end])
 
     @classmethod
-    def from_spacy(cls, span: Any) -> "Span":
+    def from_spacy(cls, span: Any) -> Span:
         """A record span from a spaCy ``Span`` or ``Token``."""
         if hasattr(span, "start_char"):
             return cls(span.start_char, span.end_char, span.text)
@@ -231,7 +232,7 @@ def extraction_from_json(obj: Mapping[str, Any], text: str, *, path: str | None 
                     aliases=list(a.get("aliases") or ()), same_as=list(a.get("same_as") or ()),
                     part_of=a.get("part_of"), leader=a.get("leader"))
               for a in obj.get("actors") or ()]
-    statements = [Statement(id=s["id"], content=_span_from(s["content"]), speaker=s.get("speaker"),
+    statements = [Statement(id=s["id"], content=cast(Span, _span_from(s["content"])), speaker=s.get("speaker"),
                             source_span=_span_from(s.get("source_span")), cue=_span_from(s.get("cue")),
                             direct=bool(s.get("direct", True)))
                   for s in obj.get("statements") or ()]

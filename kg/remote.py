@@ -30,11 +30,12 @@ from __future__ import annotations
 import logging
 import os
 import urllib.parse
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, cast
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 import requests
-from requests.auth import HTTPBasicAuth, HTTPDigestAuth
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from kg import ids
 
@@ -173,7 +174,7 @@ class RemoteStore:
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
         self._login = _credentials(url)
-        self._auth = None
+        self._auth: AuthBase | None = None
         self.dialect = "generic"
         self._default_graph: str | None = None  # a default-graph-uri to send (Jena's union graph)
         self._parser = ox.Store()  # empty, in memory: parses queries as the embedded store does
@@ -232,7 +233,7 @@ class RemoteStore:
             if rows:
                 result = ox.parse_query_results(resp.content, self._results_format(kind))
                 if match_here and isinstance(result, ox.QuerySolutions):
-                    want = {v.value: t for v, t in substitutions.items()}
+                    want = {v.value: t for v, t in (substitutions or {}).items()}  # match_here: given
                     return Solutions(result.variables, [sol for sol in result
                                                         if all(sol[k] == t for k, t in want.items())])
                 return result
@@ -308,6 +309,7 @@ class RemoteStore:
              prefixes: dict[str, str] | None = None):
         """Write kg's graphs (or ``from_graph`` alone) as pyoxigraph's ``Store.dump`` does,
         graph by graph; returns the bytes when ``output`` is None."""
+        data: Iterable[ox.Triple] | Iterable[ox.Quad]
         if from_graph is not None:
             quads = [] if isinstance(from_graph, ox.DefaultGraph) else self.graph_quads(from_graph)
             data = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
@@ -342,10 +344,10 @@ class RemoteStore:
         for q in quads:
             chunk.append(q)
             if len(chunk) >= CHUNK:
-                self.update(insert_data(chunk))
+                self.update(cast(str, insert_data(chunk)))  # a str: the chunk is not empty
                 chunk = []
         if chunk:
-            self.update(insert_data(chunk))
+            self.update(cast(str, insert_data(chunk)))
 
     bulk_extend = extend
 

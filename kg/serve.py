@@ -1,7 +1,7 @@
 """``kg serve``: the store over the SPARQL 1.1 Protocol, by Oxigraph's own server.
 
 The ``oxigraph`` package on PyPI ships the Rust server that reads the same folder format as
-pyoxigraph (the two are pinned to the same version in setup.cfg, and :func:`server_binary`
+pyoxigraph (the two are pinned to the same version in pyproject.toml, and :func:`server_binary`
 checks it). Nothing is served by kg itself: this module finds the binary, decides who owns
 the folder, starts the server with safe defaults and stops it.
 
@@ -31,6 +31,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import IO
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,10 +73,10 @@ class FolderLock:
 
     def __init__(self, path: Path):
         self.path = Path(path) / "LOCK"
-        self._fh = None
+        self._fh: IO[bytes] | None = None
 
     def acquire(self) -> None:
-        fh = open(self.path, "a+b")
+        fh = open(self.path, "a+b")  # noqa: SIM115 (held open: the lock lasts as long as the descriptor)
         try:
             fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
+from typing import cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -137,7 +138,7 @@ class _Compiler:
         optionals = " ".join(f"OPTIONAL {{ ?focus {_n3(path)} ?c{i} }}" for i, (_, path, _, _) in enumerate(bounded))
         counts = " ".join(f"(COUNT(DISTINCT ?c{i}) AS ?n{i})" for i in range(len(bounded)))
         which = '""'
-        for i, (ps, path, lo, hi) in reversed(list(enumerate(bounded))):
+        for i, (_ps, _path, lo, hi) in reversed(list(enumerate(bounded))):
             bad = " || ".join(([f"?n{i} < {int(lo)}"] if lo is not None else []) + ([f"?n{i} > {int(hi)}"] if hi is not None else []))
             which = f'IF({bad}, "{i}", {which})'
         body = (f"{{ SELECT ?focus {counts} WHERE {{ {focus} {optionals} }} GROUP BY ?focus }} "
@@ -152,7 +153,8 @@ class _Compiler:
         for ps in g.objects(alt, SH.property):
             _check_keys(g, ps, {SH.path, SH.minCount, SH.maxCount})
             lo, hi = g.value(ps, SH.minCount), g.value(ps, SH.maxCount)
-            out.append((g.value(ps, SH.path), int(lo) if lo is not None else None, int(hi) if hi is not None else None))
+            out.append((cast(URIRef, g.value(ps, SH.path)), int(cast(Literal, lo)) if lo is not None else None,
+                        int(cast(Literal, hi)) if hi is not None else None))
         return out
 
     def xone(self, shape, alts: list, focus: str, label) -> None:
@@ -256,7 +258,7 @@ def _required_target_property(g: Graph, shape):
     for prop in g.objects(shape, SH.targetSubjectsOf):
         for ps in g.objects(shape, SH.property):
             lo = g.value(ps, SH.minCount)
-            if g.value(ps, SH.path) == prop and lo is not None and int(lo) >= 1:
+            if g.value(ps, SH.path) == prop and lo is not None and int(cast(Literal, lo)) >= 1:
                 return prop, ps
     return None
 

@@ -22,7 +22,7 @@ odd prefixed names (``ex:a.SERVICE``); a missed call is not.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 _IRIREF = re.compile(r'<((?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*)>')
 _UESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -124,7 +124,9 @@ def update_keyword(text: str) -> str | None:
     """The keyword that starts ``text`` if it is a SPARQL update (INSERT, DELETE, LOAD, ...)."""
     code = mask(text)
     for candidate in (code, mask(_unescape(text))):
-        rest = candidate[_PROLOGUE.match(_blank_prologue(text, candidate)).end():]
+        prologue = _PROLOGUE.match(_blank_prologue(text, candidate))
+        assert prologue is not None  # the pattern matches the empty string
+        rest = candidate[prologue.end():]
         m = _FIRST_WORD.match(rest)
         if m and m.group(1).upper() in UPDATE_KEYWORDS:
             return m.group(1).upper()

@@ -29,7 +29,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO, cast
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -37,7 +38,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 import kg
 from kg import corpus, ids
 from kg.records import ACTOR_TYPES, Extraction
-from kg.remote import is_remote
+from kg.remote import RemoteStore, is_remote
 from kg.vocab import KG, ORG, PREFIXES, RDF, ontology_file
 
 log = logging.getLogger(__name__)
@@ -149,8 +150,9 @@ def _open_remote(url: str, *, read_only: bool):
     try:
         store = open_remote(url)
         if not read_only:
-            if sync_static_graphs(store) or _corpus_missing(store):
-                rebuild_corpus(store)
+            as_store = cast(ox.Store, store)  # a RemoteStore answers the ox.Store methods these use
+            if sync_static_graphs(as_store) or _corpus_missing(as_store):
+                rebuild_corpus(as_store)
         store.check_union()
     except (OSError, RuntimeError, LookupError, ValueError) as exc:
         raise StoreError(str(exc)) from None
@@ -187,7 +189,7 @@ def sync_static_graphs(store: ox.Store) -> bool:
 
 def _sync_graph(store: ox.Store, graph_iri: str, load, digest: str) -> bool:
     g = ox.NamedNode(graph_iri)
-    current = [q.object.value for q in store.quads_for_pattern(g, _CONTENT_HASH, None, g)]
+    current = [cast(ox.Literal, q.object).value for q in store.quads_for_pattern(g, _CONTENT_HASH, None, g)]
     if current == [digest]:
         return False
     quads = list(to_quads(load(), g))
@@ -278,7 +280,7 @@ def read_state(store: ox.Store, resource: ox.NamedNode) -> corpus.State:
     for q in store.quads_for_pattern(resource, None, None, corpus.CORPUS):
         state.quads.add(q)
         if q.predicate == corpus.ARTICLE_COUNT:
-            state.count = int(q.object.value)
+            state.count = int(cast(ox.Literal, q.object).value)
     for link in store.quads_for_pattern(None, corpus.SUBJECT, resource, corpus.CORPUS):
         prop = value = n = None
         for q in store.quads_for_pattern(link.subject, None, None, corpus.CORPUS):
@@ -288,10 +290,10 @@ def read_state(store: ox.Store, resource: ox.NamedNode) -> corpus.State:
             elif q.predicate == corpus.OBJECT:
                 value = q.object
             elif q.predicate == corpus.ARTICLE_COUNT:
-                n = int(q.object.value)
+                n = int(cast(ox.Literal, q.object).value)
         if prop is not None and value is not None and n:
             state.tallies[(prop, value)] = n
-    state.gazetteer = {(q.predicate, q.object) for q in store.quads_for_pattern(resource, None, None,
+    state.gazetteer = {(q.predicate, cast(corpus.Term, q.object)) for q in store.quads_for_pattern(resource, None, None,
                                                                                 corpus.GAZETTEER)}
     return state
 
@@ -309,7 +311,7 @@ def corpus_changes(store: ox.Store, old: list[ox.Quad] | set[ox.Quad] | None,
     inserts: set[ox.Quad] = set()
     resources = sorted(set(res_delta) | set(per_resource), key=lambda r: r.value)
     # a server is asked once for all of them, not a few times per resource
-    view = store.corpus_view(resources) if is_remote(store) else store
+    view = cast(RemoteStore, store).corpus_view(resources) if is_remote(store) else store
     for resource in resources:
         gone, added = corpus.apply(read_state(view, resource), resource, res_delta.get(resource, 0),
                                    per_resource.get(resource, {}))
@@ -393,21 +395,21 @@ def rebuild_corpus(store: ox.Store) -> int:
     tallies: dict[ox.NamedNode, Counter] = defaultdict(Counter)
     claims = f"""SELECT ?s ?p ?o (COUNT(?g) AS ?n) WHERE {{
       VALUES ?p {{ {_CLAIM_VALUES} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?s ?p ?o"""
-    for sol in store.query(claims):
+    for sol in cast(ox.QuerySolutions, store.query(claims)):
         tallies[sol["s"]][(sol["p"], sol["o"])] = int(sol["n"].value)
     named = """SELECT ?s (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s kg:nameInArticle ?o } } GROUP BY ?s"""
-    for sol in store.query(named, prefixes=PREFIXES):
+    for sol in cast(ox.QuerySolutions, store.query(named, prefixes=PREFIXES)):
         counts[sol["s"]] = int(sol["n"].value)
     runs = """SELECT ?s ?p ?o (COUNT(?g) AS ?n) WHERE {
       VALUES ?p { kg:softwareVersion kg:model } GRAPH ?g { ?g prov:wasGeneratedBy ?s ; ?p ?o } } GROUP BY ?s ?p ?o"""
-    for sol in store.query(runs, prefixes=PREFIXES):
+    for sol in cast(ox.QuerySolutions, store.query(runs, prefixes=PREFIXES)):
         tallies[sol["s"]][(sol["p"], sol["o"])] = int(sol["n"].value)
     run_counts = """SELECT ?s (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g prov:wasGeneratedBy ?s } } GROUP BY ?s"""
-    for sol in store.query(run_counts, prefixes=PREFIXES):
+    for sol in cast(ox.QuerySolutions, store.query(run_counts, prefixes=PREFIXES)):
         counts[sol["s"]] = int(sol["n"].value)
     gazetteer: dict[ox.NamedNode, set] = defaultdict(set)
     for q in store.quads_for_pattern(None, None, None, corpus.GAZETTEER):
-        gazetteer[q.subject].add((q.predicate, q.object))
+        gazetteer[cast(ox.NamedNode, q.subject)].add((q.predicate, q.object))
     quads: set[ox.Quad] = set()
     for resource, n in counts.items():
         state = corpus.State(count=n, tallies=tallies.get(resource, Counter()),
@@ -448,7 +450,9 @@ class QueryResult:
 
     @property
     def triples(self) -> list[tuple[str, str, str]]:
-        return [(r["subject"], r["predicate"], r["object"]) for r in self.rows] if self.kind == "graph" else []
+        # a graph result binds all three in every row
+        return [cast(tuple[str, str, str], (r["subject"], r["predicate"], r["object"])) for r in self.rows] \
+            if self.kind == "graph" else []
 
 
 def _value(term) -> str | None:
@@ -626,7 +630,7 @@ _TYPE_KEYS = {
 
 def _count(store: ox.Store, where: str) -> int:
     q = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}"
-    (sol,) = list(store.query(q, prefixes=PREFIXES, use_default_graph_as_union=True))
+    (sol,) = list(cast(ox.QuerySolutions, store.query(q, prefixes=PREFIXES, use_default_graph_as_union=True)))
     return int(sol["n"].value)
 
 

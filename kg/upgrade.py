@@ -12,6 +12,7 @@ hand-written fixtures.
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -50,13 +51,13 @@ def needs_upgrade(store: ox.Store) -> bool:
         if isinstance(g, ox.NamedNode) and g.value.startswith(_ARTICLE_GRAPHS):
             member = next(iter(store.quads_for_pattern(q.subject, _MEMBER, None, g)), None)
             if member is not None and member.object != q.object and next(iter(store.quads_for_pattern(
-                    member.object, MEMBER_OF_IN_ARTICLE, q.object, g)), None) is None:
+                    cast(ox.NamedNode, member.object), MEMBER_OF_IN_ARTICLE, q.object, g)), None) is None:
                 return True
     for prop in (_N(str(RDFS.label)), _CONCEPT_LABEL):
         for q in store.quads_for_pattern(None, prop, None):
             g = q.graph_name
             if isinstance(g, ox.NamedNode) and g.value.startswith(_ARTICLE_GRAPHS) \
-                    and q.subject.value.startswith(ids.SHARED_PREFIXES):
+                    and cast(ox.NamedNode, q.subject).value.startswith(ids.SHARED_PREFIXES):
                 return True
     return False
 
@@ -66,10 +67,10 @@ def upgraded_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
     if not quads:
         return []
     graph = quads[0].graph_name
-    key = graph.value[len(_ARTICLE_GRAPHS):]
+    key = cast(ox.NamedNode, graph).value[len(_ARTICLE_GRAPHS):]  # an article graph is named
     article = next((q.object for q in quads if q.subject == graph and q.predicate == _DERIVED), None)
     runs = {q.object for q in quads if q.subject == graph and q.predicate == _GENERATED}
-    memberships = {q.subject for q in quads if q.predicate == _A and q.object == _MEMBERSHIP}
+    memberships = {cast(ox.NamedNode, q.subject) for q in quads if q.predicate == _A and q.object == _MEMBERSHIP}
     renamed = {m: _N(f"{_MEMBERSHIPS}{key}/{m.value.rsplit('/', 1)[-1]}") for m in memberships
                if not m.value.startswith(f"{_MEMBERSHIPS}{key}/")}
     out: list[ox.Quad] = []
@@ -88,7 +89,7 @@ def upgraded_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
             if not (p == _A and o == _TEXT_SPAN):  # spans are found by their anchor now
                 add(s, p, o)
             continue
-        if corpus.kind(s) == "actor":
+        if corpus.kind(cast(ox.NamedNode, s)) == "actor":  # shared: a NamedNode
             if p == _A:
                 if o in _ACTOR_TYPES:
                     add(s, TYPE_IN_ARTICLE, o)

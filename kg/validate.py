@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from rdflib import Dataset, Graph
 

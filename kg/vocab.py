@@ -115,7 +115,7 @@ def ontology_file(name: str) -> Path:
     """The path of ``ontology/<name>`` (``kg.ttl``, ``shapes.ttl``).
 
     Looked up as package data first (``kg/ontology/``, a link to the repository's
-    ``ontology/`` folder that setup.cfg ships with the package), then in the repository root,
+    ``ontology/`` folder that pyproject.toml ships with the package), then in the repository root,
     so it works from a checkout, an editable install and a wheel alike.
     """
     here = Path(__file__).resolve().parent

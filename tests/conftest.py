@@ -9,6 +9,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_b5901d612eddb4ca.txt"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """A test that asks for the Chromium fixture is a browser test even if its marker was
+    forgotten (make test-fast deselects them with -m "not browser and not notebook")."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from kg.nlp import load_nlp

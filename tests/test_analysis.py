@@ -213,7 +213,6 @@ def test_a_government_speaks_for_its_country():
 def test_many_voices_grow_the_work_linearly_not_by_pairs():
     """1,000 voices for and 1,000 against one target: one finding with every stance, found
     without enumerating the million pairs (this took seconds when pairs were listed)."""
-    import time
 
     def row(s, h, pol):
         return {"stance": s, "holder": h, "holder_label": h, "holder_type": "Person", "holder_orgs": ["ex:org"],

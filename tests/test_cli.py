@@ -30,7 +30,7 @@ SPAN_KEYS = {"start", "end", "text"}
 def _check_span(body: str, span, where: str) -> None:
     if span is None:
         return
-    assert SPAN_KEYS <= set(span), where
+    assert set(span) >= SPAN_KEYS, where
     assert body[span["start"]:span["end"]] == span["text"], where
     for frag in span.get("fragments", []):
         assert body[frag["start"]:frag["end"]] == frag["text"], where

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli

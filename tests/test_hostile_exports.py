@@ -15,9 +15,9 @@ NASTY = "John\x01Smith \ufffe\uffff \x0b\x1f\x7f \ud800 tab\there\nnewline Ã© çŽ
 
 def _graph() -> nx.DiGraph:
     g = nx.DiGraph(kind="actors", title=f"net {NASTY}")
-    g.add_node(f"kgr:actor/a\x02b", label=NASTY, roles=[NASTY], type="Person")
+    g.add_node("kgr:actor/a\x02b", label=NASTY, roles=[NASTY], type="Person")
     g.add_node("kgr:actor/b", label="Joe Biden", type="Person")
-    g.add_edge(f"kgr:actor/a\x02b", "kgr:actor/b", weight=1, quotes=[NASTY], evidence={"q": NASTY})
+    g.add_edge("kgr:actor/a\x02b", "kgr:actor/b", weight=1, quotes=[NASTY], evidence={"q": NASTY})
     return g
 
 

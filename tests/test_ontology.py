@@ -205,7 +205,7 @@ def test_two_types_for_one_actor_is_a_violation():
 
 
 def test_package_copy_is_the_repository_file():
-    """kg/ontology is a link to ontology/ so the files ship as package data (setup.cfg)."""
+    """kg/ontology is a link to ontology/ so the files ship as package data (pyproject.toml)."""
     for name in ("kg.ttl", "shapes.ttl"):
         assert (ROOT / "kg" / "ontology" / name).read_bytes() == (ROOT / "ontology" / name).read_bytes()
 

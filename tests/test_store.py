@@ -273,7 +273,7 @@ def test_pipeline_output_conforms(extract, tmp_path):
 
     store = open_store(tmp_path / "pipeline")
     for i, text in enumerate(SENTENCES):
-        x = extract(text, id=f"short-{i}", date="2024-01-0{}".format(i + 1))
+        x = extract(text, id=f"short-{i}", date=f"2024-01-0{i + 1}")
         assert put_extraction(store, x, model="test") == "added"
     ok, report = validate_store(store)
     assert ok, report

@@ -235,7 +235,7 @@ def test_undirected_views(kind, colour):
     assert not data["directed"]
     assert {e["color"] for e in edges_of(data)} == {colour}
     assert XSS_SCRIPT not in page and XSS_IMG not in page
-    assert any("Shared targets: Haftar; " + XSS_SCRIPT == line[1] for e in edges_of(data) for line in e["tip"])
+    assert any(line[1] == "Shared targets: Haftar; " + XSS_SCRIPT for e in edges_of(data) for line in e["tip"])
 
 
 def test_subtract_colours_by_sign():

@@ -18,7 +18,7 @@ from kg.gazetteer import Entry, government_label
 from kg.records import Actor
 
 _LOCATIVE_PREPS = {"in", "at", "inside", "outside", "near", "into", "to", "across", "around", "throughout",
-                   "within", "toward", "towards", "through", "over", "on", "of", "for", "outside"}
+                   "within", "toward", "towards", "through", "over", "on", "of", "for"}
 
 
 class TypeReader:
@@ -33,10 +33,11 @@ class TypeReader:
         entry = gaz.lookup(name) if gaz else None
         if label in ("GPE", "LOC", "FAC") or (label == "ORG" and entry is None and (
                 places.place(name) is not None or places.country_name(name) is not None)):
-            m = self._place_or_country(label, m, root, entry)
-            if m is not None and label == "FAC" and m.type == "Government" and m.place is None and m.entry is None:
-                m.type = self._org_type(ent, words)  # "the Oval Office said", "the Miami Herald reported"
-            return m
+            placed = self._place_or_country(label, m, root, entry)
+            if placed is not None and label == "FAC" and placed.type == "Government" and placed.place is None \
+                    and placed.entry is None:
+                placed.type = self._org_type(ent, words)  # "the Oval Office said", "the Miami Herald reported"
+            return placed
         # ORG
         if entry is not None and entry.type == "Person" and gaz.lookup(name, ("Person",)) is entry \
                 and " " in name.strip():

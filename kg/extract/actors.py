@@ -194,7 +194,7 @@ class ActorIndex:
         if entry is None and self.gazetteer and name:
             # a capital or metonym asked for as an actor ("talks with Tripoli") is its government
             entry = self.gazetteer.seat(name)
-        elif entry is not None and entry.type == "Country" and actor_type == "Government":
+        elif entry is not None and self.gazetteer and entry.type == "Country" and actor_type == "Government":
             entry = self.gazetteer.government_of(entry) or entry
         why = not_an_actor(name) if entry is None and name else None
         if entry is not None:
@@ -208,11 +208,11 @@ class ActorIndex:
             if after is not None and after.type == "Person":
                 return None  # "Senator" of "Senator Alice Brown": the name after it holds the stance
             # "the President" in a stance: the person this article gives that post, if any
-            actor = self._holder_of(name, span.doc[start].idx)
-            if actor is None:
+            holder = self._holder_of(name, span.doc[start].idx)
+            if holder is None:
                 return None
-            self._mention(actor, start, end, alias=False)
-            return actor
+            self._mention(holder, start, end, alias=False)
+            return holder
         else:
             if not name or why is not None:
                 return None

@@ -201,7 +201,7 @@ class Encoder:
             w, out = self.weights, []
             for k in range(self.layers):
                 p = f"encoder.layer.{k}."
-                t = lambda name: np.ascontiguousarray(w[p + name + ".weight"].T)  # noqa: E731
+                t = lambda name: np.ascontiguousarray(w[p + name + ".weight"].T)  # noqa: E731, B023 (called in this iteration only)
                 out.append({
                     "qkv_w": np.ascontiguousarray(np.concatenate(
                         [t("attention.self.query"), t("attention.self.key"), t("attention.self.value")], axis=1)),

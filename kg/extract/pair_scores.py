@@ -91,6 +91,7 @@ def plan_pairs(doc: Doc, cues: list[Cue], model: StanceModel | None, encoder: En
             by_sent.setdefault(doc[c.cue].sent.start, []).append(c)
         linear = model.probabilities([pair_features(doc, a, b, by_sent.get(s.start, [])) for s, a, b in pairs])
     if encoder is None:
+        assert model is not None  # one of the two is given (see above)
         return PairPlan(pairs, linear, model.threshold, [], [], [])
     gate = encoder.gate if linear is not None else 1.1
     chosen = [k for k in range(len(pairs)) if linear is None or linear[k, 0] < gate]
@@ -102,7 +103,7 @@ def plan_pairs(doc: Doc, cues: list[Cue], model: StanceModel | None, encoder: En
 def score_pairs(doc: Doc, cues: list[Cue], model: StanceModel | None, encoder: Encoder | None) -> PairScores:
     """Class probabilities of every candidate pair of ``doc`` from the models given."""
     plan = plan_pairs(doc, cues, model, encoder)
-    return plan.finish(encoder.probabilities(plan.inputs) if plan.inputs else [])
+    return plan.finish(encoder.probabilities(plan.inputs) if plan.inputs and encoder is not None else [])
 
 
 def encoder_probabilities(encoder: Encoder, pairs: list[Pair]) -> np.ndarray:
@@ -128,7 +129,7 @@ def encoder_inputs(encoder: Encoder, pairs: list[Pair]) -> tuple[list[tuple[list
             mentions = sorted({m for k in ks for m in pairs[k][1:]})
             ids, ranges = plain_ids(sent.text, [_chars(sent, m) for m in mentions])
             at = dict(zip(mentions, ranges))
-            rows = []
+            rows: list = []
             for k in ks:
                 ra, rb = at[pairs[k][1]], at[pairs[k][2]]
                 if ra is not None and rb is not None:

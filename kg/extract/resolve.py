@@ -251,7 +251,7 @@ class Resolver:
             # "Trump praised him", "he rejected allowing him to share power": an object pronoun
             # rarely means the subject of the clause that governs it
             if actor is gov_actor and tok.lower_ not in T.REFLEXIVES:
-                if tok.dep_ in ("dobj", "pobj", "dative") and governing.head.i == tok.head.i:
+                if tok.dep_ in ("dobj", "pobj", "dative") and governing is not None and governing.head.i == tok.head.i:
                     continue
                 if accusative:
                     score -= 10
@@ -269,9 +269,7 @@ class Resolver:
         if tok.dep_ not in ("nsubj", "nsubjpass"):
             return tok.lower_ in ("them", "themselves")  # people or bodies more often than things
         head = tok.head
-        if head.pos_ not in ("VERB", "AUX") or head.lemma_.lower() in T.STATE_VERBS | _PLEONASTIC:
-            return False
-        return True
+        return head.pos_ in ("VERB", "AUX") and head.lemma_.lower() not in T.STATE_VERBS | _PLEONASTIC
 
     @staticmethod
     def _governing_subject(tok: Token) -> Token | None:
@@ -372,7 +370,7 @@ class Resolver:
             want_gender = T.DESCRIPTION_GENDER.get(low)
             mod_words = {c.lower_ for c in mods}
             best, best_score = None, None
-            for aid, (i, s, subj, n) in last.items():
+            for aid, (i, s, _subj, n) in last.items():
                 actor = index.by_id(aid)
                 if actor.type != "Person" or actor is subj_actor:
                     continue

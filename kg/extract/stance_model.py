@@ -235,7 +235,7 @@ class StanceModel:
         self.meta = meta or {}
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> "StanceModel":
+    def load(cls, path: Path = MODEL_PATH) -> StanceModel:
         with np.load(path, allow_pickle=False) as z:
             meta = {k: str(z[k]) for k in ("citation", "fitted_on") if k in z}
             return cls([str(x) for x in z["features"]], z["weights"], z["bias"], float(z["threshold"]), meta)

@@ -238,9 +238,7 @@ def _hedged(tok: Token) -> bool:
             return True
     if verb.dep_ == "xcomp" and verb.head.lemma_ in lex.HEDGING_VERBS:
         return True
-    if verb.dep_ == "advcl" and any(c.lower_ in ("if", "unless") for c in verb.children):
-        return True
-    return False
+    return verb.dep_ == "advcl" and any(c.lower_ in ("if", "unless") for c in verb.children)
 
 
 def _reporter(tok: Token) -> tuple[int, int] | None:
@@ -272,7 +270,8 @@ def _emit(out: list[Cue], cue: Token, pol: int, holders: list[Token], targets: l
         pol = -1 if pol > 0 else 0  # "did not back" reads as opposition; "did not criticise" as none
     hedged = _hedged(cue)
     reporter = _reporter(cue)
-    for h in holders or [None]:
+    maybe_holders: list[Token | None] = list(holders) or [None]
+    for h in maybe_holders:
         hm = mention_of(h) if h is not None else None
         if h is not None and (hm is None or not hm[1]):
             continue  # the holder is not an actor ("the plan supports ..."): no stance

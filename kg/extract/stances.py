@@ -26,13 +26,14 @@ import logging
 import re
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import cast
 
 import numpy as np
 from spacy.tokens import Doc, Span as SpacySpan
 
 from kg.extract import stance_lexicon as lex
 from kg.extract.actors import ActorIndex
-from kg.extract.encoder import default_encoder
+from kg.extract.encoder import Encoder, default_encoder
 from kg.extract.pair_scores import PairPlan, PairScores, plan_pairs
 from kg.extract.stance_model import CLASSES, default_model, head_of
 from kg.extract.stance_rules import ACTOR_LABELS, Cue, find_cues, mention_of, sentence_of
@@ -120,7 +121,7 @@ def run_encoder(pending: PendingStances) -> list[np.ndarray] | None:
     if not pending.encoder_inputs:
         return []
     try:
-        return default_encoder().probabilities(pending.encoder_inputs)
+        return cast(Encoder, default_encoder()).probabilities(pending.encoder_inputs)  # inputs: it loaded
     except Exception:
         log.exception("stance encoder failed")
         return None
@@ -269,6 +270,7 @@ def _merge(raws: list[_Raw]) -> list[_Raw]:
             by_pair[key] = r
             continue
         okey = key if key in by_pair else rev
+        assert okey is not None  # old was found under one of the two
         if old.source != "model" and r.source == "model":
             if old.polarity == r.polarity and key == okey:
                 old.confidence = min(0.95, max(old.confidence, r.confidence) + 0.05)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import logging
 from dataclasses import dataclass, field
+from typing import Literal
 
 from spacy.tokens import Doc, Token
 
@@ -306,10 +307,10 @@ class _Extractor:
             att.rank = 1 if speech else 3
             return att
         if lemma in NAMING_VERBS or lemma in OBJECT_VERBS:
-            att = self._object_att(tok, lemma)
-            if att is not None:
-                att.rank = 2
-            return att
+            obj_att = self._object_att(tok, lemma)
+            if obj_att is not None:
+                obj_att.rank = 2
+            return obj_att
         # "The plan, he said, will fail": the cue hangs on the clause it reports
         if speech and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX"):
             speaker = self._subject(tok)
@@ -447,8 +448,8 @@ class _Extractor:
             return None  # the quotation opens a new sentence: nothing before introduces it
         if self.para[k] != para:
             # only a paragraph that ends in a colon introduces the next one
-            last = self.text[doc[k].idx:qa].strip()
-            if not last.startswith(":") and doc[k].text != ":":
+            tail = self.text[doc[k].idx:qa].strip()
+            if not tail.startswith(":") and doc[k].text != ":":
                 gap = self.text[doc[k].idx + len(doc[k].text):self.quotes[qi].start]
                 if ":" not in gap:
                     return None
@@ -471,7 +472,7 @@ class _Extractor:
                    source=self._np(subj, stop=root), speaker_tok=subj.i)
         return att
 
-    def _cue_before(self, qi: int, last: int, atts_by_cue: dict[int, _Att]) -> "_Att | None | bool":
+    def _cue_before(self, qi: int, last: int, atts_by_cue: dict[int, _Att]) -> _Att | None | Literal[False]:
         """The verb of saying ending right before quotation ``qi`` (False: something else is there)."""
         doc = self.doc
         for k in range(last, max(-1, last - _WINDOW), -1):
@@ -537,6 +538,7 @@ class _Extractor:
         self.cues = sorted(atts_by_cue)
         # which attributions' contents hold each quotation
         holders: dict[int, list[_Att]] = {}
+        att: _Att | None  # each attribution here, then each quotation's below
         for att in atts:
             seen: set[int] = set()
             for a, b in att.content:
@@ -550,7 +552,7 @@ class _Extractor:
         consumed: set[int] = set()
         frame_atts: dict[int, _Att] = {}
         last_direct: _Att | None = None
-        for qi, q in enumerate(self.quotes):
+        for qi, _q in enumerate(self.quotes):
             qa, qb = self.qrange[qi]
             if qb <= qa:
                 continue

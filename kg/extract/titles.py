@@ -214,7 +214,7 @@ PLACE_STATE_VERBS = {
     "vote", "hold", "go", "decide", "award", "pick", "choose", "swing", "lean", "matter", "count", "report",
     "open", "close", "follow", "come", "offer", "allot", "send", "give", "determine", "split", "turn", "play",
     "see", "get", "look", "add", "lose", "gain", "set", "move", "shift", "begin", "start", "end", "tally",
-    "favor", "favour", "prove", "represent", "boast", "count", "weigh", "loom", "beckon", "await", "feature",
+    "favor", "favour", "prove", "represent", "boast", "weigh", "loom", "beckon", "await", "feature",
     "provide", "produce", "mean", "show", "know", "love", "like", "need", "want", "win", "carry", "deliver",
     "break", "flip", "elect", "nominate", "support", "back", "reject", "embrace", "hate", "welcome", "do",
 }
@@ -274,12 +274,12 @@ GROUP_OF_ADJECTIVE = {
 PEOPLE_NOUNS = {
     "voters", "immigrants", "refugees", "migrants", "americans", "citizens", "people", "men", "women", "youth",
     "students", "workers", "leaders", "groups", "communities", "community", "activists", "clerics", "militants",
-    "extremists", "terrorists", "jihadists", "fighters", "rebels", "leaders", "officials", "lawmakers",
+    "extremists", "terrorists", "jihadists", "fighters", "rebels", "officials", "lawmakers",
     "politicians", "conservatives", "liberals", "evangelicals", "families", "children", "parents", "residents",
-    "supporters", "delegates", "candidates", "members", "organizations", "groups", "nations", "countries",
-    "states", "allies", "donors", "voters", "electorate", "population", "populations", "majority", "minority",
-    "minorities", "americans", "democrats", "republicans", "pastors", "priests", "believers", "faithful",
+    "supporters", "delegates", "candidates", "members", "organizations", "nations", "countries",
+    "states", "allies", "donors", "electorate", "population", "populations", "majority", "minority",
+    "minorities", "democrats", "republicans", "pastors", "priests", "believers", "faithful",
     "congregations", "churches", "mosques", "neighborhoods", "audiences", "viewers", "readers", "troops",
     "soldiers", "veterans", "police", "officers", "businesses", "owners", "entrepreneurs", "professionals",
-    "men", "males", "females", "millennials", "teens", "youths", "adults", "seniors", "elderly", "kids",
+    "males", "females", "millennials", "teens", "youths", "adults", "seniors", "elderly", "kids",
 }

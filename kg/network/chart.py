@@ -3,7 +3,7 @@ of text escaped (labels can come from articles)."""
 from __future__ import annotations
 
 from html import escape
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 WIDTH, HEIGHT = 760, 360
 LEFT, RIGHT, TOP, BOTTOM = 60, 70, 44, 84  # room for slanted dates and the legend
@@ -61,10 +61,10 @@ def line_chart_svg(labels: Sequence[str], series: Mapping[str, Sequence[float | 
                      f'y2="{HEIGHT - 12}" stroke="{colour}" stroke-width="2"{dash}/>')
         parts.append(f'<text x="{LEFT + 40 + 190 * rank}" y="{HEIGHT - 8}">{escape(name)}</text>')
         if rank == 0:
-            for i, v in enumerate(values):
-                if v is not None:
-                    tip = escape(f"{labels[i]}: {v:.3f}" + (f" — {notes[i]}" if notes[i] else ""))
-                    parts.append(f'<circle cx="{_x(i, n):.1f}" cy="{_y(min(max(v, 0.0), y_max), y_max):.1f}" '
+            for i, value in enumerate(values):
+                if value is not None:
+                    tip = escape(f"{labels[i]}: {value:.3f}" + (f" — {notes[i]}" if notes[i] else ""))
+                    parts.append(f'<circle cx="{_x(i, n):.1f}" cy="{_y(min(max(value, 0.0), y_max), y_max):.1f}" '
                                  f'r="3.5" fill="{colour}"><title>{tip}</title></circle>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
@@ -73,7 +73,8 @@ def line_chart_svg(labels: Sequence[str], series: Mapping[str, Sequence[float | 
 def _polylines(values: Sequence[float | None], n: int, y_max: float, colour: str, *, dashed: bool) -> list[str]:
     """One polyline per run of values without a gap."""
     dash = ' stroke-dasharray="5 4"' if dashed else ""
-    lines, segment = [], []
+    lines: list[str] = []
+    segment: list[str] = []
     for i, v in enumerate(list(values) + [None]):  # the sentinel closes the last run
         if v is None:
             if len(segment) > 1:

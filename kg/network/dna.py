@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any, Hashable, Iterable, Mapping
+from typing import Any
+from collections.abc import Hashable, Iterable, Mapping
 
 from kg.network.rows import NORMALIZATIONS, Rows, resolve_rows
 

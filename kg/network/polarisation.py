@@ -37,7 +37,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any, Hashable, Iterable
+from typing import Any
+from collections.abc import Hashable, Iterable
 
 import networkx as nx
 
@@ -114,7 +115,7 @@ def _add_direct(parts: dict[tuple[str, str], dict[str, float]], rows: Rows, dupl
     """Stances between actors as ties, counted under ``duplicates``, both directions added."""
     groups: dict[tuple[str, str, int], list[dict]] = defaultdict(list)
     for r in rows:
-        sign = POLARITY_SIGN.get(r.get("polarity"), 0)
+        sign = POLARITY_SIGN.get(r.get("polarity") or "", 0)
         if r.get("target_kind") == "actor" and sign and r["holder"] != r["target"]:
             a, b = sorted((r["holder"], r["target"]))
             groups[(a, b, sign)].append(r)
@@ -364,7 +365,7 @@ def measure_polarisation(G: nx.Graph, weight: str = "weight", top: int = 5, *, n
     baseline = null_polarisation(G, weight, shuffles=null, seed=seed) if null and value is not None else None
     return {
         "polarisation": value, "baseline": baseline,
-        "excess": round(value - baseline, 6) if baseline is not None else None, "modularity": q,
+        "excess": round(value - baseline, 6) if baseline is not None and value is not None else None, "modularity": q,
         "actors": G.number_of_nodes(), "ties": G.number_of_edges(), "positive": pos, "negative": neg,
         "frustration": round(unbalanced / (pos + neg), 6) if pos + neg else None,
         "camps": camps, "camp_sizes": [len(members[0]), len(members[1])],

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
 
 from kg.corpus import MIN_POST_SHARE
 
@@ -425,9 +426,9 @@ def filter_rows(rows: Iterable[Mapping[str, Any]], *, date_from: Any = None, dat
         d = row.get("date")
         if (lo or hi) and not d:
             continue
-        if lo and d < lo:
+        if lo and d is not None and d < lo:
             continue
-        if hi and d > hi:
+        if hi and d is not None and d > hi:
             continue
         if min_confidence is not None and (row.get("confidence") is None or row["confidence"] < min_confidence):
             continue

@@ -7,7 +7,8 @@ import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from itertools import combinations
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
+from collections.abc import Callable, Iterable, Mapping
 
 import networkx as nx
 
@@ -80,7 +81,7 @@ def _finish_edge(edge: dict[str, Any]) -> dict[str, Any]:
 def _actor_nodes(rows: Rows) -> dict[str, dict[str, Any]]:
     """Node attributes of every actor in ``rows`` (as holder or as actor target)."""
     nodes: dict[str, dict[str, Any]] = {}
-    said: dict[str, set[str]] = defaultdict(set)
+    said: dict[str, set[str | None]] = defaultdict(set)
     for row in rows:
         sides = ["holder"] + (["target"] if row.get("target_kind") == "actor" else [])
         for side in sides:
@@ -258,7 +259,7 @@ def affiliation_array(rows: Rows, duplicates: str) -> tuple[
     binary array). Neutral stances take no side and so neither agree nor disagree with anyone."""
     held: dict[str, dict[tuple[str, int], list[dict]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
-        sign = POLARITY_SIGN.get(row.get("polarity"), 0)
+        sign = POLARITY_SIGN.get(row.get("polarity") or "", 0)
         if sign != 0 and row["holder"] != row["target"]:
             held[row["holder"]][(row["target"], sign)].append(row)
     counts = {a: {cell: count_distinct(rs, duplicates) for cell, rs in cells.items()} for a, cells in held.items()}
