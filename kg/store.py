@@ -70,7 +70,11 @@ class QueryError(ValueError):
 # files it listed a moment ago were compacted or rolled over ("... 000542.sst: No such file or
 # directory", "... 000054.log: ..."), or the store is still being created ("Column family not
 # found"). The store is intact; opening it again reads a consistent state.
-_BUSY_MARKERS = ("No such file or directory", "Column family not found")
+# What a read-only open meets beside a writer: files the writer's compaction just removed, and
+# a store the writer has created but not yet stamped with its format version (Oxigraph then
+# tries to write the version, which a read-only instance refuses).
+_BUSY_MARKERS = ("No such file or directory", "Column family not found",
+                 "Inserts are only possible on read-write instances")
 
 
 def is_busy_error(exc: BaseException) -> bool:
