@@ -297,6 +297,8 @@ class _Builder:
             self.add(node, _P["reportedBy"], reporter)
         if t.negated:
             self.add(node, _P["negated"], ox.Literal("true", datatype=_XSD_BOOLEAN))
+        if t.extractor:
+            self.add(node, _P["extractor"], ox.Literal(t.extractor))
         self.add(node, _P["wasDerivedFrom"], self.article)
 
     def build(self) -> list[ox.Quad]:

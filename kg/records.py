@@ -157,6 +157,10 @@ class Stance:
     confidence: float = 0.5
     reported_by: str | None = None  # local actor id of who reported this stance, if not the holder
     negated: bool = False
+    # what read the stance: "rule" (a stance verb, noun or adjective), "phrase" (a fixed phrase
+    # in a speaker's quote) or "model" (the learned pair classifiers); lets an analyst weigh or
+    # filter model guesses apart from stances read off the words
+    extractor: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -176,6 +180,8 @@ class Stance:
             out["reported_by"] = self.reported_by
         if self.negated:
             out["negated"] = True
+        if self.extractor:
+            out["extractor"] = self.extractor
         return out
 
 
@@ -240,6 +246,6 @@ def extraction_from_json(obj: Mapping[str, Any], text: str, *, path: str | None 
                       target_span=_span_from(t.get("target_span")), cue=_span_from(t.get("cue")),
                       evidence=_span_from(t.get("evidence")), statement=t.get("statement"),
                       confidence=float(t.get("confidence", 0.5)), reported_by=t.get("reported_by"),
-                      negated=bool(t.get("negated", False)))
+                      negated=bool(t.get("negated", False)), extractor=t.get("extractor"))
                for t in obj.get("stances") or ()]
     return Extraction(article=art, actors=actors, statements=statements, stances=stances)

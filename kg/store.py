@@ -1,7 +1,8 @@
 """The persistent RDF store: pyoxigraph's own ``Store`` (RocksDB) on disk.
 
-Not rdflib-over-oxigraph (oxrdflib): see docs/GUIDE pitfalls — its commits, flushes and
-prepared queries do not do what they say. Here:
+Not rdflib-over-oxigraph (oxrdflib): its ``commit()``/``rollback()`` do nothing, ``close()``
+does not flush (a reopen then replays for tens of seconds) and prepared queries silently fall
+back to rdflib's pure-Python engine. Here:
 
 - :func:`open_store` opens a store for writing (one writer at a time: a second one gets
   :class:`StoreLocked`) or reading (beside a writer; a missing store gives :class:`StoreMissing`).

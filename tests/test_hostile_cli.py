@@ -1,5 +1,5 @@
 """The CLI's answers to hostile use: bad settings, bad options, unwritable outputs, names that
-would drive a terminal, Ctrl-C (issue 16, row 8 and the minor list). Exit codes as documented
+would drive a terminal, Ctrl-C. Exit codes as documented
 in the README: 0 done, 1 some articles failed or a store/output problem, 2 usage, 130 Ctrl-C."""
 from __future__ import annotations
 

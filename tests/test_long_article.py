@@ -1,4 +1,4 @@
-"""A long article costs what its length says (issue 16, row 9): it is parsed in pieces that
+"""A long article costs what its length says: it is parsed in pieces that
 join back into exactly its text, and the steps that compared everything with everything now
 look only at neighbours. Each step is timed on inputs where the old way took seconds to
 minutes and the new one takes milliseconds; and the new way gives the same answers as the old."""

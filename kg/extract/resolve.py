@@ -177,7 +177,8 @@ class Resolver:
         for n, s in enumerate(sents):
             for i in range(s.start, s.end):
                 sent_of[i] = n
-        # the last mention of every actor so far: actor id -> (token index, sentence, subject?)
+        # the last mention of every actor so far: actor id -> (token index, sentence, subject?,
+        # how many times the actor has been mentioned up to it)
         last: dict[str, tuple[int, int, bool, int]] = {}
         counts: dict[str, int] = {}
         for tok in doc:

@@ -399,4 +399,4 @@ def _record(doc: Doc, actors: ActorIndex, r: _Raw) -> Stance | None:
                   holder_span=holder_span, target_span=_sp(doc, r.target), cue=_sp(doc, r.cue),
                   evidence=Span.from_spacy(r.sent), statement=r.statement.id if r.statement else None,
                   confidence=round(max(0.0, min(1.0, r.confidence)), 4), reported_by=reported_by,
-                  negated=r.negated)
+                  negated=r.negated, extractor=r.source)

@@ -328,7 +328,8 @@ def stance_rows(store: Any, *, date_from: Any = None, date_to: Any = None,
         ``target_orgs``, ``topic`` (the topic IRI or None), ``polarity``, ``confidence``, ``cue``,
         ``quote`` (the evidence, else the statement's content), ``statement``, ``date``,
         ``article``, ``article_id``, ``article_title``, ``reported_by``, ``reported_by_label``,
-        ``negated``, ``extractor`` (what produced the stance, e.g. ``"rule"``, if recorded).
+        ``negated``, ``extractor`` (what read the stance: ``"rule"``, ``"phrase"`` or ``"model"``; None
+        on graphs written before it was recorded).
         ``*_orgs`` are the organisations the actor belongs to (transitively).
 
     Examples
