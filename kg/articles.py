@@ -66,7 +66,9 @@ _READ_CAP_SLACK = 64  # bytes read beyond the longest article, to tell "too long
 
 @dataclass(frozen=True)
 class ReadError:
-    """An article that could not be read: ``where`` names the file (and line), ``reason`` says why."""
+    """An article that could not be read: ``where`` names the file (and line), ``reason`` says why.
+    The input's fault (empty, binary, bad JSON…); an article read but not extracted is a
+    :class:`kg.pipeline.ExtractError` instead."""
 
     where: str
     reason: str

@@ -9,11 +9,14 @@ article never stops a batch.
 from __future__ import annotations
 
 import logging
+import traceback
 from collections import deque
+from contextlib import contextmanager
 from itertools import chain, islice
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
+from pathlib import Path
 
 from spacy.tokens import Doc
 from threadpoolctl import threadpool_limits
@@ -32,13 +35,34 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ExtractError:
-    """An article the extractors could not handle (a bug: reported, never silently dropped)."""
+    """An article that was read but could not be parsed or extracted. Unlike a
+    :class:`~kg.articles.ReadError` (the input's fault), this is either spaCy refusing the
+    text or a bug in a rule: ``stage`` names the step ("parse", "actors", "statements",
+    "stances"), and ``reason`` the innermost function of kg that raised, and what it raised."""
 
     where: str
     reason: str
+    stage: str = "extraction"
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
+
+
+class StageFailed(Exception):
+    """An extraction step raised (the exception is the ``__cause__``)."""
+
+    def __init__(self, stage: str):
+        super().__init__(stage)
+        self.stage = stage
+
+
+@contextmanager
+def _stage(name: str) -> Iterator[None]:
+    """Tag whatever the block raises with the step it belongs to, for the article's report."""
+    try:
+        yield
+    except Exception as exc:
+        raise StageFailed(name) from exc
 
 
 def extract_doc(doc: Doc, article: Article) -> Extraction:
@@ -179,14 +203,14 @@ def _parsed(nlp, items: Iterable[Article | ReadError], batch_size: int, limit: i
             return None, item
         problem = _unparseable(item, limit)
         if problem:
-            return None, ExtractError(_where(item), problem)
+            return None, ExtractError(_where(item), problem, stage="parse")
         try:
             if doc is None or len(item.text) > _LONG:
                 doc = parse(nlp, item.text)
             return doc, item
         except Exception as exc:  # noqa: BLE001 - one article's failure is reported, not raised
             log.error("parsing failed on %s", item.id, exc_info=exc)
-            return None, ExtractError(_where(item), f"parsing failed: {type(exc).__name__}: {exc}")
+            return None, ExtractError(_where(item), f"parsing failed: {type(exc).__name__}: {exc}", stage="parse")
 
     source = feed()
     while True:
@@ -301,13 +325,18 @@ def _begin(doc: Doc | None, item: Article | ReadError | ExtractError, worker) ->
 
 
 def _start(doc: Doc, article: Article) -> _Pending:
-    actors = extract_actors(doc)
-    statements = extract_statements(doc, actors)
-    return _Pending(article, actors, statements, start_stances(doc, actors, statements))
+    with _stage("actors"):
+        actors = extract_actors(doc)
+    with _stage("statements"):
+        statements = extract_statements(doc, actors)
+    with _stage("stances"):
+        stances = start_stances(doc, actors, statements)
+    return _Pending(article, actors, statements, stances)
 
 
 def _finish(pending: _Pending, encoded) -> Extraction:
-    stances = finish_stances(pending.stances, encoded)
+    with _stage("stances"):
+        stances = finish_stances(pending.stances, encoded)
     return Extraction(article=pending.article, actors=pending.actors.actors, statements=pending.statements,
                       stances=stances)
 
@@ -322,5 +351,24 @@ def _where(article: Article) -> str:
 
 
 def _failed(article: Article, exc: Exception) -> ExtractError:
-    log.error("extraction failed on %s", article.id, exc_info=exc)
-    return ExtractError(_where(article), f"extraction failed: {type(exc).__name__}: {exc}")
+    stage = exc.stage if isinstance(exc, StageFailed) else "extraction"
+    cause = exc.__cause__ if isinstance(exc, StageFailed) and exc.__cause__ is not None else exc
+    where = _raised_in(cause)
+    log.error("%s failed on %s%s", stage, article.id, f" in {where}" if where else "", exc_info=cause)
+    return ExtractError(_where(article), f"{stage} failed{f' in {where}' if where else ''}: "
+                                         f"{type(cause).__name__}: {cause}", stage=stage)
+
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _raised_in(exc: BaseException) -> str:
+    """The innermost function of this package on ``exc``'s traceback, as ``module.function``
+    (the rule that failed), or "" when kg's code is not on it."""
+    found = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(_PACKAGE) and path.name != "pipeline.py":
+            module = ".".join(("kg",) + path.relative_to(_PACKAGE).with_suffix("").parts)
+            found = f"{module}.{frame.name} (line {frame.lineno})"
+    return found

@@ -2,6 +2,8 @@
 reported stances, the learned pair model, and the seed article. Texts are written for the tests."""
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pytest
 
@@ -90,7 +92,9 @@ def test_refusing_is_negation(extract):
 def test_question_and_modal_lower_confidence(extract):
     (plain,) = find(extract("Alice Brown supports Tom Green."), "Brown", "Green", "positive")
     for text in ("Does Alice Brown support Tom Green?", "Alice Brown might support Tom Green."):
-        for s in find(extract(text), "Brown", "Green"):
+        found = find(extract(text), "Brown", "Green")
+        assert found, text
+        for s in found:
             assert s.confidence < plain.confidence, (text, s)
 
 
@@ -132,6 +136,7 @@ def test_records_are_well_formed(extract):
     ex = extract(text)
     assert [s.id for s in ex.stances] == [f"t{i}" for i in range(1, len(ex.stances) + 1)]
     ids = {a.id for a in ex.actors}
+    assert len(ex.stances) >= 3, stances(ex)  # praised, attacked, could not be trusted
     for s in ex.stances:
         assert s.holder in ids and (s.target in ids or s.topic)
         assert s.polarity in ("positive", "negative", "neutral")
@@ -146,9 +151,13 @@ def test_records_are_well_formed(extract):
                                   "\u200b\u200b", "<b>Brown</b> praised <i>Green</i>",
                                   "“Out of the question,” said Alice Brown.", "“Unacceptable!” Brown said.",
                                   "Brown, Green, Jones, Smith, Lee, Kim, Park, Chen, Wang, Li, Ng, Roy, Fox."])
-def test_odd_text_does_not_crash(extract, text):
-    ex = extract(text)
+def test_odd_text_does_not_crash(extract, text, caplog):
+    """The rules raise when they trip (the pipeline then fails the article alone), so getting
+    here means no rule raised; and nothing was logged as an error on the way."""
+    with caplog.at_level(logging.WARNING):
+        ex = extract(text)
     assert isinstance(ex.stances, list)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
 
 
 # ---------------------------------------------------------------- rules on their own

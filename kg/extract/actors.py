@@ -149,10 +149,9 @@ class ActorIndex:
         """
         if isinstance(span, Token):
             span = span.doc[span.i:span.i + 1]
-        try:
-            root = span.root
-        except Exception:  # an empty span
+        if len(span) == 0:
             return None
+        root = span.root
         found = self._tok.get(root.i)
         if found is not None:
             return found
@@ -345,11 +344,8 @@ def extract_actors(doc: Doc, *, gazetteer: Gazetteer | None = None, use_gazettee
         gazetteer = load_gazetteer()
     b = _Builder(doc, gazetteer if use_gazetteer else None)
     placed = b.merge(b.mentions())
-    try:
-        b.roles(placed)
-        b.links()
-        if refer_back and doc.has_annotation("DEP"):
-            b.refer_back()
-    except Exception:  # a rule tripping on an odd parse loses its extras, never the names
-        log.warning("actor rules failed on part of a document", exc_info=True)
+    b.roles(placed)
+    b.links()
+    if refer_back and doc.has_annotation("DEP"):
+        b.refer_back()
     return b.index

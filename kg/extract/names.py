@@ -282,11 +282,7 @@ class NameReader:
         for ent in self.doc.ents:
             if ent.label_ not in READ:
                 continue
-            try:
-                m = self._read_entity(ent)
-            except Exception:  # never let one odd entity sink the article
-                log.debug("skipped entity %r", ent.text, exc_info=True)
-                continue
+            m = self._read_entity(ent)
             if m is not None:
                 out.append(m)
         if self.gaz is not None:

@@ -24,7 +24,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from kg.gazetteer import normalize
+from kg.gazetteer import GazetteerError, normalize
 
 # subdivision names that are ordinary words or directions, or are better known as something else
 _NOT_SUBDIVISIONS = {
@@ -88,7 +88,7 @@ def _tables() -> _Tables:
             if e.type == "Country":
                 for n in (e.label,) + e.aliases:
                     countries[normalize(n)] = e.label
-    except Exception:  # a broken user gazetteer must not stop place lookups
+    except GazetteerError:  # a broken user gazetteer must not stop place lookups (kg ingest names it)
         pass
     places: dict[str, Place] = {}
     abbreviations: dict[str, Place] = {}

@@ -79,44 +79,38 @@ def extract_stances(doc: Doc, actors: ActorIndex, statements: list[Statement]) -
 @dataclass
 class PendingStances:
     """A document's stances up to the encoder: what the rules found and the pairs the learned
-    models score (:class:`~kg.extract.pair_scores.PairPlan`, None if scoring failed)."""
+    models score (:class:`~kg.extract.pair_scores.PairPlan`)."""
 
     doc: Doc
     actors: ActorIndex
     raws: list[_Raw]
-    plan: PairPlan | None
+    plan: PairPlan
 
     @property
     def encoder_inputs(self) -> list:
-        return self.plan.inputs if self.plan is not None else []
+        return self.plan.inputs
 
 
 def start_stances(doc: Doc, actors: ActorIndex, statements: list[Statement]) -> PendingStances:
     """Everything but the encoder pass: rules, quote phrases and the linear pair model."""
     raws: list[_Raw] = []
-    try:
-        cues = find_cues(doc)
-    except Exception:  # never let a parse oddity sink the article
-        log.exception("stance rules failed")
-        cues = []
+    cues = find_cues(doc)
     statement_at = _StatementAt(statements)
     for cue in cues:
         raw = _from_cue(doc, cue, statement_at)
         if raw is not None:
             raws.append(raw)
     raws += _from_quote_phrases(doc, statements)
-    try:
-        plan = plan_pairs(doc, cues, default_model(), default_encoder())
-    except Exception:
-        log.exception("stance model failed")
-        plan = None
+    plan = plan_pairs(doc, cues, default_model(), default_encoder())
     return PendingStances(doc, actors, raws, plan)
 
 
 def run_encoder(pending: PendingStances) -> list[np.ndarray] | None:
     """The encoder's answers for ``pending``, computed in this process (the pipeline may send
     ``pending.encoder_inputs`` to :mod:`kg.encoder_process` instead); None when it fails, so
-    the document keeps its other stances."""
+    the document keeps its other stances. Unlike a rule, the encoder is a component that can
+    fail for reasons outside the article (memory, a worker process that died): its failure is
+    logged as an error and the article keeps what the rules and the linear model found."""
     if not pending.encoder_inputs:
         return []
     try:
@@ -130,11 +124,8 @@ def finish_stances(pending: PendingStances, encoded: list[np.ndarray] | None) ->
     """The stances of ``pending`` with the encoder's answers ``encoded`` blended in."""
     doc, raws = pending.doc, list(pending.raws)
     try:
-        if pending.plan is not None and encoded is not None:
-            try:
-                raws += _from_model(doc, pending.plan.finish(encoded))
-            except Exception:
-                log.exception("stance model failed")
+        if encoded is not None:
+            raws += _from_model(doc, pending.plan.finish(encoded))
         return _build(doc, pending.actors, _merge(raws))
     finally:
         for key in ("kg_sent_bounds", "kg_sent_feats", "kg_ents"):  # per-call caches: leave the Doc as it came
@@ -319,11 +310,7 @@ def _sp(doc: Doc, rng: tuple[int, int] | None) -> Span | None:
 def _build(doc: Doc, actors: ActorIndex, raws: list[_Raw]) -> list[Stance]:
     rows: list[tuple[int, int, Stance, str]] = []
     for r in raws:
-        try:
-            stance = _record(doc, actors, r)
-        except Exception:  # one odd mention must not lose the article's other stances
-            log.exception("stance skipped")
-            continue
+        stance = _record(doc, actors, r)
         if stance is not None:
             first = r.cue[0] if r.cue else r.sent.start
             rows.append((r.sent.start, first, stance, r.source))

@@ -72,11 +72,7 @@ class _Att:
 
 def extract_statements(doc: Doc, actors: ActorIndex) -> list[Statement]:
     """Direct quotes and reported speech in ``doc``, in text order (ids ``s1, s2, ...``)."""
-    try:
-        return _Extractor(doc, actors).run()
-    except Exception:  # a rule bug must never sink an article: log it and return nothing
-        log.exception("statement extraction failed; no statements for this document")
-        return []
+    return _Extractor(doc, actors).run()
 
 
 class _Extractor:
@@ -261,11 +257,7 @@ class _Extractor:
         """Every verb-of-saying / belief attribution and ``according to`` in the parse."""
         atts: list[_Att] = []
         for tok in self.doc:
-            try:
-                att = self._attribution_of(tok)
-            except Exception:  # odd parses: skip this cue, keep the rest
-                log.debug("skipped cue %r at %d", tok.text, tok.i, exc_info=True)
-                att = None
+            att = self._attribution_of(tok)
             if att is not None and att.content and self.in_quote[att.cue] < 0:
                 # a cue inside a quotation is part of the quoted words, not a statement of its own
                 atts.append(att)
@@ -707,19 +699,16 @@ class _Extractor:
 
     def _resolve(self, att: _Att) -> str | None:
         doc = self.doc
-        try:
-            if att.speaker_tok is not None:
-                head = doc[att.speaker_tok]
-                a = max(att.source[0], head.left_edge.i) if att.source else head.i
-                core = doc[a:head.i + 1]
-                found = self.actors.resolve(core)
-                if found is not None:
-                    return found.id
-            if att.source is not None:
-                found = self.actors.resolve(doc[att.source[0]:att.source[1]])
-                return found.id if found is not None else None
-        except Exception:
-            log.debug("speaker resolution failed", exc_info=True)
+        if att.speaker_tok is not None:
+            head = doc[att.speaker_tok]
+            a = max(att.source[0], head.left_edge.i) if att.source else head.i
+            core = doc[a:head.i + 1]
+            found = self.actors.resolve(core)
+            if found is not None:
+                return found.id
+        if att.source is not None:
+            found = self.actors.resolve(doc[att.source[0]:att.source[1]])
+            return found.id if found is not None else None
         return None
 
 
