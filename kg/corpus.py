@@ -35,6 +35,7 @@ from kg import ids
 from kg.rdf import (ACTOR_CLASS, ALIAS_IN_ARTICLE, CLAIMS, LED_BY_IN_ARTICLE, MEMBER_OF_IN_ARTICLE,
                     NAME_IN_ARTICLE, PART_OF_IN_ARTICLE, SAME_AS_IN_ARTICLE, TYPE_IN_ARTICLE)
 from kg.vocab import KG, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from kg.records import ActorType
 
 CORPUS = ox.NamedNode(ids.CORPUS_GRAPH)
 GAZETTEER = ox.NamedNode(ids.GAZETTEER_GRAPH)
@@ -65,8 +66,8 @@ _RUN_CLAIMS = (VERSION, MODEL)
 
 # When articles disagree on an actor's type as often, the earlier type wins (a government
 # that some articles call by its country's name is still a government).
-TYPE_ORDER = ("Government", "Country", "InternationalOrganization", "Party", "Media", "Group", "Person",
-              "Organization")
+TYPE_ORDER = (ActorType.Government, ActorType.Country, ActorType.InternationalOrganization, ActorType.Party, ActorType.Media, ActorType.Group, ActorType.Person,
+              ActorType.Organization)
 _TYPE_RANK = {ACTOR_CLASS[t]: i for i, t in enumerate(TYPE_ORDER)}
 
 Term = ox.NamedNode | ox.Literal

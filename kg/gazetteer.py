@@ -30,7 +30,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg import ids
-from kg.records import ACTOR_TYPES
+from kg.records import ACTOR_TYPES, ActorType
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "gazetteer.ttl"
 ENV = "KG_GAZETTEER"
@@ -41,8 +41,8 @@ _SCHEMA = rdflib.Namespace("http://schema.org/")
 
 
 # a bare name ("Libya") means the country rather than its government of the same name
-_DEFAULT_ORDER = ("Person", "Country", "InternationalOrganization", "Party", "Media", "Group", "Organization",
-                  "Government")
+_DEFAULT_ORDER = (ActorType.Person, ActorType.Country, ActorType.InternationalOrganization, ActorType.Party, ActorType.Media, ActorType.Group, ActorType.Organization,
+                  ActorType.Government)
 
 
 _WITH_THE = re.compile(r"^(?:united|republic|democratic|federated|holy|kingdom|state|commonwealth|people's)\b"
@@ -158,14 +158,14 @@ class Gazetteer:
     def demonym(self, word: str) -> Entry | None:
         """The country whose demonym is ``word`` ("Libyan", "Americans")."""
         for e, k in self.candidates(word):
-            if k == "hidden" and e.type == "Country":
+            if k == "hidden" and e.type == ActorType.Country:
                 return e
         return None
 
     def seat(self, word: str) -> Entry | None:
         """The government seated at or named by the metonym ``word`` ("Tripoli", "Kremlin")."""
         for e, k in self.candidates(word):
-            if k == "hidden" and e.type == "Government":
+            if k == "hidden" and e.type == ActorType.Government:
                 return e
         return None
 
@@ -219,9 +219,9 @@ def _build(graph: rdflib.Graph) -> Gazetteer:
                 key = normalize(n)
                 if key and all(x is not e for x, _ in gaz._names.get(key, [])):
                     gaz._names.setdefault(key, []).append((e, kind))
-        if e.type == "Government" and e.part_of:
+        if e.type == ActorType.Government and e.part_of:
             country = gaz.entries.get(e.part_of)
-            if country is not None and country.type == "Country" and e.iri == ids.government_iri(country.label):
+            if country is not None and country.type == ActorType.Country and e.iri == ids.government_iri(country.label):
                 gaz._governments[country.iri] = e
     return gaz
 

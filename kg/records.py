@@ -12,18 +12,32 @@ graph uses the IRIs minted in :mod:`kg.ids`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Mapping
 
-ACTOR_TYPES = (
-    "Person",
-    "Organization",
-    "Government",
-    "Country",
-    "Group",
-    "Media",
-    "InternationalOrganization",
-    "Party",
-)
+class ActorType(str, Enum):
+    """The kinds of actor: each is a subclass of kg:Actor in ontology/kg.ttl of the same name
+    (a test checks both ways). Members are named exactly as their values so that a member and
+    the plain string are interchangeable: equal, same hash, same text when printed or dumped
+    (the gazetteer and the store hand back plain strings)."""
+
+    Person = "Person"
+    Organization = "Organization"
+    Government = "Government"
+    Country = "Country"
+    Group = "Group"
+    Media = "Media"
+    InternationalOrganization = "InternationalOrganization"
+    Party = "Party"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+ACTOR_TYPES: tuple[str, ...] = tuple(t.value for t in ActorType)
 POLARITIES = ("positive", "negative", "neutral")
 
 

@@ -37,7 +37,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 import kg
 from kg import corpus, ids
-from kg.records import ACTOR_TYPES, Extraction
+from kg.records import ACTOR_TYPES, ActorType, Extraction
 from kg.remote import is_remote
 from kg.vocab import KG, ORG, PREFIXES, RDF, ontology_file
 
@@ -619,9 +619,9 @@ def bundled_query(name: str) -> str | None:
 
 # ------------------------------------------------------------------------------ stats / export
 _TYPE_KEYS = {
-    "Person": "persons", "Organization": "organizations", "Government": "governments", "Country": "countries",
-    "Group": "groups", "Media": "media", "InternationalOrganization": "international_organizations",
-    "Party": "parties",
+    ActorType.Person: "persons", ActorType.Organization: "organizations", ActorType.Government: "governments",
+    ActorType.Country: "countries", ActorType.Group: "groups", ActorType.Media: "media",
+    ActorType.InternationalOrganization: "international_organizations", ActorType.Party: "parties",
 }
 
 

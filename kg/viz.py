@@ -44,6 +44,8 @@ from typing import Any, Iterable, Sequence
 
 import networkx as nx
 
+from kg.records import ActorType
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 DEFAULT_MAX_NODES = 300
@@ -57,19 +59,19 @@ EVIDENCE_BUDGET = 3_000_000
 
 # Shape and colour per actor type; a glyph for the legend that looks like the vis shape.
 NODE_STYLES: dict[str, tuple[str, str, str]] = {
-    "Person": ("dot", "#4e79a7", "\u25cf"),
-    "Organization": ("square", "#f28e2b", "\u25a0"),
-    "Government": ("diamond", "#9c4dc7", "\u25c6"),
-    "Country": ("triangle", "#59a14f", "\u25b2"),
-    "Group": ("triangleDown", "#b07aa1", "\u25bc"),
-    "Media": ("star", "#edc948", "\u2605"),
-    "InternationalOrganization": ("hexagon", "#76b7b2", "\u2b22"),
-    "Party": ("square", "#ff9da7", "\u25a0"),
+    ActorType.Person: ("dot", "#4e79a7", "\u25cf"),
+    ActorType.Organization: ("square", "#f28e2b", "\u25a0"),
+    ActorType.Government: ("diamond", "#9c4dc7", "\u25c6"),
+    ActorType.Country: ("triangle", "#59a14f", "\u25b2"),
+    ActorType.Group: ("triangleDown", "#b07aa1", "\u25bc"),
+    ActorType.Media: ("star", "#edc948", "\u2605"),
+    ActorType.InternationalOrganization: ("hexagon", "#76b7b2", "\u2b22"),
+    ActorType.Party: ("square", "#ff9da7", "\u25a0"),
     "Topic": ("box", "#d3d3d3", "\u25ad"),
 }
 NODE_STYLES["topic"] = NODE_STYLES["Topic"]
 OTHER_STYLE = ("dot", "#bab0ac", "\u25cf")
-TYPE_NAMES = {"InternationalOrganization": "International organisation", "topic": "Topic", "other": "Other"}
+TYPE_NAMES = {ActorType.InternationalOrganization: "International organisation", "topic": "Topic", "other": "Other"}
 
 POLARITY_COLORS = {
     "positive": "#2e9d4a",

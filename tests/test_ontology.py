@@ -53,12 +53,23 @@ def test_every_kg_term_mentioned_in_the_ontology_is_declared():
     assert used <= declared_terms(), sorted(used - declared_terms())
 
 
-def test_actor_types_are_subclasses_of_actor():
-    from kg.records import ACTOR_TYPES
+def test_actor_type_enumeration_matches_the_ontology():
+    """kg.records.ActorType is the one list of actor types: exactly the subclasses of kg:Actor
+    in kg.ttl, the sh:in list of the shapes, and the keys of every per-type table in the code."""
+    from rdflib.namespace import SH
 
+    from kg import store, viz
+    from kg.records import ActorType
+
+    names = {t.value for t in ActorType}
     g = ontology()
-    for name in ACTOR_TYPES:
-        assert (KG[name], rns.RDFS.subClassOf, KG.Actor) in g
+    subclasses = {str(s)[len(ids.ONTOLOGY):] for s in g.subjects(rns.RDFS.subClassOf, KG.Actor)}
+    assert subclasses == names
+    shapes = Graph().parse(ontology_file("shapes.ttl"), format="turtle")
+    listed = shapes.value(URIRef("https://w3id.org/kg-stance/shapes#ActorTypeShape"), SH["in"])
+    assert {str(t)[len(ids.ONTOLOGY):] for t in shapes.items(listed)} == names
+    assert set(viz.NODE_STYLES) - {"Topic", "topic"} == names
+    assert set(store._TYPE_KEYS) == names
 
 
 def _python_terms(path: Path) -> set[str]:

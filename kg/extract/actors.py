@@ -82,7 +82,7 @@ from kg.extract.names import (APOSTROPHES, NONPERSON, PERSON_TYPES, Mention, Nam
 from kg.extract.resolve import Resolver
 from kg.extract.roles import RoleReader
 from kg.gazetteer import Entry, Gazetteer, government_label, load_gazetteer, normalize
-from kg.records import Actor, Span
+from kg.records import Actor, ActorType, Span
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ class ActorIndex:
             return max(counts.values(), key=lambda x: x[0])[1]
         return self.at(span.start_char, span.end_char)
 
-    def ensure(self, span: SpacySpan | Token, actor_type: str = "Group") -> Actor | None:
+    def ensure(self, span: SpacySpan | Token, actor_type: str = ActorType.Group) -> Actor | None:
         """The actor ``span`` refers to, created from the span's text if there is none; None for
         words that name no actor (a bare title, a letter, a dateline, an adjective alone).
 
@@ -193,7 +193,7 @@ class ActorIndex:
         if entry is None and self.gazetteer and name:
             # a capital or metonym asked for as an actor ("talks with Tripoli") is its government
             entry = self.gazetteer.seat(name)
-        elif entry is not None and entry.type == "Country" and actor_type == "Government":
+        elif entry is not None and entry.type == ActorType.Country and actor_type == ActorType.Government:
             entry = self.gazetteer.government_of(entry) or entry
         why = not_an_actor(name) if entry is None and name else None
         if entry is not None:
@@ -201,10 +201,10 @@ class ActorIndex:
         elif why == "adjective":
             # a stance about "Islamic" or "Muslim" people: the group, in the plural ("Muslims")
             label = T.GROUP_OF_ADJECTIVE.get(normalize(name)) or readable(name) + "s"
-            actor = self._by_key.get(ids.actor_iri(label, "Group")) or self._new(label, "Group")
+            actor = self._by_key.get(ids.actor_iri(label, ActorType.Group)) or self._new(label, ActorType.Group)
         elif why == "title":
             after = self._tok.get(end)
-            if after is not None and after.type == "Person":
+            if after is not None and after.type == ActorType.Person:
                 return None  # "Senator" of "Senator Alice Brown": the name after it holds the stance
             # "the President" in a stance: the person this article gives that post, if any
             actor = self._holder_of(name, span.doc[start].idx)
@@ -219,16 +219,16 @@ class ActorIndex:
             where = places.place(name)
             place_name = where.name if where else next((self._places[k] for k in range(start, end) if k in self._places), None)
             if country is not None:
-                actor = (self._government_of_place(country) if actor_type == "Government"
-                         else self._by_key.get(ids.actor_iri(country, "Country")) or self._new(country, "Country"))
-            elif place_name is not None or actor_type == "Country":
+                actor = (self._government_of_place(country) if actor_type == ActorType.Government
+                         else self._by_key.get(ids.actor_iri(country, ActorType.Country)) or self._new(country, ActorType.Country))
+            elif place_name is not None or actor_type == ActorType.Country:
                 actor = self._government_of_place(place_name or readable(name))
             else:
                 first = span.doc[start]
                 if (first.is_sent_start and first.pos_ == "NOUN" and name[:1].isupper() and not name.isupper()
                         and all(t.text[:1].islower() for t in span.doc[start + 1:end] if t.is_alpha)):
                     name = name[:1].lower() + name[1:]  # "Supporters" at the start of a sentence: "supporters"
-                actor = self._new(readable(name), actor_type if actor_type in NONPERSON + PERSON_TYPES else "Group")
+                actor = self._new(readable(name), actor_type if actor_type in NONPERSON + PERSON_TYPES else ActorType.Group)
         self._mention(actor, start, end)
         return actor
 
@@ -238,7 +238,7 @@ class ActorIndex:
         want = normalize(title)
         best, best_key = None, None
         for a in self.actors:
-            if a.type != "Person":
+            if a.type != ActorType.Person:
                 continue
             # a post this article gives them, or their surname ("King" for Steve King)
             if not (any(normalize(r.title).split()[-1:] == [want] or normalize(r.title) == want for r in a.roles)
@@ -265,7 +265,7 @@ class ActorIndex:
         iri = ids.government_iri(place)
         actor = self._by_key.get(iri)
         if actor is None:
-            actor = self._new(government_label(place), "Government", iri=iri)
+            actor = self._new(government_label(place), ActorType.Government, iri=iri)
             self._place_actor[actor.id] = place
         return actor
 

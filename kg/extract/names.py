@@ -19,14 +19,14 @@ from spacy.tokens import Span as SpacySpan, Token
 from kg.extract import places
 from kg.extract import titles as T
 from kg.gazetteer import Entry, normalize
-from kg.records import Actor
+from kg.records import Actor, ActorType
 
 log = logging.getLogger(__name__)
 
 APOSTROPHES = {"'s", "’s", "'", "’", "`s"}
 PLURAL_TAGS = {"NNS", "NNPS"}
-PERSON_TYPES = ("Person",)
-NONPERSON = ("Organization", "Government", "Country", "Group", "Media", "InternationalOrganization", "Party")
+PERSON_TYPES = (ActorType.Person,)
+NONPERSON = (ActorType.Organization, ActorType.Government, ActorType.Country, ActorType.Group, ActorType.Media, ActorType.InternationalOrganization, ActorType.Party)
 READ = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")  # the entity labels read as actors
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 
@@ -321,10 +321,10 @@ class NameReader:
                 if doc[j - 1].pos_ not in ("PROPN", "NOUN", "ADJ") and len(words) == 1:
                     continue
                 m = Mention(i, j, " ".join(words), entry.type, entry=entry)
-                if entry.type == "Country":
+                if entry.type == ActorType.Country:
                     m.entry = self._government_or_country(entry, doc[j - 1])
                     m.type = m.entry.type
-                elif entry.type == "Person":
+                elif entry.type == ActorType.Person:
                     outer, m.qualifier = self._titles_before(i, j)
                     m.titles = [t for t, _ in segments(outer)] if outer else []
                     m.gender = entry.gender
@@ -371,7 +371,7 @@ class NameReader:
         known = self.gaz.lookup(name) if self.gaz is not None else None
         # a dateline ("NEW YORK (AP) —", "NASHUA, N.H. -") names where the article was written
         if (label in ("GPE", "LOC", "ORG", "FAC") and in_dateline(index.text, doc[start].idx)
-                and (name != doc[start:end].text or known is not None and known.type in ("Country", "Government")
+                and (name != doc[start:end].text or known is not None and known.type in (ActorType.Country, ActorType.Government)
                      or places.place(name) is not None or places.country_name(name) is not None
                      or (self.gaz is not None and self.gaz.seat(name) is not None))):
             index._not_actor.update(range(ent.start, ent.end))
@@ -394,7 +394,7 @@ class NameReader:
         m = Mention(start, end, name, "")
         if (label in ("PERSON", "ORG") and " " not in name and name[:1].isupper() and name.endswith("s")
                 and start > 0 and doc[start - 1].lower_ == "the" and self._family(name)):
-            m.type = "Group"  # "the Clintons", "the Obamas": a family
+            m.type = ActorType.Group  # "the Clintons", "the Obamas": a family
             return m
         if label != "NORP" and known is None and not person_cue and (
                 plural_group(name) or (self.gaz is not None and self.gaz.demonym(name) is not None)):
@@ -402,11 +402,11 @@ class NameReader:
         if label == "PERSON" and not person_cue and self.gaz is not None and " " not in name \
                 and self.gaz.lookup(name, PERSON_TYPES) is None:
             other = self.gaz.lookup(name, NONPERSON)
-            if other is not None and other.type not in ("Country", "Government"):
+            if other is not None and other.type not in (ActorType.Country, ActorType.Government):
                 m.type, m.entry = other.type, other  # "Twitter" read as a person
                 return m
         if label == "PERSON" or person_cue:
-            m.type = "Person"
+            m.type = ActorType.Person
             m.titles = [t for t, _ in segments(titles_tokens)] if titles_tokens else []
             m.qualifier = qualifier
             m.gender = self._gender_cue(titles_tokens) or first_name_gender(name)
@@ -461,7 +461,7 @@ class NameReader:
         gazetteer?"""
         for stem in (name[:-1], name[:-2] if name.endswith("es") else None):
             if stem and (normalize(stem) in self._surnames() or (
-                    self.gaz is not None and self.gaz.lookup(stem, ("Person",)) is not None)):
+                    self.gaz is not None and self.gaz.lookup(stem, (ActorType.Person,)) is not None)):
                 return True
         return False
 

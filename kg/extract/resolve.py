@@ -15,7 +15,7 @@ from kg.extract import titles as T
 from kg.extract.names import (NONPERSON, PERSON_TYPES, PLURAL_TAGS, Mention, acronym_partner, clean_name,
                               is_title_token, person_label)
 from kg.gazetteer import Entry, normalize
-from kg.records import Actor
+from kg.records import Actor, ActorType
 
 _GROUP_NOUNS = {"militia", "militias", "force", "forces", "troops", "fighters", "loyalists", "army", "men"}
 _WINDOW_SENTS = 4  # how far back a pronoun looks
@@ -31,7 +31,7 @@ class Resolver:
     def merge(self, found: list[Mention]) -> list[tuple[Mention, Actor]]:
         index, gaz = self.index, self.gaz
         placed: list[tuple[Mention, Actor]] = []
-        persons = [m for m in found if m.type == "Person"]
+        persons = [m for m in found if m.type == ActorType.Person]
         # full names first: "Donald J. Trump" and "Donald Trump" share a first and a last name
         clusters: dict[str, tuple[str, Entry | None]] = {}  # key -> (label, gazetteer entry)
         full: dict[tuple[str, str], str] = {}  # (first, last) -> key
@@ -55,7 +55,7 @@ class Resolver:
         lasts = {p[1] for p in full} | {normalize(m.name) for m in persons if " " not in m.name.strip()}
         for m in found:
             name = m.place or m.name
-            if m.type == "Person" or (m.entry is not None and m.entry.type == "Country"):
+            if m.type == ActorType.Person or (m.entry is not None and m.entry.type == ActorType.Country):
                 continue
             words = person_label(name).split()
             if len(words) == 1:
@@ -66,7 +66,7 @@ class Resolver:
             if is_person:
                 if len(words) > 1:
                     m.key = full[(normalize(words[0]), normalize(words[-1]))]
-                m.type, m.entry, m.name, m.place, m.iri = "Person", None, name, None, None
+                m.type, m.entry, m.name, m.place, m.iri = ActorType.Person, None, name, None, None
                 persons.append(m)
         # a place that does not act here ("in Ohio", "Florida voters") is no actor; its tokens are
         # remembered for the posts it qualifies ("Texas Gov. Greg Abbott") and for stances
@@ -81,12 +81,12 @@ class Resolver:
                 m.key = self._single_name(m, full, where, clusters)
         made: dict[str, Actor] = {}
         for m in found:
-            if m.type == "Person":
+            if m.type == ActorType.Person:
                 actor = made.get(m.key)
                 if actor is None:
                     label, entry = clusters[m.key]
                     actor = index._actor_for_entry(entry) if entry else (
-                        index._by_key.get(ids.actor_iri(label, "Person")) or index._new(label, "Person"))
+                        index._by_key.get(ids.actor_iri(label, ActorType.Person)) or index._new(label, ActorType.Person))
                     made[m.key] = actor
             elif m.entry is not None:
                 actor = index._actor_for_entry(m.entry)
@@ -103,7 +103,7 @@ class Resolver:
 
     def _titled_alias(self, actor: Actor, m: Mention) -> None:
         """"Mr. Maiteeq", "President Trump", "Gen. Haftar" as written: aliases of a person."""
-        if actor.type != "Person" or m.start == 0:
+        if actor.type != ActorType.Person or m.start == 0:
             return
         prev = self.doc[m.start - 1]
         if prev.lower_ in T.HONORIFICS or prev.lower_ in T.ABBREVIATIONS or (
@@ -160,7 +160,7 @@ class Resolver:
         # "The Times" after "The Washington Times": a shorter name that ends a longer one
         words = normalize(label).split()
         for a in index.actors:
-            if a.type in NONPERSON and a.type == m.type or (m.type in ("Organization", "Media") and a.type in ("Organization", "Media")):
+            if a.type in NONPERSON and a.type == m.type or (m.type in (ActorType.Organization, ActorType.Media) and a.type in (ActorType.Organization, ActorType.Media)):
                 other = normalize(a.label).split()
                 if len(other) > len(words) >= 1 and other[-len(words):] == words:
                     return a
@@ -197,7 +197,7 @@ class Resolver:
                 found = self._pronoun(tok, last, sent_of)
             elif low in ("who", "which") and tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "relcl":
                 found = index._tok.get(tok.head.head.i)
-                if found is not None and (found.type == "Person") != (low == "who") and found.type not in ("Group", "Party"):
+                if found is not None and (found.type == ActorType.Person) != (low == "who") and found.type not in (ActorType.Group, ActorType.Party):
                     found = None  # "who" is a person or a body of people, "which" a thing
             elif low in _GROUP_NOUNS and tok.pos_ == "NOUN" and any(c.dep_ == "poss" for c in tok.children):
                 found = self._group_of(tok)
@@ -205,7 +205,7 @@ class Resolver:
                 found, span = self._description(tok, last, sent_of)
             if found is not None:
                 index._mention(found, span[0], span[1], alias=False)
-                if found.type == "Person" and low in T.PRONOUNS and found.id not in index._gender:
+                if found.type == ActorType.Person and low in T.PRONOUNS and found.id not in index._gender:
                     g = T.PRONOUNS[low][1]
                     if g in ("male", "female"):
                         index._gender[found.id] = g
@@ -214,14 +214,14 @@ class Resolver:
 
     def _compatible(self, actor: Actor, number: str, gender: str | None) -> bool:
         if gender in ("male", "female"):
-            if actor.type != "Person":
+            if actor.type != ActorType.Person:
                 return False
             g = self.index._gender.get(actor.id)
             return g is None or g == gender
         if gender == "neuter":
-            return actor.type != "Person" and actor.id not in self.index._plural
+            return actor.type != ActorType.Person and actor.id not in self.index._plural
         # they / them / their
-        return actor.type != "Person" and (actor.id in self.index._plural or actor.type in ("Group", "Party", "Organization", "Government", "Media"))
+        return actor.type != ActorType.Person and (actor.id in self.index._plural or actor.type in (ActorType.Group, ActorType.Party, ActorType.Organization, ActorType.Government, ActorType.Media))
 
     def _pronoun(self, tok: Token, last: dict, sent_of: dict[int, int]) -> Actor | None:
         number, gender = T.PRONOUNS[tok.lower_]
@@ -315,7 +315,7 @@ class Resolver:
         if node.head.i != root.i or node.dep_ not in ("prep", "advcl", "npadvmod") or node.i > subj.i:
             return None
         actor = self.index._tok.get(subj.i)
-        return actor if actor is not None and actor.type == "Person" else None
+        return actor if actor is not None and actor.type == ActorType.Person else None
 
     def _description(self, tok: Token, last: dict, sent_of: dict[int, int]) -> tuple[Actor | None, tuple[int, int]]:
         """A definite description ("the general", "the militia leader", "his government")."""
@@ -344,7 +344,7 @@ class Resolver:
                     if obj is not None and obj.pos_ == "PROPN":
                         ent = self.ent_at.get(obj.i)
                         name = clean_name(ent.text) if ent is not None else obj.text
-                        g = self.gaz.seat(name) or self.gaz.government_of(self.gaz.lookup(name, ("Country",)))
+                        g = self.gaz.seat(name) or self.gaz.government_of(self.gaz.lookup(name, (ActorType.Country,)))
                         if g is not None:
                             return self._remember(said, index._actor_for_entry(g)), span
         # a modifier that already names the actor ("the Libyan government", "the U.S. government")
@@ -375,7 +375,7 @@ class Resolver:
             best, best_score = None, None
             for aid, (i, s, subj, n) in last.items():
                 actor = index.by_id(aid)
-                if actor.type != "Person" or actor is subj_actor:
+                if actor.type != ActorType.Person or actor is subj_actor:
                     continue
                 g = index._gender.get(aid)
                 if want_gender and g and g != want_gender:
@@ -404,7 +404,7 @@ class Resolver:
                     best, best_score = actor, score
         if best is not None and low in ("administration", "government", "regime") and best.part_of:
             parent = next((a for a in index.actors if a.id == best.part_of), None)
-            if parent is not None and parent.type == "Government":
+            if parent is not None and parent.type == ActorType.Government:
                 best = parent  # "the administration" after "the White House": the whole government
         return self._remember(said, best), span
 
@@ -414,14 +414,14 @@ class Resolver:
         return actor
 
     def _government_of_actor(self, owner: Actor) -> Actor | None:
-        if owner.type == "Government":
+        if owner.type == ActorType.Government:
             return owner
-        if owner.type == "Country":
+        if owner.type == ActorType.Country:
             return self._government(owner)
-        if owner.type == "Person":
+        if owner.type == ActorType.Person:
             for r in owner.roles:
                 org = next((a for a in self.index.actors if a.id == r.organization), None)
-                if org is not None and org.type == "Government":
+                if org is not None and org.type == ActorType.Government:
                     return org
         return None
 
@@ -431,13 +431,13 @@ class Resolver:
         if poss is None:
             return None
         leader = self.index._tok.get(poss.i)
-        if leader is None or leader.type != "Person":
+        if leader is None or leader.type != ActorType.Person:
             return None
         label = f"forces of {leader.label}"
-        iri = ids.actor_iri(label, "Group")
+        iri = ids.actor_iri(label, ActorType.Group)
         group = self.index._by_key.get(iri)
         if group is None:
-            group = self.index._new(label, "Group")
+            group = self.index._new(label, ActorType.Group)
             group.leader = leader.id
         return group
 

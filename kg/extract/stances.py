@@ -36,7 +36,7 @@ from kg.extract.encoder import default_encoder
 from kg.extract.pair_scores import PairPlan, PairScores, plan_pairs
 from kg.extract.stance_model import CLASSES, default_model, head_of
 from kg.extract.stance_rules import ACTOR_LABELS, Cue, find_cues, mention_of, sentence_of
-from kg.records import Actor, Span, Stance, Statement
+from kg.records import Actor, ActorType, Span, Stance, Statement
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ HEDGED_FACTOR = 0.5
 _GOVERNMENT_NOUNS = {"government", "administration", "regime", "ministry", "cabinet", "authorities"}
 _ORG_NOUNS = {"party", "campaign", "committee", "council", "agency", "department", "company", "firm",
               "union", "coalition", "court", "congress", "senate", "parliament"}
-_TYPE_OF_LABEL = {"PERSON": "Person", "ORG": "Organization", "GPE": "Country", "NORP": "Group"}
+_TYPE_OF_LABEL = {"PERSON": ActorType.Person, "ORG": ActorType.Organization, "GPE": ActorType.Country, "NORP": ActorType.Group}
 
 
 @dataclass
@@ -277,17 +277,17 @@ def _actor_type(doc: Doc, rng: tuple[int, int]) -> str:
         return _TYPE_OF_LABEL[root.ent_type_]
     low = root.lemma_.lower()
     if root.lower_ in lex.PERSON_PRONOUNS:
-        return "Person"
+        return ActorType.Person
     if low in _GOVERNMENT_NOUNS:
-        return "Government"
+        return ActorType.Government
     if low in _ORG_NOUNS:
-        return "Organization"
+        return ActorType.Organization
     if root.pos_ == "PROPN":
-        return "Person" if len(span) > 1 and all(t.is_title for t in span) else "Organization"
+        return ActorType.Person if len(span) > 1 and all(t.is_title for t in span) else ActorType.Organization
     if low in ("president", "senator", "governor", "mayor", "minister", "secretary", "spokesman",
                "spokeswoman", "leader", "general", "strongman", "dictator", "chairman", "judge"):
-        return "Person"
-    return "Group"
+        return ActorType.Person
+    return ActorType.Group
 
 
 def _actor_for(doc: Doc, actors: ActorIndex, rng: tuple[int, int]) -> Actor | None:

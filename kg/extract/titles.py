@@ -6,6 +6,8 @@ Everything is lower-case; abbreviations keep their dot ("gen.").
 """
 from __future__ import annotations
 
+from kg.records import ActorType
+
 # ------------------------------------------------------------------ honorifics (not posts)
 # honorific -> gender cue ("male", "female" or None)
 HONORIFICS: dict[str, str | None] = {
@@ -118,18 +120,18 @@ GENERIC_PERSON = {"strongman", "man", "woman", "politician", "leader", "dictator
                   "official", "billionaire", "businessman", "businesswoman", "mogul", "candidate", "nominee"}
 DESCRIPTION_GENDER = {"man": "male", "woman": "female"}
 DESCRIPTION_OTHER: dict[str, tuple[str, ...]] = {
-    "government": ("Government",), "administration": ("Government",), "regime": ("Government",),
-    "cabinet": ("Government",), "ministry": ("Government",), "department": ("Government",),
-    "country": ("Country",), "nation": ("Country",), "state": ("Country", "Government"),
-    "kingdom": ("Country",), "republic": ("Country",),
-    "militia": ("Group",), "militias": ("Group",), "rebels": ("Group",), "movement": ("Group", "Party"),
-    "party": ("Party",),
-    "newspaper": ("Media",), "paper": ("Media",), "network": ("Media",), "broadcaster": ("Media",),
-    "outlet": ("Media",), "agency": ("Government", "Organization", "Media"),
-    "company": ("Organization",), "firm": ("Organization",), "organization": ("Organization", "InternationalOrganization"),
-    "organisation": ("Organization", "InternationalOrganization"), "group": ("Group", "Organization"),
-    "alliance": ("InternationalOrganization", "Group"), "bloc": ("InternationalOrganization",),
-    "body": ("InternationalOrganization", "Organization", "Government"),
+    "government": (ActorType.Government,), "administration": (ActorType.Government,), "regime": (ActorType.Government,),
+    "cabinet": (ActorType.Government,), "ministry": (ActorType.Government,), "department": (ActorType.Government,),
+    "country": (ActorType.Country,), "nation": (ActorType.Country,), "state": (ActorType.Country, ActorType.Government),
+    "kingdom": (ActorType.Country,), "republic": (ActorType.Country,),
+    "militia": (ActorType.Group,), "militias": (ActorType.Group,), "rebels": (ActorType.Group,), "movement": (ActorType.Group, ActorType.Party),
+    "party": (ActorType.Party,),
+    "newspaper": (ActorType.Media,), "paper": (ActorType.Media,), "network": (ActorType.Media,), "broadcaster": (ActorType.Media,),
+    "outlet": (ActorType.Media,), "agency": (ActorType.Government, ActorType.Organization, ActorType.Media),
+    "company": (ActorType.Organization,), "firm": (ActorType.Organization,), "organization": (ActorType.Organization, ActorType.InternationalOrganization),
+    "organisation": (ActorType.Organization, ActorType.InternationalOrganization), "group": (ActorType.Group, ActorType.Organization),
+    "alliance": (ActorType.InternationalOrganization, ActorType.Group), "bloc": (ActorType.InternationalOrganization,),
+    "body": (ActorType.InternationalOrganization, ActorType.Organization, ActorType.Government),
 }
 DEFINITE_DETERMINERS = {"the", "this", "that", "these", "those"}
 

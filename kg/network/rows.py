@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
 from kg.corpus import MIN_POST_SHARE
+from kg.records import ActorType
 
 log = logging.getLogger(__name__)
 
@@ -15,8 +16,8 @@ KG_NS = "https://w3id.org/kg-stance/ontology#"
 POLARITY_SIGN = {"positive": 1, "negative": -1, "neutral": 0}
 NORMALIZATIONS = ("none", "average", "jaccard", "cosine")
 # When an actor carries several kg: types, the most specific one names it.
-TYPE_PRIORITY = ("Government", "Country", "InternationalOrganization", "Party", "Media", "Group",
-                 "Person", "Organization", "Topic", "Actor")
+TYPE_PRIORITY = (ActorType.Government, ActorType.Country, ActorType.InternationalOrganization, ActorType.Party, ActorType.Media, ActorType.Group,
+                 ActorType.Person, ActorType.Organization, "Topic", "Actor")
 FILTER_KEYS = ("date_from", "date_to", "actors", "actor_types", "min_confidence")
 
 Rows = list[dict[str, Any]]
