@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Span as SpacySpan, Token
 
 from kg import ids
-from kg.extract import titles as T
+from kg.extract import lexicon as T
 from kg.extract import places
 from kg.extract.names import (PLURAL_TAGS, Mention, clean_name, group_label, not_an_actor, plural_group,
                               readable)

@@ -74,7 +74,7 @@ import logging
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from kg import ids
-from kg.extract import titles as T
+from kg.extract import lexicon as T
 from kg.extract.actor_types import TypeReader
 from kg.extract import places
 from kg.extract.names import (APOSTROPHES, NONPERSON, PERSON_TYPES, Mention, NameReader, acronym_partner,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span as SpacySpan, Token
 
 from kg.extract import places
-from kg.extract import titles as T
+from kg.extract import lexicon as T
 from kg.gazetteer import Entry, normalize
 from kg.records import Actor, ActorType
 

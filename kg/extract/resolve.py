@@ -11,9 +11,10 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg import ids
-from kg.extract import titles as T
+from kg.extract import lexicon as T
 from kg.extract.names import (NONPERSON, PERSON_TYPES, PLURAL_TAGS, Mention, acronym_partner, clean_name,
                               is_title_token, person_label)
+from kg.extract.syntax import governing_subject, nearby_subject
 from kg.gazetteer import Entry, normalize
 from kg.records import Actor, ActorType
 
@@ -238,7 +239,7 @@ class Resolver:
             first = index._tok.get(tok.head.head.i)
             if first is not None and self._compatible(first, number, gender):
                 return first
-        governing = self._governing_subject(tok)
+        governing = governing_subject(tok)
         gov_actor = index._tok.get(governing.i) if governing is not None else None
         accusative = tok.lower_ in ("him", "them") or (tok.lower_ == "her" and tok.tag_ == "PRP")
         best, best_score = None, None
@@ -273,31 +274,6 @@ class Resolver:
         if head.pos_ not in ("VERB", "AUX") or head.lemma_.lower() in T.STATE_VERBS | _PLEONASTIC:
             return False
         return True
-
-    @staticmethod
-    def _governing_subject(tok: Token) -> Token | None:
-        """The subject of the nearest clause above ``tok`` that has one (not ``tok`` itself)."""
-        head = tok.head
-        for _ in range(7):
-            for c in head.children:
-                if c.dep_ in ("nsubj", "nsubjpass") and c.i != tok.i:
-                    return c
-            if head.head.i == head.i:
-                break
-            head = head.head
-        return None
-
-    def _clause_subject(self, tok: Token) -> Token | None:
-        head = tok.head
-        for _ in range(4):
-            for c in head.children:
-                if c.dep_ in ("nsubj", "nsubjpass") and c.i != tok.i:
-                    return c
-            if head.dep_ in ("prep", "pobj") and head.head.i != head.i:
-                head = head.head
-            else:
-                break
-        return None
 
     def _cataphora(self, tok: Token) -> Actor | None:
         root = tok.sent.root if tok.doc.has_annotation("SENT_START") or tok.doc.has_annotation("DEP") else None
@@ -367,7 +343,7 @@ class Resolver:
         if len(mods) and said in self.described:
             return self.described[said], span
         here = sent_of.get(tok.i, 0)
-        clause_subj = self._clause_subject(tok)
+        clause_subj = nearby_subject(tok)
         subj_actor = index._tok.get(clause_subj.i) if clause_subj is not None else None
         if low in T.DESCRIPTION_PERSON:
             want_gender = T.DESCRIPTION_GENDER.get(low)

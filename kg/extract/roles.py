@@ -8,7 +8,7 @@ text, or from the gazetteer's posts for a known person. Then the parts of govern
 from __future__ import annotations
 
 from kg.extract import places
-from kg.extract import titles as T
+from kg.extract import lexicon as T
 from kg.extract.names import PARTY_OF_TAG, Mention
 from kg.records import Actor, ActorType, Role
 

@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from kg.extract import stance_lexicon as lex
-from kg.extract.stance_rules import ACTOR_LABELS, TOPIC_LABELS, Cue, sentence_of
+from kg.extract import lexicon as lex
+from kg.extract.stance_rules import ACTOR_LABELS, TOPIC_LABELS, Cue
+from kg.extract.syntax import sentence_of
 
 log = logging.getLogger(__name__)
 

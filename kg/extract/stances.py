@@ -30,12 +30,13 @@ from itertools import accumulate
 import numpy as np
 from spacy.tokens import Doc, Span as SpacySpan
 
-from kg.extract import stance_lexicon as lex
+from kg.extract import lexicon as lex
 from kg.extract.actors import ActorIndex
 from kg.extract.encoder import default_encoder
 from kg.extract.pair_scores import PairPlan, PairScores, plan_pairs
 from kg.extract.stance_model import CLASSES, default_model, head_of
-from kg.extract.stance_rules import ACTOR_LABELS, Cue, find_cues, mention_of, sentence_of
+from kg.extract.stance_rules import ACTOR_LABELS, Cue, find_cues, mention_of
+from kg.extract.syntax import sentence_of
 from kg.records import Actor, ActorType, Span, Stance, Statement
 
 log = logging.getLogger(__name__)

@@ -35,7 +35,8 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.actors import ActorIndex
 from kg.extract.quotes import Quote, find_quotes, paragraph_breaks
-from kg.extract.speech_cues import (
+from kg.extract.syntax import speech_subject
+from kg.extract.lexicon import (
     ACCORDING,
     COGNITION_VERBS,
     NAMING_VERBS,
@@ -112,7 +113,7 @@ class _Extractor:
     def _subject(self, verb: Token) -> Token | None:
         """The subject of ``verb``, climbing through conjuncts and participles (``saying``),
         from a relative pronoun to its noun, and never outside the verb's paragraph."""
-        subj = self._raw_subject(verb)
+        subj = speech_subject(verb)
         if subj is not None and subj.lower_ in RELATIVE_PRONOUNS:
             tok = verb
             for _ in range(4):  # "commentators who have suggested": the noun the clause hangs on
@@ -135,29 +136,6 @@ class _Extractor:
             pa, _ = self.pbounds[self.para[verb.i]]
             subj = self._bare_subject(pa, verb.i, verb) if verb.i > pa else None
         return subj
-
-    def _raw_subject(self, verb: Token) -> Token | None:
-        tok = verb
-        for _ in range(5):
-            for c in tok.children:
-                if c.dep_ in _SUBJ:
-                    return c
-            for c in tok.children:  # passive with an agent: "was announced by the campaign"
-                if c.dep_ == "agent":
-                    for g in c.children:
-                        if g.dep_ == "pobj":
-                            return g
-            if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "relcl", "pcomp", "prep") and tok.head.i != tok.i:
-                if tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
-                    if tok.dep_ == "relcl":  # "Trump, who said ...": the noun is the speaker
-                        return tok.head
-                    tok = tok.head  # "a statement saying ...": go to the verb the noun hangs on
-                    if tok.head.i == tok.i:
-                        return None
-                tok = tok.head
-                continue
-            return None
-        return None
 
     def _np(self, head: Token, stop: Token | None = None) -> tuple[int, int]:
         """Token range of the noun phrase headed by ``head``, kept outside quotations, inside its
