@@ -31,13 +31,11 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg import ids
 from kg.records import ACTOR_TYPES, ActorType
+from kg.vocab import KG, ORG, SCHEMA
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "gazetteer.ttl"
 ENV = "KG_GAZETTEER"
 
-_KG = rdflib.Namespace(ids.ONTOLOGY)
-_ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
-_SCHEMA = rdflib.Namespace("http://schema.org/")
 
 
 # a bare name ("Libya") means the country rather than its government of the same name
@@ -192,8 +190,8 @@ def _type_of(graph: rdflib.Graph, subject: rdflib.term.Node) -> str | None:
 def _build(graph: rdflib.Graph) -> Gazetteer:
     gaz = Gazetteer(graph=graph)
     roles: dict[str, list[tuple[str, str]]] = {}
-    for m in graph.subjects(RDF.type, _ORG.Membership):
-        member, org, role = (graph.value(m, p) for p in (_ORG.member, _ORG.organization, _ORG.role))
+    for m in graph.subjects(RDF.type, ORG.Membership):
+        member, org, role = (graph.value(m, p) for p in (ORG.member, ORG.organization, ORG.role))
         title = graph.value(role, SKOS.prefLabel) if role is not None else None
         if member is not None and org is not None and title is not None:
             roles.setdefault(str(member), []).append((str(title), str(org)))
@@ -202,13 +200,13 @@ def _build(graph: rdflib.Graph) -> Gazetteer:
         if actor_type is None or not isinstance(s, rdflib.URIRef):
             continue
         labels = sorted(str(x) for x in graph.objects(s, RDFS.label))
-        gender = graph.value(s, _SCHEMA.gender)
+        gender = graph.value(s, SCHEMA.gender)
         entry = Entry(
             iri=str(s), label=labels[0], type=actor_type,
             aliases=tuple(sorted(str(x) for x in graph.objects(s, SKOS.altLabel))),
             hidden=tuple(sorted(str(x) for x in graph.objects(s, SKOS.hiddenLabel))),
             same_as=tuple(sorted(str(x) for x in graph.objects(s, OWL.sameAs))),
-            part_of=str(graph.value(s, _KG.partOf)) if graph.value(s, _KG.partOf) is not None else None,
+            part_of=str(graph.value(s, KG.partOf)) if graph.value(s, KG.partOf) is not None else None,
             gender=str(gender).rsplit("/", 1)[-1].lower() if gender is not None else None,
             roles=tuple(roles.get(str(s), ())),
         )
@@ -269,7 +267,7 @@ def gazetteer_graph(extra: str | os.PathLike | None = None) -> rdflib.Graph:
     for triple in load_gazetteer(extra).graph:
         out.add(triple)
     for prefix, ns in (("kg", ids.ONTOLOGY), ("actor", ids.DATA + "actor/"), ("skos", str(SKOS)),
-                       ("owl", str(OWL)), ("org", str(_ORG)), ("schema", str(_SCHEMA)),
+                       ("owl", str(OWL)), ("org", str(ORG)), ("schema", str(SCHEMA)),
                        ("wd", "http://www.wikidata.org/entity/")):
         out.bind(prefix, ns)
     return out

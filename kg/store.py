@@ -39,7 +39,7 @@ import kg
 from kg import corpus, ids
 from kg.records import ACTOR_TYPES, ActorType, Extraction
 from kg.remote import is_remote
-from kg.vocab import KG, ORG, PREFIXES, RDF, ontology_file
+from kg.vocab import KG, ORG, PREFIXES, RDF, XSD, ontology_file
 
 log = logging.getLogger(__name__)
 
@@ -556,7 +556,7 @@ def _json_term(term) -> dict | None:
         out = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        elif term.datatype.value != str(XSD.string):
             out["datatype"] = term.datatype.value
         return out
     return None
