@@ -289,69 +289,56 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, wo
     written as it comes back: a job that stops keeps what it finished, and a re-run skips
     the articles the store already holds unchanged (without extracting them again).
     """
-    from kg.articles import ReadError, iter_articles
-    from kg.pipeline import ExtractError, extract_articles
+    from kg.articles import iter_articles
+    from kg.ingest import IngestTotals, ingest as ingest_articles
     from kg.nlp import pipeline_label
-    from kg.store import StoreError, put_extraction
 
     _check_settings()
+    if workers is not None or scheduler is not None:
+        if workers is not None and scheduler is not None:
+            _fail("give --workers (a local cluster) or --scheduler (an existing one), not both")
+        try:
+            items = list(iter_articles(paths))  # the cluster's scheduler plans over the whole list
+        except KeyboardInterrupt:
+            click.secho("\ninterrupted before any article was stored", fg="yellow", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        _ingest_on_dask(settings, items, progress, workers, scheduler)
+        return
     try:
-        items = list(iter_articles(paths))
-        if workers is not None or scheduler is not None:
-            if workers is not None and scheduler is not None:
-                _fail("give --workers (a local cluster) or --scheduler (an existing one), not both")
-            _ingest_on_dask(settings, items, progress, workers, scheduler)
-            return
         nlp = _load_nlp(settings)
         store = _open_store(settings, read_only=False)
     except KeyboardInterrupt:
         click.secho("\ninterrupted before any article was stored", fg="yellow", err=True)
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
-    model = pipeline_label(nlp)
-    counts = {"added": 0, "replaced": 0, "unchanged": 0}
-    totals = {"actors": 0, "statements": 0, "stances": 0}
-    failures: list[str] = []
+    totals = IngestTotals()
     show = sys.stderr.isatty() if progress is None else progress
-    stream = extract_articles(items, nlp=nlp)
+    # articles are read, extracted and written as they come: nothing holds the whole corpus
+    results = ingest_articles(store, iter_articles(paths), nlp=nlp, model=pipeline_label(nlp), totals=totals,
+                              guard=_no_interrupt)
     try:
-        with click.progressbar(stream, length=len(items), label="Ingesting",
-                               file=sys.stderr if show else open(os.devnull, "w"),
-                               item_show_func=lambda x: _safe(getattr(getattr(x, "article", None), "id", None) or "")
+        with click.progressbar(results, label="Ingesting", file=sys.stderr if show else open(os.devnull, "w"),
+                               show_pos=True, item_show_func=lambda x: _safe(x.article_id or "") if x else ""
                                ) as bar:
-            for item in bar:
-                if isinstance(item, (ReadError, ExtractError)):
-                    failures.append(str(item))
-                    continue
-                with _no_interrupt():  # the write and its count go together, so the summary is exact
-                    try:
-                        outcome = put_extraction(store, item, model=model)
-                    except StoreError as exc:
-                        failures.append(f"{item.article.path or item.article.id}: {exc}")
-                        continue
-                    counts[outcome] += 1
-                    if outcome != "unchanged":
-                        totals["actors"] += len(item.actors)
-                        totals["statements"] += len(item.statements)
-                        totals["stances"] += len(item.stances)
+            for _ in bar:
+                pass
     except KeyboardInterrupt:
-        stream.close()  # stops the encoder process
-        for f in failures:
+        results.close()  # stops the encoder process
+        for f in totals.failures:
             click.secho(f"skipped {_safe(f)}", fg="yellow", err=True)
-        done = counts["added"] + counts["replaced"] + counts["unchanged"]
         click.secho(
-            f"\ninterrupted: {done} of {len(items)} article(s) had been stored "
-            f"({counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged, "
-            f"{len(failures)} failed); each article is stored whole or not at all. Run the same kg ingest "
+            f"\ninterrupted: {totals.stored} article(s) had been stored "
+            f"({totals.added} added, {totals.replaced} replaced, {totals.unchanged} unchanged, "
+            f"{len(totals.failures)} failed); each article is stored whole or not at all. Run the same kg ingest "
             f"again to finish the rest. Store: {_safe(settings.store)}", fg="yellow", err=True)
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
-    for f in failures:
+    for f in totals.failures:
         click.secho(f"skipped {_safe(f)}", fg="yellow", err=True)
     click.echo(
-        f"{counts['added']} article(s) added, {counts['replaced']} replaced, {counts['unchanged']} unchanged, "
-        f"{len(failures)} failed; extracted {totals['actors']} actors, {totals['statements']} statements, "
-        f"{totals['stances']} stances (repeats merged in the store: see kg stats); store: {_safe(settings.store)}"
+        f"{totals.added} article(s) added, {totals.replaced} replaced, {totals.unchanged} unchanged, "
+        f"{len(totals.failures)} failed; extracted {totals.actors} actors, {totals.statements} statements, "
+        f"{totals.stances} stances (repeats merged in the store: see kg stats); store: {_safe(settings.store)}"
     )
-    if failures:
+    if totals.failures:
         raise click.exceptions.Exit(EXIT_FAILED)
 
 

@@ -139,7 +139,7 @@ def test_ctrl_c_says_what_was_stored_without_a_traceback(tmp_path):
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert "interrupted:" in err and "had been stored" in err and "Run the same kg ingest again" in err
-    stored = int(err.split("interrupted: ")[1].split(" of ")[0])
+    stored = int(err.split("interrupted: ")[1].split(" article")[0])
     import pyoxigraph as ox
 
     s = ox.Store.read_only(str(store))
