@@ -4,29 +4,19 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
+import os  # os.devnull, os.PathLike: no settings are read here (kg.settings does that)
 import re
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from kg import __version__
 from kg.records import ACTOR_TYPES
+from kg.settings import ConfigError, Settings
 
 log = logging.getLogger("kg")
-
-
-@dataclass
-class Settings:
-    store: str  # a folder, or the URL of a SPARQL 1.1 endpoint
-    model: str | None
-
-
-def _default_store() -> str:
-    return os.environ.get("KG_STORE") or "kg-data"
 
 
 class _Group(click.Group):
@@ -42,7 +32,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--store", "store", default=_default_store, metavar="PATH|URL",
+@click.option("--store", "store", default=None, metavar="PATH|URL",
               show_default="./kg-data or $KG_STORE",
               help="Folder of the persistent RDF store, or the http(s):// URL of a SPARQL 1.1 endpoint "
                    "(credentials from $KG_STORE_USER/$KG_STORE_PASSWORD or ~/.netrc, never in the URL).")
@@ -51,7 +41,7 @@ class _Group(click.Group):
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 @click.version_option(__version__, prog_name="kg")
 @click.pass_context
-def cli(ctx: click.Context, store: str, model: str | None, verbose: bool) -> None:
+def cli(ctx: click.Context, store: str | None, model: str | None, verbose: bool) -> None:
     """kg: who says what about whom — a political-stance knowledge graph from news articles.
 
     Read articles (`kg ingest`), ask SPARQL questions (`kg query`), and open interactive
@@ -60,7 +50,10 @@ def cli(ctx: click.Context, store: str, model: str | None, verbose: bool) -> Non
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = Settings(store=store, model=model)
+    try:  # built once, here: options, then the environment, then the defaults
+        ctx.obj = Settings.load(store=store, model=model)
+    except ConfigError as exc:
+        _fail(str(exc), code=EXIT_USAGE)
 
 
 # Exit codes (README, "Reliability"): 0 done; 1 some articles failed, or the store, the model or
@@ -103,15 +96,6 @@ def _fail(message: str, code: int = EXIT_FAILED) -> "click.exceptions.Exit":
         text = text[:600] + " …"
     click.secho(f"Error: {text}", fg="red", err=True)
     raise click.exceptions.Exit(code)
-
-
-def _check_settings() -> None:
-    from kg.articles import ConfigError, max_article_chars
-
-    try:
-        max_article_chars()
-    except ConfigError as exc:
-        _fail(str(exc), code=EXIT_USAGE)
 
 
 def _load_nlp(settings: Settings):
@@ -202,13 +186,13 @@ def extract(settings: Settings, paths: tuple[str, ...], fmt: str) -> None:
     from kg.pipeline import ExtractError, extract_articles
     from kg.rdf import extraction_quads
 
-    _check_settings()
     nlp = _load_nlp(settings)
     model = pipeline_label(nlp)
     failed = done = 0
     out = sys.stdout
     try:
-        for item in extract_articles(iter_articles(paths), nlp=nlp):
+        for item in extract_articles(iter_articles(paths, max_chars=settings.max_article_chars), nlp=nlp,
+                                     settings=settings):
             if isinstance(item, (ReadError, ExtractError)):
                 failed += 1
                 click.secho(f"skipped {_safe(item)}", fg="yellow", err=True)
@@ -293,12 +277,11 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, wo
     from kg.ingest import IngestTotals, ingest as ingest_articles
     from kg.nlp import pipeline_label
 
-    _check_settings()
     if workers is not None or scheduler is not None:
         if workers is not None and scheduler is not None:
             _fail("give --workers (a local cluster) or --scheduler (an existing one), not both")
         try:
-            items = list(iter_articles(paths))  # the cluster's scheduler plans over the whole list
+            items = list(iter_articles(paths, max_chars=settings.max_article_chars))  # planned as a whole
         except KeyboardInterrupt:
             click.secho("\ninterrupted before any article was stored", fg="yellow", err=True)
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
@@ -313,8 +296,8 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, wo
     totals = IngestTotals()
     show = sys.stderr.isatty() if progress is None else progress
     # articles are read, extracted and written as they come: nothing holds the whole corpus
-    results = ingest_articles(store, iter_articles(paths), nlp=nlp, model=pipeline_label(nlp), totals=totals,
-                              guard=_no_interrupt)
+    results = ingest_articles(store, iter_articles(paths, max_chars=settings.max_article_chars), nlp=nlp,
+                              model=pipeline_label(nlp), totals=totals, guard=_no_interrupt, settings=settings)
     try:
         with click.progressbar(results, label="Ingesting", file=sys.stderr if show else open(os.devnull, "w"),
                                show_pos=True, item_show_func=lambda x: _safe(x.article_id or "") if x else ""
@@ -362,7 +345,7 @@ def _ingest_on_dask(settings: Settings, items: list, progress: bool | None, work
 
         try:
             report = ingest_on_dask(store, items, workers=workers, scheduler=scheduler, model=settings.model,
-                                    failures=failures, progress=tick)
+                                    settings=settings, failures=failures, progress=tick)
         except (OSError, TimeoutError) as exc:
             _fail(f"cannot use the Dask cluster: {exc}")
     for f in failures:
@@ -843,7 +826,7 @@ def serve(settings: Settings, bind: str, port: int | None, writable: bool, timeo
 
     try:
         server = serving.start(settings.store, bind=bind, port=port, writable=writable, timeout_s=timeout_s,
-                               cors=cors)
+                               cors=cors, oxigraph=settings.oxigraph)
     except StoreError as exc:
         _fail(str(exc))
     mode = "read-write" if writable else "read-only"

@@ -31,10 +31,10 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg import ids
 from kg.records import ACTOR_TYPES, ActorType
+from kg.settings import Settings
 from kg.vocab import KG, ORG, SCHEMA
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "gazetteer.ttl"
-ENV = "KG_GAZETTEER"
 
 
 
@@ -246,25 +246,24 @@ def _load(paths: tuple[str, ...], stamps: tuple[float, ...]) -> Gazetteer:
     return _build(graph)
 
 
-def _extra_paths(extra: str | os.PathLike | None) -> tuple[str, ...]:
+def _extra_paths(extra: str | os.PathLike | None, settings: Settings | None) -> tuple[str, ...]:
     raw = [str(extra)] if extra else []
-    env = os.environ.get(ENV, "")
-    raw += [p for p in env.split(os.pathsep) if p.strip()]
-    return tuple(raw)
+    return tuple(raw) + (settings or Settings.load()).gazetteer
 
 
-def load_gazetteer(extra: str | os.PathLike | None = None) -> Gazetteer:
-    """The shipped gazetteer with ``extra`` and the ``KG_GAZETTEER`` files merged on top (cached;
-    a changed file is read again). Raises :class:`GazetteerError` naming a bad file."""
-    paths = _extra_paths(extra)
+def load_gazetteer(extra: str | os.PathLike | None = None, *, settings: Settings | None = None) -> Gazetteer:
+    """The shipped gazetteer with ``extra`` and the settings' gazetteer files (``KG_GAZETTEER``)
+    merged on top (cached; a changed file is read again). Raises :class:`GazetteerError`
+    naming a bad file."""
+    paths = _extra_paths(extra, settings)
     stamps = tuple(os.path.getmtime(p) if os.path.exists(p) else -1.0 for p in paths)
     return _load(paths, stamps)
 
 
-def gazetteer_graph(extra: str | os.PathLike | None = None) -> rdflib.Graph:
+def gazetteer_graph(extra: str | os.PathLike | None = None, *, settings: Settings | None = None) -> rdflib.Graph:
     """The gazetteer as an rdflib Graph (a copy: safe to change), for the store's gazetteer graph."""
     out = rdflib.Graph()
-    for triple in load_gazetteer(extra).graph:
+    for triple in load_gazetteer(extra, settings=settings).graph:
         out.add(triple)
     for prefix, ns in (("kg", ids.ONTOLOGY), ("actor", ids.DATA + "actor/"), ("skos", str(SKOS)),
                        ("owl", str(OWL)), ("org", str(ORG)), ("schema", str(SCHEMA)),

@@ -27,6 +27,7 @@ from typing import Any, Callable, ContextManager, Iterable, Iterator
 from kg.articles import ReadError
 from kg.pipeline import ExtractError, extract_articles
 from kg.records import Article, Extraction
+from kg.settings import Settings
 
 
 @dataclass
@@ -70,10 +71,12 @@ class Ingested:
 
 def ingest(store: Any, articles: Iterable[Article | ReadError], *, nlp: Any = None, model: str | None = None,
            totals: IngestTotals | None = None, batch_size: int = 8,
-           guard: Callable[[], ContextManager[Any]] = contextlib.nullcontext) -> Iterator[Ingested]:
+           guard: Callable[[], ContextManager[Any]] = contextlib.nullcontext,
+           settings: Settings | None = None) -> Iterator[Ingested]:
     """Extract ``articles`` and write each to ``store`` as soon as it is extracted.
 
-    ``nlp`` defaults to :func:`kg.nlp.load_nlp`; ``model`` (the pipeline named in each graph's
+    ``settings`` (default :meth:`Settings.load`) names the pipeline, the models and the
+    gazetteer; ``nlp`` defaults to the settings' pipeline; ``model`` (the pipeline named in each graph's
     provenance) to that pipeline's label. A read error, an article the extractors fail on or
     one the store refuses is yielded as a failure and the stream goes on. Each write and its
     count in ``totals`` happen inside ``guard()`` (``kg ingest`` holds Ctrl-C back there, so
@@ -82,10 +85,11 @@ def ingest(store: Any, articles: Iterable[Article | ReadError], *, nlp: Any = No
     from kg.nlp import load_nlp, pipeline_label
     from kg.store import StoreError, put_extraction
 
-    nlp = nlp or load_nlp()
+    settings = settings or Settings.load()
+    nlp = nlp or load_nlp(settings.model)
     model = model or pipeline_label(nlp)
     totals = totals if totals is not None else IngestTotals()
-    stream = extract_articles(articles, nlp=nlp, batch_size=batch_size)
+    stream = extract_articles(articles, nlp=nlp, batch_size=batch_size, settings=settings)
     try:
         for item in stream:
             if isinstance(item, (ReadError, ExtractError)):

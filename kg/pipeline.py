@@ -21,14 +21,16 @@ from pathlib import Path
 from spacy.tokens import Doc
 from threadpoolctl import threadpool_limits
 
-from kg.articles import ReadError, max_article_chars
+from kg.articles import ReadError
 from kg.encoder_process import start_worker
 from kg.extract.actors import ActorIndex, extract_actors
-from kg.extract.encoder import default_encoder
+from kg.extract.encoder import Encoder, default_encoder
 from kg.extract.stances import PendingStances, finish_stances, run_encoder, start_stances
 from kg.extract.statements import extract_statements
+from kg.gazetteer import load_gazetteer
 from kg.nlp import load_nlp
 from kg.records import Article, Extraction, Statement
+from kg.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +67,20 @@ def _stage(name: str) -> Iterator[None]:
         raise StageFailed(name) from exc
 
 
-def extract_doc(doc: Doc, article: Article) -> Extraction:
-    """Run the extractors on one parsed article."""
-    pending = _start(doc, article)
+def extract_doc(doc: Doc, article: Article, *, settings: Settings | None = None) -> Extraction:
+    """Run the extractors on one parsed article (with the models and gazetteer ``settings``
+    names; default :meth:`Settings.load`)."""
+    pending = _start(doc, article, settings or Settings.load())
     return _finish(pending, run_encoder(pending.stances))
 
 
-def extract_text(text: str, *, id: str = "text", date: str | None = None, nlp=None) -> Extraction:
+def extract_text(text: str, *, id: str = "text", date: str | None = None, nlp=None,
+                 settings: Settings | None = None) -> Extraction:
     """Extract from one string (handy in notebooks and tests)."""
-    nlp = nlp or load_nlp()
+    settings = settings or Settings.load()
+    nlp = nlp or load_nlp(settings.model)
     article = Article(id=id, text=text, date=date)
-    return extract_doc(parse(nlp, text), article)
+    return extract_doc(parse(nlp, text), article, settings=settings)
 
 
 # A text longer than this is parsed in pieces of at most _PIECE characters, cut at paragraph
@@ -122,7 +127,8 @@ def split_text(text: str, size: int) -> list[str]:
 
 
 def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_size: int = 8,
-                     encoder_process: bool = True) -> Iterator[Extraction | ReadError | ExtractError]:
+                     encoder_process: bool = True, settings: Settings | None = None
+                     ) -> Iterator[Extraction | ReadError | ExtractError]:
     """Parse and extract a stream of articles, yielding results in input order.
 
     The parse takes one core. When the stream holds more than one article (or one long one),
@@ -133,10 +139,13 @@ def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_si
     encoder inputs go to the worker in jobs of at most 256, so a long article's are shared
     between the two processes. Small parse batches (``batch_size``) hand the worker its first
     jobs early; at most 64 articles are in flight. ``encoder_process=False`` keeps everything
-    in this process.
+    in this process. ``settings`` (default :meth:`Settings.load`, read once here) names the
+    pipeline, the models, the gazetteer and the longest article accepted.
     """
-    nlp = nlp or load_nlp()
-    limit = max_article_chars()
+    settings = settings or Settings.load()
+    nlp = nlp or load_nlp(settings.model)
+    limit = settings.max_article_chars
+    encoder = default_encoder(settings)
     items = iter(items)
     first = list(islice(items, _SOLO + 1))
     window: deque[_InFlight] = deque()
@@ -145,12 +154,12 @@ def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_si
         # started now, the worker loads while the first batch is parsed; a single article gets
         # one only when it is long (its encoder inputs are then shared between the processes)
         long_first = any(isinstance(x, Article) and isinstance(x.text, str) and len(x.text) > _LONG for x in first)
-        if encoder_process and (len(first) > _SOLO or long_first):
-            worker = start_worker()
+        if encoder_process and encoder is not None and (len(first) > _SOLO or long_first):
+            worker = start_worker(settings)
             if worker:  # this process now shares the machine with the worker: one BLAS thread each
                 blas = threadpool_limits(1)
         for doc, item in _parsed(nlp, chain(first, items), batch_size, limit):
-            window.append(_begin(doc, item, worker))
+            window.append(_begin(doc, item, worker, settings))
             while window and (window[0].ready() or len(window) > _IN_FLIGHT):
                 yield _next_out(window)
         while window:
@@ -239,11 +248,11 @@ class _Pending:
     stances: PendingStances
 
 
-def _encode(inputs: list) -> list | None:
+def _encode(encoder: Encoder, inputs: list) -> list | None:
     """The encoder's answers for ``inputs``, here; None when it fails (the article then keeps
     its other stances, as :func:`kg.extract.stances.run_encoder` does)."""
     try:
-        return default_encoder().probabilities(inputs)
+        return encoder.probabilities(inputs)
     except Exception:  # noqa: BLE001
         log.exception("stance encoder failed")
         return None
@@ -272,7 +281,7 @@ class _InFlight:
         """Encode here the last chunk the worker has not begun; False if there is none."""
         for k in range(len(self.jobs) - 1, -1, -1):
             if self.jobs[k].cancel():
-                self.jobs[k] = _done(_encode(self.chunks[k]))
+                self.jobs[k] = _done(_encode(self.pending.stances.encoder, self.chunks[k]))
                 return True
         return False
 
@@ -285,7 +294,7 @@ class _InFlight:
                 part = job.result()
             except Exception as exc:  # the worker died: encode here instead
                 log.warning("encoder process failed (%s): encoding in this process", exc)
-                part = _encode(chunk)
+                part = _encode(self.pending.stances.encoder, chunk)
             if part is None:
                 encoded = None
                 break
@@ -310,11 +319,11 @@ def _settle(pending: _Pending, encoded) -> Extraction | ExtractError:
         return _failed(pending.article, exc)
 
 
-def _begin(doc: Doc | None, item: Article | ReadError | ExtractError, worker) -> _InFlight:
+def _begin(doc: Doc | None, item: Article | ReadError | ExtractError, worker, settings: Settings) -> _InFlight:
     if not isinstance(item, Article) or doc is None:  # a read or parse error keeps its place
         return _InFlight(done=item)
     try:
-        pending = _start(doc, item)
+        pending = _start(doc, item, settings)
         inputs = pending.stances.encoder_inputs
         if worker and inputs:
             chunks = [inputs[k:k + _JOB] for k in range(0, len(inputs), _JOB)]
@@ -324,13 +333,13 @@ def _begin(doc: Doc | None, item: Article | ReadError | ExtractError, worker) ->
         return _InFlight(done=_failed(item, exc))
 
 
-def _start(doc: Doc, article: Article) -> _Pending:
+def _start(doc: Doc, article: Article, settings: Settings) -> _Pending:
     with _stage("actors"):
-        actors = extract_actors(doc)
+        actors = extract_actors(doc, gazetteer=load_gazetteer(settings=settings))
     with _stage("statements"):
         statements = extract_statements(doc, actors)
     with _stage("stances"):
-        stances = start_stances(doc, actors, statements)
+        stances = start_stances(doc, actors, statements, settings=settings)
     return _Pending(article, actors, statements, stances)
 
 

@@ -82,8 +82,8 @@ def test_one_long_article_shares_its_encoder_work_with_the_worker(nlp, monkeypat
     monkeypatch.setattr(kg.pipeline, "_JOB", 3)
     used = []
 
-    def ready_worker():
-        worker = start_worker()
+    def ready_worker(settings=None):
+        worker = start_worker(settings)
         assert worker.wait_ready(timeout=120)
         used.append(worker)
         return worker

@@ -77,8 +77,8 @@ def test_extraction_with_worker_equals_without(nlp, monkeypatch):
 
     used = []
 
-    def ready_worker():  # wait for it, so that it (not this process) encodes most articles
-        worker = start_worker()
+    def ready_worker(settings=None):  # wait for it, so that it (not this process) encodes most articles
+        worker = start_worker(settings)
         assert worker.wait_ready(timeout=120)
         used.append(worker)
         return worker
@@ -97,8 +97,8 @@ def test_a_dead_worker_loses_nothing(nlp, monkeypatch):
     import kg.pipeline
     from kg.encoder_process import start_worker
 
-    def doomed():
-        worker = start_worker()
+    def doomed(settings=None):
+        worker = start_worker(settings)
         worker._proc.kill()
         return worker
 
@@ -115,10 +115,11 @@ def test_worker_starts_only_for_a_stream_of_several_articles(nlp, monkeypatch):
     import kg.pipeline
 
     started = []
-    monkeypatch.setattr(kg.pipeline, "start_worker", lambda: started.append(len(parsed)) or None)
+    monkeypatch.setattr(kg.pipeline, "start_worker", lambda settings=None: started.append(len(parsed)) or None)
     parsed = []
     real_begin = kg.pipeline._begin
-    monkeypatch.setattr(kg.pipeline, "_begin", lambda doc, item, worker: parsed.append(doc) or real_begin(doc, item, worker))
+    monkeypatch.setattr(kg.pipeline, "_begin", lambda doc, item, worker, settings: parsed.append(doc)
+                        or real_begin(doc, item, worker, settings))
     one = [Article("solo", STANCE_TEXTS[0])]
     assert [type(x) for x in extract_articles(one, nlp=nlp)] == [Extraction]
     assert started == []

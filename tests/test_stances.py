@@ -193,11 +193,13 @@ def test_model_loads_and_predicts(nlp):
     assert stance_model.CLASSES[int(probs[0].argmax())] == "a_neg_b"
 
 
-def test_without_model_rules_still_work(extract, monkeypatch):
-    monkeypatch.setattr(stance_model, "default_model", lambda: None)
-    monkeypatch.setattr("kg.extract.stances.default_model", lambda: None)
-    ex = extract("Senator Alice Brown praised Governor Tom Green.")
+def test_without_model_rules_still_work(extract):
+    from kg.settings import Settings
+
+    ex = extract("Senator Alice Brown praised Governor Tom Green.",
+                 settings=Settings(stance_model=None, stance_encoder=None))
     assert find(ex, "Brown", "Green", "positive")
+    assert {s.extractor for s in ex.stances} == {"rule"}
 
 
 # ---------------------------------------------------------------- the seed article

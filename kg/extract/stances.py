@@ -32,12 +32,13 @@ from spacy.tokens import Doc, Span as SpacySpan
 
 from kg.extract import lexicon as lex
 from kg.extract.actors import ActorIndex
-from kg.extract.encoder import default_encoder
+from kg.extract.encoder import Encoder, default_encoder
 from kg.extract.pair_scores import PairPlan, PairScores, plan_pairs
 from kg.extract.stance_model import CLASSES, default_model, head_of
 from kg.extract.stance_rules import ACTOR_LABELS, Cue, find_cues, mention_of
 from kg.extract.syntax import sentence_of
 from kg.records import Actor, ActorType, Span, Stance, Statement
+from kg.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +72,11 @@ class _Raw:
     source: str = "rule"
 
 
-def extract_stances(doc: Doc, actors: ActorIndex, statements: list[Statement]) -> list[Stance]:
-    """Every stance in ``doc``: ids ``t1``, ``t2``, ... in text order."""
-    pending = start_stances(doc, actors, statements)
+def extract_stances(doc: Doc, actors: ActorIndex, statements: list[Statement], *,
+                    settings: Settings | None = None) -> list[Stance]:
+    """Every stance in ``doc``: ids ``t1``, ``t2``, ... in text order (the models ``settings``
+    names; default :meth:`Settings.load`)."""
+    pending = start_stances(doc, actors, statements, settings=settings)
     return finish_stances(pending, run_encoder(pending))
 
 
@@ -86,14 +89,19 @@ class PendingStances:
     actors: ActorIndex
     raws: list[_Raw]
     plan: PairPlan
+    encoder: Encoder | None = None  # what reads plan.inputs (None: the linear model alone)
 
     @property
     def encoder_inputs(self) -> list:
         return self.plan.inputs
 
 
-def start_stances(doc: Doc, actors: ActorIndex, statements: list[Statement]) -> PendingStances:
-    """Everything but the encoder pass: rules, quote phrases and the linear pair model."""
+def start_stances(doc: Doc, actors: ActorIndex, statements: list[Statement], *,
+                  settings: Settings | None = None) -> PendingStances:
+    """Everything but the encoder pass: rules, quote phrases and the linear pair model (the
+    models ``settings`` names; default :meth:`Settings.load`)."""
+    settings = settings or Settings.load()
+    encoder = default_encoder(settings)
     raws: list[_Raw] = []
     cues = find_cues(doc)
     statement_at = _StatementAt(statements)
@@ -102,8 +110,8 @@ def start_stances(doc: Doc, actors: ActorIndex, statements: list[Statement]) -> 
         if raw is not None:
             raws.append(raw)
     raws += _from_quote_phrases(doc, statements)
-    plan = plan_pairs(doc, cues, default_model(), default_encoder())
-    return PendingStances(doc, actors, raws, plan)
+    plan = plan_pairs(doc, cues, default_model(settings), encoder)
+    return PendingStances(doc, actors, raws, plan, encoder)
 
 
 def run_encoder(pending: PendingStances) -> list[np.ndarray] | None:
@@ -112,10 +120,10 @@ def run_encoder(pending: PendingStances) -> list[np.ndarray] | None:
     the document keeps its other stances. Unlike a rule, the encoder is a component that can
     fail for reasons outside the article (memory, a worker process that died): its failure is
     logged as an error and the article keeps what the rules and the linear model found."""
-    if not pending.encoder_inputs:
+    if not pending.encoder_inputs or pending.encoder is None:
         return []
     try:
-        return default_encoder().probabilities(pending.encoder_inputs)
+        return pending.encoder.probabilities(pending.encoder_inputs)
     except Exception:
         log.exception("stance encoder failed")
         return None
