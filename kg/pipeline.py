@@ -345,9 +345,9 @@ def _start(doc: Doc, article: Article, settings: Settings) -> _Pending:
 
 def _finish(pending: _Pending, encoded) -> Extraction:
     with _stage("stances"):
-        stances = finish_stances(pending.stances, encoded)
-    return Extraction(article=pending.article, actors=pending.actors.actors, statements=pending.statements,
-                      stances=stances)
+        found = finish_stances(pending.stances, encoded)
+    return Extraction(article=pending.article, actors=found.actors, statements=pending.statements,
+                      stances=found.stances)
 
 
 def _where(article: Article) -> str:

@@ -231,3 +231,22 @@ def test_under_attack_construction(extract):
     ex = extract("Berlin backs the coalition government, which has come under assault by rebel leader Omar Dass.")
     assert any(ex.actor(t.holder).label == "Omar Dass" and t.polarity == "negative" and t.cue.text == "assault"
                for t in ex.stances), [(ex.actor(t.holder).label, t.polarity, t.cue.text) for t in ex.stances]
+
+
+def test_stances_return_their_actors_and_leave_the_actor_index_alone(nlp):
+    """An actor only a stance names ("the protesters") comes back with the stances; the actor
+    step's index and its actors are as that step left them."""
+    from kg.extract.actors import extract_actors
+    from kg.extract.stances import extract_stances
+    from kg.extract.statements import extract_statements
+    from kg.settings import Settings
+
+    doc = nlp("The protesters condemned Governor Tom Green.")
+    index = extract_actors(doc)
+    before = [a.to_json() for a in index.actors]
+    found = extract_stances(doc, index, extract_statements(doc, index),
+                            settings=Settings(stance_model=None, stance_encoder=None))
+    assert [a.to_json() for a in index.actors] == before
+    ids = {a.id for a in found.actors}
+    assert found.stances and all(s.holder in ids and (s.target is None or s.target in ids) for s in found.stances)
+    assert "protesters" in {a.label for a in found.actors} - {a["label"] for a in before}

@@ -69,7 +69,9 @@ Nothing here raises on messy text: an entity that cannot be read is skipped and 
 from __future__ import annotations
 
 import bisect
+import copy
 import logging
+from typing import Any
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
@@ -119,6 +121,18 @@ class ActorIndex:
         self._places: dict[int, str] = {}  # token index -> the place it names, when that place is no actor here
         self._place_actor: dict[str, str] = {}  # actor id -> the place it is the government of ("Texas")
         self._tag_owner: dict[int, Actor] = {}  # token of a party tag "(R-Ky.)" -> the person it belongs to
+
+    def fork(self) -> ActorIndex:
+        """A copy for a later step to add to (the stances name actors the actor step did not):
+        what it adds, to the index or to the actors' mentions, leaves this index and its actors
+        as they are. The Doc, the gazetteer and its entries are shared, not copied."""
+        memo: dict[int, Any] = {id(self.doc): self.doc, id(self.gazetteer): self.gazetteer}
+        for entry in self._entries.values():
+            memo[id(entry)] = entry
+        twin = copy.deepcopy(self, memo)
+        # mentions are recorded under id(actor): the copies have ids of their own
+        twin._spans = {(id(memo[old]), start, end) for old, start, end in self._spans}
+        return twin
 
     # -- lookup -------------------------------------------------------------------------
     def by_id(self, local_id: str) -> Actor:

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from kg.extract import lexicon as lex
 from kg.extract.stance_rules import ACTOR_LABELS, TOPIC_LABELS, Cue
-from kg.extract.syntax import sentence_of
+from kg.extract.syntax import doc_context, sentence_of
 from kg.extract.weights import cached_weights
 from kg.settings import STANCE_MODEL_PATH, Settings
 
@@ -70,12 +70,13 @@ def entities_in(sent: SpacySpan) -> list[tuple[int, int, str]]:
     """(start, end, label) of the named entities within ``sent``, as ``sent.ents`` gives them.
 
     ``Span.ents`` rebuilds every entity of the whole Doc on each call, which made this
-    quadratic in the article's length; the Doc's entities are read once and kept in
-    ``doc.user_data`` (a per-call cache that :func:`kg.extract.stances.finish_stances` clears)."""
+    quadratic in the article's length; the Doc's entities are read once and kept in its
+    :class:`~kg.extract.syntax.DocContext`."""
     doc = sent.doc
-    ents = doc.user_data.get("kg_ents")
+    ctx = doc_context(doc)
+    ents = ctx.ents
     if ents is None:
-        ents = doc.user_data["kg_ents"] = [(e.start, e.end, e.label_) for e in doc.ents]
+        ents = ctx.ents = [(e.start, e.end, e.label_) for e in doc.ents]
     out = []
     for k in range(bisect.bisect_left(ents, (sent.start,)), len(ents)):
         start, end, label = ents[k]
@@ -205,8 +206,8 @@ def pair_features(doc: Doc, a: tuple[int, int], b: tuple[int, int], cues: list[C
 
 
 def _sentence_features(sent: SpacySpan) -> list[str]:
-    """Features of the whole sentence, computed once per sentence (cached on the Doc)."""
-    cache = sent.doc.user_data.setdefault("kg_sent_feats", {})
+    """Features of the whole sentence, computed once per sentence (in the Doc's context)."""
+    cache = doc_context(sent.doc).sent_feats
     key = (sent.start, sent.end)
     if key not in cache:
         spol = sum(lex.cue_polarity(t.lemma_.lower()) for t in sent)

@@ -36,7 +36,7 @@ from kg.extract.encoder import Encoder, default_encoder
 from kg.extract.pair_scores import PairPlan, PairScores, plan_pairs
 from kg.extract.stance_model import CLASSES, default_model, head_of
 from kg.extract.stance_rules import ACTOR_LABELS, Cue, find_cues, mention_of
-from kg.extract.syntax import sentence_of
+from kg.extract.syntax import release_context, sentence_of
 from kg.records import Actor, ActorType, Span, Stance, Statement
 from kg.settings import Settings
 
@@ -72,8 +72,18 @@ class _Raw:
     source: str = "rule"
 
 
+@dataclass
+class StanceResult:
+    """The stances of a document, and its actors as they need them: the actor step's, then
+    those only a stance names ("the protesters" as a target), which the actor step's index
+    does not get."""
+
+    stances: list[Stance]
+    actors: list[Actor]
+
+
 def extract_stances(doc: Doc, actors: ActorIndex, statements: list[Statement], *,
-                    settings: Settings | None = None) -> list[Stance]:
+                    settings: Settings | None = None) -> StanceResult:
     """Every stance in ``doc``: ids ``t1``, ``t2``, ... in text order (the models ``settings``
     names; default :meth:`Settings.load`)."""
     pending = start_stances(doc, actors, statements, settings=settings)
@@ -83,7 +93,8 @@ def extract_stances(doc: Doc, actors: ActorIndex, statements: list[Statement], *
 @dataclass
 class PendingStances:
     """A document's stances up to the encoder: what the rules found and the pairs the learned
-    models score (:class:`~kg.extract.pair_scores.PairPlan`)."""
+    models score (:class:`~kg.extract.pair_scores.PairPlan`). ``actors`` is this step's own
+    copy of the actor index (:meth:`~kg.extract.actors.ActorIndex.fork`)."""
 
     doc: Doc
     actors: ActorIndex
@@ -102,6 +113,7 @@ def start_stances(doc: Doc, actors: ActorIndex, statements: list[Statement], *,
     models ``settings`` names; default :meth:`Settings.load`)."""
     settings = settings or Settings.load()
     encoder = default_encoder(settings)
+    actors = actors.fork()  # the actors a stance names are added here, not to the actor step's index
     raws: list[_Raw] = []
     cues = find_cues(doc)
     statement_at = _StatementAt(statements)
@@ -129,16 +141,16 @@ def run_encoder(pending: PendingStances) -> list[np.ndarray] | None:
         return None
 
 
-def finish_stances(pending: PendingStances, encoded: list[np.ndarray] | None) -> list[Stance]:
-    """The stances of ``pending`` with the encoder's answers ``encoded`` blended in."""
+def finish_stances(pending: PendingStances, encoded: list[np.ndarray] | None) -> StanceResult:
+    """The stances of ``pending`` with the encoder's answers ``encoded`` blended in, and the
+    document's actors with those the stances named."""
     doc, raws = pending.doc, list(pending.raws)
     try:
         if encoded is not None:
             raws += _from_model(doc, pending.plan.finish(encoded))
-        return _build(doc, pending.actors, _merge(raws))
+        return StanceResult(_build(doc, pending.actors, _merge(raws)), pending.actors.actors)
     finally:
-        for key in ("kg_sent_bounds", "kg_sent_feats", "kg_ents"):  # per-call caches: leave the Doc as it came
-            doc.user_data.pop(key, None)
+        release_context(doc)  # leave the Doc as it came
 
 
 # ---------------------------------------------------------------- sources

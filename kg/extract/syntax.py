@@ -15,22 +15,54 @@ would change the extraction output:
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Callable
 
-from spacy.tokens import Span as SpacySpan, Token
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+
+# ---------------------------------------------------------------- what is worked out once per Doc
+
+@dataclass
+class DocContext:
+    """What the extractors work out once per document and share while they run on it: the
+    sentence of each token, the named entities as tuples, each sentence's features. Kept on
+    the Doc under one key, owned by this module, and dropped by :func:`release_context` when
+    the document is done (so the Doc is left as it came)."""
+
+    sent_bounds: list[tuple[int, int]] | None = None  # token index -> (sentence start, end)
+    ents: list[tuple[int, int, str]] | None = None  # (start, end, label) of every entity, in order
+    sent_feats: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # sentence -> features
+
+
+_CONTEXT_KEY = "kg"
+
+
+def doc_context(doc: Doc) -> DocContext:
+    """The document's :class:`DocContext` (made on first use)."""
+    ctx = doc.user_data.get(_CONTEXT_KEY)
+    if ctx is None:
+        ctx = doc.user_data[_CONTEXT_KEY] = DocContext()
+    return ctx
+
+
+def release_context(doc: Doc) -> None:
+    """Forget what was worked out on ``doc``."""
+    doc.user_data.pop(_CONTEXT_KEY, None)
 
 
 def sentence_of(tok: Token) -> SpacySpan:
     """``tok.sent`` without its cost: spaCy walks the whole Doc on every ``Token.sent``, so the
-    sentence bounds are computed once per Doc and kept in ``doc.user_data``."""
+    sentence bounds are computed once per Doc (in its :class:`DocContext`)."""
     doc = tok.doc
-    bounds = doc.user_data.get("kg_sent_bounds")
+    ctx = doc_context(doc)
+    bounds = ctx.sent_bounds
     if bounds is None or len(bounds) != len(doc):
         bounds = [(0, 0)] * len(doc)
         for sent in doc.sents:
             for i in range(sent.start, sent.end):
                 bounds[i] = (sent.start, sent.end)
-        doc.user_data["kg_sent_bounds"] = bounds
+        ctx.sent_bounds = bounds
     start, end = bounds[tok.i]
     return doc[start:end]
 
