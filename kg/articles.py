@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from kg.records import Article
-from kg.settings import ENV, MAX_ARTICLE_CHARS, ConfigError, Settings
+from kg.settings import ENV, ConfigError, Settings  # noqa: F401 - ConfigError: raised by max_article_chars
 
 # spaCy refuses texts longer than nlp.max_length (1,000,000 characters) by default; an article
 # longer than that is almost always a mistake (a whole dump in one file), so we refuse it early.
@@ -413,12 +413,6 @@ def _walk(folder: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[Path | Read
             yield Path(e.path)
     for d in subdirs:
         yield from _walk(d, seen_dirs)
-
-
-def iter_article_files(folder: Path) -> list[Path]:
-    """The article files under ``folder``, recursively, in a stable order; hidden files skipped
-    (folders that cannot be read are left out: :func:`iter_articles` reports them)."""
-    return [p for p in _walk(Path(folder), set()) if isinstance(p, Path)]
 
 
 def _iter_paths(paths: Iterable[str | os.PathLike[str]], stdin: IO[str] | None, limit: int

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 
-from kg.settings import DEFAULT_MODEL, ENV, Settings
+from kg.settings import ENV, Settings
 
 MODEL_ENV = ENV["model"]
 

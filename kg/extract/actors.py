@@ -79,8 +79,8 @@ from kg import ids
 from kg.extract import lexicon as T
 from kg.extract.actor_types import TypeReader
 from kg.extract import places
-from kg.extract.names import (APOSTROPHES, NONPERSON, PERSON_TYPES, Mention, NameReader, acronym_partner,
-                              clean_name, initials, not_an_actor, person_label, readable, segments)
+from kg.extract.names import (APOSTROPHES, NONPERSON, PERSON_TYPES, Mention, NameReader, clean_name, initials,
+                              not_an_actor, readable)
 from kg.extract.resolve import Resolver
 from kg.extract.roles import RoleReader
 from kg.gazetteer import Entry, Gazetteer, government_label, load_gazetteer, normalize
@@ -88,8 +88,6 @@ from kg.records import Actor, ActorType, Span
 
 log = logging.getLogger(__name__)
 
-# kept under their old names for callers and tests
-_acronym_partner, _person_label, _segments, _clean_name = acronym_partner, person_label, segments, clean_name
 __all__ = ["ActorIndex", "Mention", "extract_actors", "initials"]
 
 
@@ -268,10 +266,6 @@ class ActorIndex:
     def gender(self, actor: Actor) -> str | None:
         """"male", "female" or None, from honorifics, titles, pronouns and the gazetteer."""
         return self._gender.get(actor.id)
-
-    def mention_tokens(self) -> dict[int, Actor]:
-        """Token index -> actor, for every token inside a recorded mention (read-only view)."""
-        return dict(self._tok)
 
     # -- building -----------------------------------------------------------------------
     def _government_of_place(self, place: str) -> Actor:

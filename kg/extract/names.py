@@ -117,14 +117,6 @@ def first_name_gender(name: str) -> str | None:
     return "male" if first in T.MALE_NAMES else "female" if first in T.FEMALE_NAMES else None
 
 
-def title_of(tok: Token) -> str | None:
-    """The canonical title a single token stands for, if it is an abbreviation or a title word."""
-    low = tok.lower_
-    if low in T.ABBREVIATIONS:
-        return T.ABBREVIATIONS[low]
-    return None
-
-
 def is_title_token(tok: Token) -> bool:
     low = tok.lower_
     return (low in T.ABBREVIATIONS or low in T.HONORIFICS or low in T.TITLE_WORDS

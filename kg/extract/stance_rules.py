@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
 
 from kg.extract import lexicon as lex
 from kg.extract.syntax import conjuncts, pobjs, sentence_of, stance_subject, with_conjuncts

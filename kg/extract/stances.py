@@ -180,10 +180,6 @@ class _StatementAt:
         return None
 
 
-def _statement_at(statements: list[Statement], char: int) -> Statement | None:
-    return _StatementAt(statements)(char)
-
-
 def _from_cue(doc: Doc, cue: Cue, statements: list[Statement] | _StatementAt) -> _Raw | None:
     tok = doc[cue.cue]
     at = statements if isinstance(statements, _StatementAt) else _StatementAt(statements)
