@@ -311,18 +311,10 @@ class Resolver:
         if low in T.DESCRIPTION_PERSON and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             return none  # "the president of France": a new reference
         said = " ".join(t.lower_ for t in doc[start:tok.i + 1])
-        # "the government in Tripoli": the government seated there
         if low in ("government", "administration", "regime", "authorities") and self.gaz is not None:
-            after = [c for c in tok.children] + ([doc[tok.i + 1]] if tok.i + 1 < len(doc) else [])
-            for c in after:  # "in Tripoli" may hang on the verb, right after the noun
-                if c.dep_ == "prep" and c.lower_ in ("in", "of"):
-                    obj = next((o for o in c.children if o.dep_ == "pobj"), None)
-                    if obj is not None and obj.pos_ == "PROPN":
-                        ent = self.ent_at.get(obj.i)
-                        name = clean_name(ent.text) if ent is not None else obj.text
-                        g = self.gaz.seat(name) or self.gaz.government_of(self.gaz.lookup(name, (ActorType.Country,)))
-                        if g is not None:
-                            return self._remember(said, index._actor_for_entry(g)), span
+            seated = self._seated_government(tok)
+            if seated is not None:
+                return self._remember(said, seated), span
         # a modifier that already names the actor ("the Libyan government", "the U.S. government")
         for c in mods:
             a = index._tok.get(c.i)
@@ -346,29 +338,57 @@ class Resolver:
         clause_subj = nearby_subject(tok)
         subj_actor = index._tok.get(clause_subj.i) if clause_subj is not None else None
         if low in T.DESCRIPTION_PERSON:
-            want_gender = T.DESCRIPTION_GENDER.get(low)
-            mod_words = {c.lower_ for c in mods}
-            best, best_score = None, None
-            for aid, (i, s, subj, n) in last.items():
-                actor = index.by_id(aid)
-                if actor.type != ActorType.Person or actor is subj_actor:
-                    continue
-                g = index._gender.get(aid)
-                if want_gender and g and g != want_gender:
-                    continue
-                role_words = {w for r in actor.roles for w in r.title.lower().replace("-", " ").split()}
-                if low in role_words:
-                    score = 20 + 3 * len(mod_words & role_words)
-                elif low in T.GENERIC_PERSON:
-                    # "the military strongman": any person, the article's main ones first
-                    score = (3 if "military" in mod_words and role_words & {"general", "marshal", "colonel", "commander", "militia"} else 0)
-                    score += min(n, 10) * 0.6
-                else:
-                    continue
-                score += -1.5 * (here - s) + min(n, 4) * 0.5 - (tok.i - i) / 400
-                if best_score is None or score > best_score:
-                    best, best_score = actor, score
-            return self._remember(said, best), span
+            return self._remember(said, self._described_person(tok, {c.lower_ for c in mods}, last, here,
+                                                               subj_actor)), span
+        return self._remember(said, self._described_body(tok, lemma, last, here)), span
+
+    def _seated_government(self, tok: Token) -> Actor | None:
+        """"the government in Tripoli": the government seated there (from the gazetteer)."""
+        doc = self.doc
+        after = [c for c in tok.children] + ([doc[tok.i + 1]] if tok.i + 1 < len(doc) else [])
+        for c in after:  # "in Tripoli" may hang on the verb, right after the noun
+            if c.dep_ == "prep" and c.lower_ in ("in", "of"):
+                obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+                if obj is not None and obj.pos_ == "PROPN":
+                    ent = self.ent_at.get(obj.i)
+                    name = clean_name(ent.text) if ent is not None else obj.text
+                    g = self.gaz.seat(name) or self.gaz.government_of(self.gaz.lookup(name, (ActorType.Country,)))
+                    if g is not None:
+                        return self.index._actor_for_entry(g)
+        return None
+
+    def _described_person(self, tok: Token, mod_words: set[str], last: dict, here: int,
+                          subj_actor: Actor | None) -> Actor | None:
+        """The person "the general" or "the military strongman" refers back to: one holding that
+        post, else (a generic word) the article's main people first; near and recent first."""
+        index, low = self.index, tok.lower_
+        want_gender = T.DESCRIPTION_GENDER.get(low)
+        best, best_score = None, None
+        for aid, (i, s, subj, n) in last.items():
+            actor = index.by_id(aid)
+            if actor.type != ActorType.Person or actor is subj_actor:
+                continue
+            g = index._gender.get(aid)
+            if want_gender and g and g != want_gender:
+                continue
+            role_words = {w for r in actor.roles for w in r.title.lower().replace("-", " ").split()}
+            if low in role_words:
+                score = 20 + 3 * len(mod_words & role_words)
+            elif low in T.GENERIC_PERSON:
+                # "the military strongman": any person, the article's main ones first
+                score = (3 if "military" in mod_words and role_words & {"general", "marshal", "colonel", "commander", "militia"} else 0)
+                score += min(n, 10) * 0.6
+            else:
+                continue
+            score += -1.5 * (here - s) + min(n, 4) * 0.5 - (tok.i - i) / 400
+            if best_score is None or score > best_score:
+                best, best_score = actor, score
+        return best
+
+    def _described_body(self, tok: Token, lemma: str, last: dict, here: int) -> Actor | None:
+        """The government, party, militia… "the administration" or "the militia" refers back
+        to: of a type the word can name, recent and frequent first."""
+        index, low = self.index, tok.lower_
         types = T.DESCRIPTION_OTHER.get(low) or T.DESCRIPTION_OTHER.get(lemma) or ()
         best, best_score = None, None
         for aid, (i, s, subj, n) in last.items():
@@ -382,7 +402,7 @@ class Resolver:
             parent = next((a for a in index.actors if a.id == best.part_of), None)
             if parent is not None and parent.type == ActorType.Government:
                 best = parent  # "the administration" after "the White House": the whole government
-        return self._remember(said, best), span
+        return best
 
     def _remember(self, said: str, actor: Actor | None) -> Actor | None:
         if actor is not None and " " in said:

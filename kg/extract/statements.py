@@ -501,11 +501,22 @@ class _Extractor:
 
     # ------------------------------------------------------------------ assembly
     def run(self) -> list[Statement]:
-        doc = self.doc
         atts = self.parse_attributions()
         atts_by_cue = {a.cue: a for a in atts}
         self.cues = sorted(atts_by_cue)
-        # which attributions' contents hold each quotation
+        quote_atts = self._attribute_quotes(atts, atts_by_cue)  # statements made of quotations (direct)
+        out_atts: list[_Att] = list(quote_atts)
+        for att in atts:
+            if att.direct or att in quote_atts:
+                continue
+            out_atts.append(att)
+        for att in out_atts:
+            if att.direct:
+                att.rank = 0
+        return self._numbered(self._dedupe(out_atts))
+
+    def _quote_holders(self, atts: list[_Att]) -> dict[int, list[_Att]]:
+        """Quotation number -> the attributions whose contents hold it."""
         holders: dict[int, list[_Att]] = {}
         for att in atts:
             seen: set[int] = set()
@@ -515,9 +526,15 @@ class _Extractor:
                     if qi >= 0 and qi not in seen:
                         seen.add(qi)
                         holders.setdefault(qi, []).append(att)
+        return holders
 
-        quote_atts: list[_Att] = []  # statements made of quotations (direct)
-        consumed: set[int] = set()
+    def _attribute_quotes(self, atts: list[_Att], atts_by_cue: dict[int, _Att]) -> list[_Att]:
+        """Each quotation's attribution: the reported speech right around it, else a saying
+        verb framing it, else the quotation before it continued, else (a quotation that reads
+        as a sentence) an unattributed one; the attributions that hold quotations, in order."""
+        doc = self.doc
+        holders = self._quote_holders(atts)
+        quote_atts: list[_Att] = []
         frame_atts: dict[int, _Att] = {}
         last_direct: _Att | None = None
         for qi, q in enumerate(self.quotes):
@@ -536,8 +553,7 @@ class _Extractor:
                     break
                 partial = True
             if att is None and partial:
-                consumed.add(qi)  # a partial quotation inside reported speech
-                continue
+                continue  # a partial quotation inside reported speech
             if att is None:
                 att = self._frame_after(qi, atts_by_cue) or self._frame_before(qi, atts_by_cue)
                 if att is not None:  # one verb introducing two quotations makes one statement
@@ -547,7 +563,6 @@ class _Extractor:
                 if prev is not None and self._continues(prev, qi):
                     prev.quotes.append(qi)
                     prev.reach = max(prev.reach, qb)
-                    consumed.add(qi)
                     continue
                 if self._sentence_like(qi):
                     att = _Att(cue=-1, cue_end=-1, source=None, speaker_tok=None)
@@ -560,23 +575,15 @@ class _Extractor:
             if qi not in att.quotes:
                 att.quotes.append(qi)
             att.reach = max(att.reach, qb)
-            consumed.add(qi)
             if att not in quote_atts:
                 quote_atts.append(att)
             last_direct = att
+        return quote_atts
 
-        out_atts: list[_Att] = list(quote_atts)
-        for att in atts:
-            if att.direct or att in quote_atts:
-                continue
-            out_atts.append(att)
-        for att in out_atts:
-            if att.direct:
-                att.rank = 0
-        out_atts = self._dedupe(out_atts)
-
+    def _numbered(self, atts: list[_Att]) -> list[Statement]:
+        """The statements of ``atts`` in text order, numbered ``s1``, ``s2``, ..."""
         statements: list[tuple[int, Statement]] = []
-        for att in out_atts:
+        for att in atts:
             st = self._statement(att)
             if st is not None:
                 statements.append((st.content.start, st))
