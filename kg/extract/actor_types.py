@@ -17,8 +17,6 @@ from kg.extract.names import (PLURAL_TAGS, Mention, clean_name, group_label, not
 from kg.gazetteer import Entry, government_label
 from kg.records import Actor, ActorType
 
-_LOCATIVE_PREPS = {"in", "at", "inside", "outside", "near", "into", "to", "across", "around", "throughout",
-                   "within", "toward", "towards", "through", "over", "on", "of", "for", "outside"}
 
 
 class TypeReader:
@@ -223,7 +221,7 @@ class TypeReader:
 
     @staticmethod
     def _is_place(tok: Token) -> bool:
-        return tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE_PREPS and tok.head.lower_ not in T.AGENT_PREPOSITIONS
+        return tok.dep_ == "pobj" and tok.head.lower_ in T.LOCATIVE_PREPS and tok.head.lower_ not in T.AGENT_PREPOSITIONS
 
 
     def _government(self, actor: Actor) -> Actor:

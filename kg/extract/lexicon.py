@@ -517,3 +517,39 @@ UNDER_NOUNS = {
     "attack": -1, "assault": -1, "fire": -1, "siege": -1, "bombardment": -1, "criticism": -1,
     "threat": -1, "shelling": -1, "pressure": -1,
 }
+
+
+# ====================================================================== more words the rules read
+
+# prepositions that make a country named after them a place, not an actor ("in Libya")
+LOCATIVE_PREPS = {"in", "at", "inside", "outside", "near", "into", "to", "across", "around", "throughout",
+                  "within", "toward", "towards", "through", "over", "on", "of", "for", "outside"}
+
+# words left out when a name's initials are formed ("Government of National Accord" -> GNA)
+NOT_INITIALLED = {"of", "the", "and", "for", "on", "in", "to", "a", "an", "&", "at", "de", "la"}
+
+# small words that stay lower-case inside a name made readable ("Government of the Republic")
+SMALL_NAME_WORDS = {"of", "the", "and", "for", "de", "del", "la", "le", "von", "van", "on", "in", "at", "a", "an"}
+
+# armed bodies named by whose they are ("Haftar's forces": his group)
+ARMED_GROUP_NOUNS = {"militia", "militias", "force", "forces", "troops", "fighters", "loyalists", "army", "men"}
+
+# verbs whose subject "it" is usually empty ("it seems"), so no actor
+PLEONASTIC_VERBS = {"seem", "appear", "come", "matter", "happen", "take", "rain", "look", "sound", "make", "mean",
+                    "remain", "become", "feel", "turn", "go", "work"}
+
+# modifiers of a description that refers forward or to someone new ("the next president")
+NOT_BACK = {"next", "future", "first", "new", "another", "incoming", "eventual"}
+
+# nouns naming people by their relation to someone: the possessor is not the actor
+RELATIONAL_PEOPLE = frozenset({"critics", "critic", "opponents", "opponent", "supporters", "supporter", "allies",
+                               "ally", "rivals", "rival", "enemies", "enemy", "foes", "foe", "detractors", "fans",
+                               "backers", "challengers", "challenger", "accusers", "accuser", "victims", "victim"})
+
+# the type of an actor only a stance names, by its head noun ("the regime": a government)
+GOVERNMENT_NOUNS = {"government", "administration", "regime", "ministry", "cabinet", "authorities"}
+
+ORG_NOUNS = {"party", "campaign", "committee", "council", "agency", "department", "company", "firm",
+             "union", "coalition", "court", "congress", "senate", "parliament"}
+PERSON_ROLE_NOUNS = frozenset({"president", "senator", "governor", "mayor", "minister", "secretary", "spokesman",
+                               "spokeswoman", "leader", "general", "strongman", "dictator", "chairman", "judge"})

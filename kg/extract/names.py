@@ -54,14 +54,13 @@ class Mention:
 
 # ====================================================================== helpers on tokens
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
-_NOT_INITIALLED = {"of", "the", "and", "for", "on", "in", "to", "a", "an", "&", "at", "de", "la"}
 
 
 def initials(name: str) -> str:
     """The capitals an acronym of ``name`` would be made of: "Democratic National Committee"
     -> "DNC", "Government of National Accord" -> "GNA" (function words are skipped)."""
     words = re.findall(r"[^\W\d_][\w’'-]*", name)
-    return "".join(w[0].upper() for w in words if w.lower() not in _NOT_INITIALLED)
+    return "".join(w[0].upper() for w in words if w.lower() not in T.NOT_INITIALLED)
 
 
 def acronym_partner(label: str, actors: list[Actor]) -> Actor | None:
@@ -217,7 +216,6 @@ def plural_group(name: str) -> bool:
     return key.endswith("s") and (key[:-1] in T.GROUP_ADJECTIVES or key[:-2] in T.GROUP_ADJECTIVES)
 
 
-_SMALL_WORDS = {"of", "the", "and", "for", "de", "del", "la", "le", "von", "van", "on", "in", "at", "a", "an"}
 
 
 def readable(name: str) -> str:
@@ -236,9 +234,9 @@ def readable(name: str) -> str:
         return name
     out = []
     for n, w in enumerate(words):
-        if "." in w or (len(w) <= 2 and len(words) > 1 and w.lower() not in _SMALL_WORDS):
+        if "." in w or (len(w) <= 2 and len(words) > 1 and w.lower() not in T.SMALL_NAME_WORDS):
             out.append(w)  # "U.S.", "D.C.", "UN"
-        elif n > 0 and w.lower() in _SMALL_WORDS:
+        elif n > 0 and w.lower() in T.SMALL_NAME_WORDS:
             out.append(w.lower())
         else:
             out.append(re.sub(r"(?<=[’'])([A-Z])(?=[A-Za-z]{2})", lambda x: x.group(1), w.title())

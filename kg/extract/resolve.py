@@ -18,11 +18,7 @@ from kg.extract.syntax import governing_subject, nearby_subject
 from kg.gazetteer import Entry, normalize
 from kg.records import Actor, ActorType
 
-_GROUP_NOUNS = {"militia", "militias", "force", "forces", "troops", "fighters", "loyalists", "army", "men"}
 _WINDOW_SENTS = 4  # how far back a pronoun looks
-_PLEONASTIC = {"seem", "appear", "come", "matter", "happen", "take", "rain", "look", "sound", "make", "mean",
-               "remain", "become", "feel", "turn", "go", "work"}
-_NOT_BACK = {"next", "future", "first", "new", "another", "incoming", "eventual"}
 
 
 class Resolver:
@@ -200,7 +196,7 @@ class Resolver:
                 found = index._tok.get(tok.head.head.i)
                 if found is not None and (found.type == ActorType.Person) != (low == "who") and found.type not in (ActorType.Group, ActorType.Party):
                     found = None  # "who" is a person or a body of people, "which" a thing
-            elif low in _GROUP_NOUNS and tok.pos_ == "NOUN" and any(c.dep_ == "poss" for c in tok.children):
+            elif low in T.ARMED_GROUP_NOUNS and tok.pos_ == "NOUN" and any(c.dep_ == "poss" for c in tok.children):
                 found = self._group_of(tok)
             elif tok.pos_ == "NOUN" and (low in T.DESCRIPTION_PERSON or low in T.DESCRIPTION_OTHER or tok.lemma_.lower() in T.DESCRIPTION_OTHER):
                 found, span = self._description(tok, last, sent_of)
@@ -271,7 +267,7 @@ class Resolver:
         if tok.dep_ not in ("nsubj", "nsubjpass"):
             return tok.lower_ in ("them", "themselves")  # people or bodies more often than things
         head = tok.head
-        if head.pos_ not in ("VERB", "AUX") or head.lemma_.lower() in T.STATE_VERBS | _PLEONASTIC:
+        if head.pos_ not in ("VERB", "AUX") or head.lemma_.lower() in T.STATE_VERBS | T.PLEONASTIC_VERBS:
             return False
         return True
 
@@ -329,7 +325,7 @@ class Resolver:
             return none
         if det is None or det.lower_ not in T.DEFINITE_DETERMINERS or tok.tag_ in PLURAL_TAGS:
             return none
-        if any(c.lower_ in _NOT_BACK for c in tok.lefts):
+        if any(c.lower_ in T.NOT_BACK for c in tok.lefts):
             return none  # "the next president" refers forward, not back
         # the same words as an earlier description ("the internationally recognized government")
         if len(mods) and said in self.described:

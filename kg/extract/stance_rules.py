@@ -29,10 +29,6 @@ ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 TOPIC_LABELS = frozenset({"LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 _NAMED_LABELS = ACTOR_LABELS | TOPIC_LABELS
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
-# nouns naming people by their relation to someone: the possessor is not the actor
-_RELATIONAL = frozenset({"critics", "critic", "opponents", "opponent", "supporters", "supporter", "allies",
-                         "ally", "rivals", "rival", "enemies", "enemy", "foes", "foe", "detractors", "fans",
-                         "backers", "challengers", "challenger", "accusers", "accuser", "victims", "victim"})
 
 
 @dataclass
@@ -100,7 +96,7 @@ def mention_of(tok: Token) -> tuple[tuple[int, int], bool] | None:
     if rng is not None:
         return rng, tok.ent_type_ in ACTOR_LABELS
     low = tok.lower_
-    if low in _RELATIONAL:  # "Obama's critics" are not Obama
+    if low in lex.RELATIONAL_PEOPLE:  # "Obama's critics" are not Obama
         return (tok.i, tok.i + 1), True
     if tok.pos_ == "NOUN" and (tok.lemma_.lower() in lex.ACTOR_NOUNS or low in lex.ACTOR_NOUNS):
         # "his internationally recognized government in Tripoli", "the Trump administration"

@@ -49,9 +49,6 @@ log = logging.getLogger(__name__)
 RULE_CONFIDENCE = {"verb": 0.85, "noun": 0.65, "adj": 0.7, "phrase": 0.7}
 NEGATED_PENALTY = 0.15
 HEDGED_FACTOR = 0.5
-_GOVERNMENT_NOUNS = {"government", "administration", "regime", "ministry", "cabinet", "authorities"}
-_ORG_NOUNS = {"party", "campaign", "committee", "council", "agency", "department", "company", "firm",
-              "union", "coalition", "court", "congress", "senate", "parliament"}
 _TYPE_OF_LABEL = {"PERSON": ActorType.Person, "ORG": ActorType.Organization, "GPE": ActorType.Country, "NORP": ActorType.Group}
 
 
@@ -295,14 +292,13 @@ def _actor_type(doc: Doc, rng: tuple[int, int]) -> str:
     low = root.lemma_.lower()
     if root.lower_ in lex.PERSON_PRONOUNS:
         return ActorType.Person
-    if low in _GOVERNMENT_NOUNS:
+    if low in lex.GOVERNMENT_NOUNS:
         return ActorType.Government
-    if low in _ORG_NOUNS:
+    if low in lex.ORG_NOUNS:
         return ActorType.Organization
     if root.pos_ == "PROPN":
         return ActorType.Person if len(span) > 1 and all(t.is_title for t in span) else ActorType.Organization
-    if low in ("president", "senator", "governor", "mayor", "minister", "secretary", "spokesman",
-               "spokeswoman", "leader", "general", "strongman", "dictator", "chairman", "judge"):
+    if low in lex.PERSON_ROLE_NOUNS:
         return ActorType.Person
     return ActorType.Group
 
