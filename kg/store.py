@@ -70,7 +70,10 @@ class QueryError(ValueError):
 # files it listed a moment ago were compacted or rolled over ("... 000542.sst: No such file or
 # directory", "... 000054.log: ..."), or the store is still being created ("Column family not
 # found"). The store is intact; opening it again reads a consistent state.
-_BUSY_MARKERS = ("No such file or directory", "Column family not found")
+# A read-only open in the instant a writer is creating the store (its files there, its
+# version key not yet) fails with the last message: Oxigraph would write the key itself.
+_BUSY_MARKERS = ("No such file or directory", "Column family not found",
+                 "Inserts are only possible on read-write instances")
 
 
 def is_busy_error(exc: BaseException) -> bool:
