@@ -156,7 +156,7 @@ def non_actor_words() -> tuple[set[str], set[str]]:
     titles = {"state", "president", "senator", "governor", "secretary", "minister", "chairman", "speaker"}
     adjectives = set(_RELIGION_ETHNIC)
     try:
-        from kg.extract import titles as T
+        from kg.extract import lexicon as T
         from kg.gazetteer import load_gazetteer
 
         titles |= {fold(t) for t in T.TITLES} | {fold(t) for t in T.ROLE_HEADS} | {fold(v) for v in T.ABBREVIATIONS.values()}

@@ -66,13 +66,14 @@ def base_records(args: argparse.Namespace) -> list:
     from kg.articles import iter_articles
     from kg.nlp import load_nlp
     from kg.pipeline import extract_articles
+    from kg.records import Extraction
 
     tmp = Path(tempfile.mkdtemp(prefix="kg-scale-"))
     corpus = tmp / "base.jsonl"
     subprocess.run([sys.executable, str(EVAL / "corpus.py"), args.source, str(corpus)], check=True,
                    stdout=subprocess.DEVNULL)
     start = time.perf_counter()
-    out = [x for x in extract_articles(iter_articles([str(corpus)]), nlp=load_nlp(None)) if hasattr(x, "stances")]
+    out = [x for x in extract_articles(iter_articles([str(corpus)]), nlp=load_nlp(None)) if isinstance(x, Extraction)]
     emit("extract base", articles=len(out), seconds=round(time.perf_counter() - start, 2))
     shutil.rmtree(tmp, ignore_errors=True)
     return out

@@ -7,7 +7,7 @@ else the project's seeds/. It prints, from one run:
 
 * the time of bare ``nlp.pipe`` over the texts and of the whole extraction
   (:func:`kg.pipeline.extract_articles`: the same parse plus actors, statements and stances),
-  and their ratio (issue 3's target: <= 1.5). Both are wall-clock times; the best of R repeats
+  and their ratio (the target: <= 1.5). Both are wall-clock times; the best of R repeats
   is kept for each, alternating, so a noisy neighbour on the machine hits both sides alike;
 * the CPU time of each (all threads and the encoder's worker process): the extraction runs the
   stance encoder in a second process beside the parse (:mod:`kg.encoder_process`), so its

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Any
 from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 
@@ -367,83 +367,113 @@ def mixed_signals(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
     filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
                    min_confidence=min_confidence)
     rows = resolve_rows(store_or_rows, filters)
-    family, labels = _families(rows)
-    members: dict[str, set[str]] = defaultdict(set)  # organisation -> its voices
-    for actor, orgs in family.items():
-        for o in orgs:
-            members[o].add(actor)
+    voices = _Voices(rows)
+    findings = _Findings()
+    if direct:
+        _find_direct(voices, findings)
+    if third_party:
+        _find_third_party(rows, voices, findings)
+    return _report(findings, voices, min_count)
 
-    def most_specific(candidates: Iterable[str]) -> str:
-        return min(candidates, key=lambda o: (len(members.get(o, ())), labels.get(o, o), o))
 
-    # (organisation, target, sign) -> the stances its voices take
-    said: dict[tuple[str, str, int], list[dict]] = defaultdict(list)
-    for r in rows:
-        sign = POLARITY_SIGN.get(r.get("polarity") or "", 0)
-        if sign:
-            for o in family.get(r["holder"], {r["holder"]}):
-                said[(o, r["target"], sign)].append(r)
-    findings: dict[tuple, dict[str, Any]] = {}
+class _Voices:
+    """Who speaks for whom in ``rows``: each actor's organisations (``family``, itself
+    included), each organisation's voices (``members``), and the stances the voices of an
+    organisation take, by (organisation, target, sign) (``said``)."""
 
-    def add(kind: str, org: str, target: str, target_label: str, parts: list[tuple[dict, str]],
+    def __init__(self, rows: list[dict[str, Any]]):
+        self.family, self.labels = _families(rows)
+        self.members: dict[str, set[str]] = defaultdict(set)  # organisation -> its voices
+        for actor, orgs in self.family.items():
+            for o in orgs:
+                self.members[o].add(actor)
+        # (organisation, target, sign) -> the stances its voices take
+        self.said: dict[tuple[str, str, int], list[dict]] = defaultdict(list)
+        for r in rows:
+            sign = POLARITY_SIGN.get(r.get("polarity") or "", 0)
+            if sign:
+                for o in self.family.get(r["holder"], {r["holder"]}):
+                    self.said[(o, r["target"], sign)].append(r)
+
+    def most_specific(self, candidates: Iterable[str]) -> str:
+        """The organisation with the fewest voices (then by label) among ``candidates``."""
+        return min(candidates, key=lambda o: (len(self.members.get(o, ())), self.labels.get(o, o), o))
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri, local_name(iri))
+
+
+class _Findings(dict):
+    """Findings by (kind, target, third party, the stances they rest on), each with every
+    organisation that explains it."""
+
+    def add(self, kind: str, org: str, target: str, target_label: str, parts: list[tuple[dict, str]],
             third: str | None = None) -> None:
         key = (kind, target, third, frozenset(r["stance"] for r, _ in parts))
-        f = findings.setdefault(key, {"kind": kind, "orgs": set(), "target": target, "target_label": target_label,
-                                      "third": third, "parts": parts})
+        f = self.setdefault(key, {"kind": kind, "orgs": set(), "target": target, "target_label": target_label,
+                                  "third": third, "parts": parts})
         f["orgs"].add(org)
 
-    if direct:
-        for (org, target, sign), pros in list(said.items()):
-            if sign != 1:
-                continue
-            cons = said.get((org, target, -1))
-            if not cons:
-                continue
-            voices_for, voices_against = {r["holder"] for r in pros}, {r["holder"] for r in cons}
-            if len(voices_for | voices_against) < 2:
-                continue  # one actor changing its mind is not two voices (see time_slices)
-            p0 = pros[0]
-            add("direct", org, target, p0.get("target_label") or local_name(target),
-                [(r, f"{r['holder_label']} for {r['target_label']}") for r in pros]
-                + [(r, f"{r['holder_label']} against {r['target_label']}") for r in cons])
 
-    if third_party:
-        attacks: dict[str, list[dict]] = defaultdict(list)  # B -> stances of those who attack B
-        for r in rows:
-            if r.get("polarity") == "negative" and r.get("target_kind") == "actor" and r["holder"] != r["target"]:
-                attacks[r["target"]].append(r)
-        for (org, b, sign), backs in list(said.items()):
-            if sign != 1 or b not in attacks or org in family.get(b, {b}):
-                continue
-            by_attacker: dict[str, list[dict]] = defaultdict(list)
-            for attack in attacks[b]:
-                by_attacker[attack["holder"]].append(attack)
-            for c, c_attacks in by_attacker.items():
-                praise = said.get((org, c, 1))
-                if not praise or org in family.get(c, {c}):
-                    continue
-                b_label = backs[0].get("target_label") or local_name(b)
-                add("third_party", org, b, b_label,
-                    [(r, f"{r['holder_label']} backs {r['target_label']}") for r in backs]
-                    + [(r, f"{r['holder_label']} attacks {r['target_label']}") for r in c_attacks]
-                    + [(r, f"{r['holder_label']} backs {r['target_label']}") for r in praise],
-                    third=c)
+def _find_direct(voices: _Voices, findings: _Findings) -> None:
+    """Two voices of one organisation for and against the same target."""
+    for (org, target, sign), pros in list(voices.said.items()):
+        if sign != 1:
+            continue
+        cons = voices.said.get((org, target, -1))
+        if not cons:
+            continue
+        voices_for, voices_against = {r["holder"] for r in pros}, {r["holder"] for r in cons}
+        if len(voices_for | voices_against) < 2:
+            continue  # one actor changing its mind is not two voices (see time_slices)
+        p0 = pros[0]
+        findings.add("direct", org, target, p0.get("target_label") or local_name(target),
+                     [(r, f"{r['holder_label']} for {r['target_label']}") for r in pros]
+                     + [(r, f"{r['holder_label']} against {r['target_label']}") for r in cons])
 
-    out = []
-    # one finding per (kind, most specific organisation, target, third party)
+
+def _find_third_party(rows: list[dict[str, Any]], voices: _Voices, findings: _Findings) -> None:
+    """A voice of O backs B, C (not of O) attacks B, and a voice of O backs C."""
+    family, said = voices.family, voices.said
+    attacks: dict[str, list[dict]] = defaultdict(list)  # B -> stances of those who attack B
+    for r in rows:
+        if r.get("polarity") == "negative" and r.get("target_kind") == "actor" and r["holder"] != r["target"]:
+            attacks[r["target"]].append(r)
+    for (org, b, sign), backs in list(said.items()):
+        if sign != 1 or b not in attacks or org in family.get(b, {b}):
+            continue
+        by_attacker: dict[str, list[dict]] = defaultdict(list)
+        for attack in attacks[b]:
+            by_attacker[attack["holder"]].append(attack)
+        for c, c_attacks in by_attacker.items():
+            praise = said.get((org, c, 1))
+            if not praise or org in family.get(c, {c}):
+                continue
+            b_label = backs[0].get("target_label") or local_name(b)
+            findings.add("third_party", org, b, b_label,
+                         [(r, f"{r['holder_label']} backs {r['target_label']}") for r in backs]
+                         + [(r, f"{r['holder_label']} attacks {r['target_label']}") for r in c_attacks]
+                         + [(r, f"{r['holder_label']} backs {r['target_label']}") for r in praise],
+                         third=c)
+
+
+def _report(findings: _Findings, voices: _Voices, min_count: int | None) -> list[dict[str, Any]]:
+    """One finding per (kind, most specific organisation, target, third party), with its
+    stances, voices and summary, in a stable order."""
     merged: dict[tuple, dict[str, Any]] = {}
     for f in findings.values():
-        org = most_specific(f["orgs"])
+        org = voices.most_specific(f["orgs"])
         key = (f["kind"], org, f["target"], f["third"])
         m = merged.setdefault(key, {"kind": f["kind"], "organisation": org, "organisations": set(),
                                     "target": f["target"], "target_label": f["target_label"], "stances": {}})
-        m["organisations"] |= {labels.get(o, local_name(o)) for o in f["orgs"]}
+        m["organisations"] |= {voices.label(o) for o in f["orgs"]}
         if f["third"] is not None:
-            m["third_party"], m["third_party_label"] = f["third"], labels.get(f["third"], local_name(f["third"]))
+            m["third_party"], m["third_party_label"] = f["third"], voices.label(f["third"])
         for row, part in f["parts"]:
             m["stances"].setdefault(row["stance"], _stance_entry(row, part))
+    out = []
     for m in merged.values():
-        m["organisation_label"] = labels.get(m["organisation"], local_name(m["organisation"]))
+        m["organisation_label"] = voices.label(m["organisation"])
         m["organisations"] = sorted(m["organisations"])
         m["stances"] = list(m["stances"].values())  # in the order of the story: backs, attacks, backs
         if m["kind"] == "direct":
@@ -451,16 +481,19 @@ def mixed_signals(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
                            "against": len({e["holder_iri"] for e in m["stances"] if e["polarity"] == "negative"})}
         if min_count and len(m["stances"]) < min_count:
             continue
-        org = m["organisation_label"]
-        parts = ("; ".join(dict.fromkeys(e["part"] for e in m["stances"]))) + "."
-        if m["kind"] == "direct":
-            m["summary"] = f"{org} speaks with two voices on {m['target_label']}: {parts}"
-        else:
-            m["summary"] = (f"{org} backs {m['target_label']}, which {m['third_party_label']} attacks, "
-                            f"and also backs {m['third_party_label']}: {parts}")
+        m["summary"] = _summary(m)
         out.append(m)
     out.sort(key=lambda f: (f["kind"], f["organisation_label"], f["target_label"], f.get("third_party_label", "")))
     return out
+
+
+def _summary(m: dict[str, Any]) -> str:
+    org = m["organisation_label"]
+    parts = ("; ".join(dict.fromkeys(e["part"] for e in m["stances"]))) + "."
+    if m["kind"] == "direct":
+        return f"{org} speaks with two voices on {m['target_label']}: {parts}"
+    return (f"{org} backs {m['target_label']}, which {m['third_party_label']} attacks, "
+            f"and also backs {m['third_party_label']}: {parts}")
 
 
 __all__ = ["centralities", "camps", "frustration", "signed_balance", "signed_weights", "mixed_signals"]

@@ -33,25 +33,24 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
-import math
 import os
 import re
 import stat
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
 from typing import IO
-from collections.abc import Iterable, Iterator
 
 from kg.records import Article
+from kg.settings import ENV, ConfigError, Settings  # noqa: F401 - ConfigError: raised by max_article_chars
 
 # spaCy refuses texts longer than nlp.max_length (1,000,000 characters) by default; an article
 # longer than that is almost always a mistake (a whole dump in one file), so we refuse it early.
 # KG_MAX_ARTICLE_CHARS changes the limit (kg.pipeline parses long articles in pieces, so
 # spaCy's own limit does not apply to them).
-MAX_ARTICLE_CHARS = 1_000_000
-MAX_CHARS_ENV = "KG_MAX_ARTICLE_CHARS"
+MAX_CHARS_ENV = ENV["max_article_chars"]
 ARTICLE_SUFFIXES = (".txt", ".jsonl", ".json")
 
 _DATE_LINE = re.compile(r"^\s*date[ \t:]+(\S+)(?:[ \t]+|[ \t]*\r?\n|$)", re.IGNORECASE)
@@ -67,7 +66,9 @@ _READ_CAP_SLACK = 64  # bytes read beyond the longest article, to tell "too long
 
 @dataclass(frozen=True)
 class ReadError:
-    """An article that could not be read: ``where`` names the file (and line), ``reason`` says why."""
+    """An article that could not be read: ``where`` names the file (and line), ``reason`` says why.
+    The input's fault (empty, binary, bad JSON…); an article read but not extracted is a
+    :class:`kg.pipeline.ExtractError` instead."""
 
     where: str
     reason: str
@@ -80,27 +81,10 @@ class ArticleError(ValueError):
     """Raised by :func:`article_from_text` and friends for an unreadable article."""
 
 
-class ConfigError(ValueError):
-    """A setting (an environment variable) holds a value kg cannot use."""
-
-
 def max_article_chars() -> int:
-    """The longest article accepted, in characters: ``$KG_MAX_ARTICLE_CHARS`` if set, else
-    :data:`MAX_ARTICLE_CHARS`. The variable may be written ``2000000``, ``2,000,000``,
-    ``2_000_000`` or ``2e6``; anything else raises :class:`ConfigError`."""
-    raw = os.environ.get(MAX_CHARS_ENV)
-    if raw is None or not raw.strip():
-        return MAX_ARTICLE_CHARS
-    text = raw.strip().replace(",", "").replace("_", "").replace(" ", "")
-    value: float | int | None = None
-    if re.fullmatch(r"\d+", text):
-        value = int(text)
-    elif re.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+", text):
-        value = float(text)
-    if value is None or not math.isfinite(value) or value != int(value) or int(value) < 1 or value > 10 ** 12:
-        raise ConfigError(f"{MAX_CHARS_ENV} must be a whole number of characters such as 1000000, "
-                          f"1,000,000 or 1e6; got {raw!r}")
-    return int(value)
+    """The longest article accepted, in characters, as the settings say now
+    (:attr:`kg.settings.Settings.max_article_chars`: ``$KG_MAX_ARTICLE_CHARS`` or 1,000,000)."""
+    return Settings.load().max_article_chars
 
 
 def content_id(text: str) -> str:
@@ -189,10 +173,9 @@ def decode_text(data: bytes, where: str) -> str:
     return text
 
 
-def _check_body(text: str) -> None:
+def _check_body(text: str, limit: int) -> None:
     if not text.strip():
         raise ArticleError("empty article (no text)")
-    limit = max_article_chars()
     if len(text) > limit:
         raise ArticleError(
             f"article too long ({len(text):,} characters; the limit is {limit:,}, "
@@ -204,21 +187,24 @@ def _check_body(text: str) -> None:
         raise ArticleError("looks binary (many control characters), not a text article")
 
 
-def article_from_text(raw: str, *, id: str | None = None, path: str | None = None) -> Article:
-    """An :class:`Article` from plain text in the seed or plain format."""
+def article_from_text(raw: str, *, id: str | None = None, path: str | None = None,
+                      max_chars: int | None = None) -> Article:
+    """An :class:`Article` from plain text in the seed or plain format, at most ``max_chars``
+    characters long (default: the settings' limit)."""
     date, body = split_date_prefix(raw)
-    _check_body(body)
+    _check_body(body, max_chars or max_article_chars())
     return Article(id=id or content_id(body), text=body, date=date, path=path)
 
 
-def article_from_record(rec: object, *, where: str, path: str | None = None) -> Article:
+def article_from_record(rec: object, *, where: str, path: str | None = None, max_chars: int | None = None
+                        ) -> Article:
     """An :class:`Article` from one JSON object ``{"id", "text", "date"?, "title"?, "url"?, "source"?}``."""
     if not isinstance(rec, dict):
         raise ArticleError("expected a JSON object with a \"text\" field")
     text = rec.get("text")
     if not isinstance(text, str):
         raise ArticleError("missing or non-string \"text\" field")
-    _check_body(text)
+    _check_body(text, max_chars or max_article_chars())
     given = rec.get("id")
     if given is not None and not isinstance(given, (str, int, float)) or isinstance(given, bool):
         raise ArticleError('"id" must be a string or a number')
@@ -247,18 +233,18 @@ def article_from_record(rec: object, *, where: str, path: str | None = None) -> 
 # element an article came from, so a repeated id can name both places.
 
 
-def _records(records: list, name: str, *, indexed: bool) -> Iterator[tuple[str, Article | ReadError]]:
+def _records(records: list, name: str, *, indexed: bool, limit: int) -> Iterator[tuple[str, Article | ReadError]]:
     if not records:
         yield name, ReadError(name, "holds an empty JSON list: no articles")
     for i, rec in enumerate(records):
         where = f"{name}[{i}]" if indexed else name
         try:
-            yield where, article_from_record(rec, where=where, path=name)
+            yield where, article_from_record(rec, where=where, path=name, max_chars=limit)
         except ArticleError as exc:
             yield where, ReadError(where, str(exc))
 
 
-def _iter_json_lines(lines: Iterable[str], name: str) -> Iterator[tuple[str, Article | ReadError]]:
+def _iter_json_lines(lines: Iterable[str], name: str, limit: int) -> Iterator[tuple[str, Article | ReadError]]:
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -272,12 +258,12 @@ def _iter_json_lines(lines: Iterable[str], name: str) -> Iterator[tuple[str, Art
             yield where, ReadError(where, "not valid JSON (nested too deeply)")
             continue
         try:
-            yield where, article_from_record(rec, where=where, path=name)
+            yield where, article_from_record(rec, where=where, path=name, max_chars=limit)
         except ArticleError as exc:
             yield where, ReadError(where, str(exc))
 
 
-def _iter_json(text: str, name: str) -> Iterator[tuple[str, Article | ReadError]]:
+def _iter_json(text: str, name: str, limit: int) -> Iterator[tuple[str, Article | ReadError]]:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -287,9 +273,9 @@ def _iter_json(text: str, name: str) -> Iterator[tuple[str, Article | ReadError]
         yield name, ReadError(name, "not valid JSON (nested too deeply)")
         return
     if isinstance(obj, list):
-        yield from _records(obj, name, indexed=True)
+        yield from _records(obj, name, indexed=True, limit=limit)
     else:
-        yield from _records([obj], name, indexed=False)
+        yield from _records([obj], name, indexed=False, limit=limit)
 
 
 def _id_from_name(path: Path) -> str:
@@ -316,7 +302,7 @@ def _read_capped(path: Path, cap: int) -> bytes:
         return fh.read(cap)
 
 
-def _iter_file(path: Path, *, explicit: bool = False) -> Iterator[tuple[str, Article | ReadError]]:
+def _iter_file(path: Path, *, limit: int, explicit: bool = False) -> Iterator[tuple[str, Article | ReadError]]:
     """The articles of one file. Only regular files are read, except a pipe named explicitly
     (``kg ingest <(...)``); a FIFO found in a folder would block the run forever."""
     name = str(path)
@@ -335,7 +321,6 @@ def _iter_file(path: Path, *, explicit: bool = False) -> Iterator[tuple[str, Art
     suffix = path.suffix.lower()
     single = suffix not in (".jsonl", ".json")
     try:
-        limit = max_article_chars()
         if single and stat.S_ISREG(st.st_mode) and st.st_size > 4 * limit + _READ_CAP_SLACK:
             yield name, ReadError(name, f"article too long ({st.st_size:,} bytes; the limit is {limit:,} "
                                         f"characters, set {MAX_CHARS_ENV} to change it)")
@@ -350,17 +335,17 @@ def _iter_file(path: Path, *, explicit: bool = False) -> Iterator[tuple[str, Art
         yield name, ReadError(name, str(exc))
         return
     if suffix == ".jsonl":
-        yield from _iter_json_lines(text.splitlines(), name)
+        yield from _iter_json_lines(text.splitlines(), name, limit)
     elif suffix == ".json":
-        yield from _iter_json(text, name)
+        yield from _iter_json(text, name, limit)
     else:
         try:
-            yield name, article_from_text(text, id=_id_from_name(path), path=name)
+            yield name, article_from_text(text, id=_id_from_name(path), path=name, max_chars=limit)
         except ArticleError as exc:
             yield name, ReadError(name, str(exc))
 
 
-def _iter_stdin(stream: IO[str] | None) -> Iterator[tuple[str, Article | ReadError]]:
+def _iter_stdin(stream: IO[str] | None, limit: int) -> Iterator[tuple[str, Article | ReadError]]:
     stream = stream if stream is not None else sys.stdin
     name = "<stdin>"
     buffer = getattr(stream, "buffer", None)
@@ -376,19 +361,19 @@ def _iter_stdin(stream: IO[str] | None) -> Iterator[tuple[str, Article | ReadErr
         return
     start = text.lstrip()[:1]
     if start == "[":
-        yield from _iter_json(text, name)
+        yield from _iter_json(text, name, limit)
     elif start == "{":
         try:  # one object over several lines (pretty-printed JSON), else JSON Lines
             obj = json.loads(text)
         except (json.JSONDecodeError, RecursionError):
             obj = None
         if isinstance(obj, dict):
-            yield from _records([obj], name, indexed=False)
+            yield from _records([obj], name, indexed=False, limit=limit)
         else:
-            yield from _iter_json_lines(text.splitlines(), name)
+            yield from _iter_json_lines(text.splitlines(), name, limit)
     else:
         try:
-            yield name, article_from_text(text, path=name)
+            yield name, article_from_text(text, path=name, max_chars=limit)
         except ArticleError as exc:
             yield name, ReadError(name, str(exc))
 
@@ -431,13 +416,7 @@ def _walk(folder: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[Path | Read
         yield from _walk(d, seen_dirs)
 
 
-def iter_article_files(folder: Path) -> list[Path]:
-    """The article files under ``folder``, recursively, in a stable order; hidden files skipped
-    (folders that cannot be read are left out: :func:`iter_articles` reports them)."""
-    return [p for p in _walk(Path(folder), set()) if isinstance(p, Path)]
-
-
-def _iter_paths(paths: Iterable[str | os.PathLike[str]], stdin: IO[str] | None
+def _iter_paths(paths: Iterable[str | os.PathLike[str]], stdin: IO[str] | None, limit: int
                 ) -> Iterator[tuple[str, Article | ReadError]]:
     seen_files: set[tuple[int, int]] = set()
     seen_dirs: set[tuple[int, int]] = set()
@@ -458,7 +437,7 @@ def _iter_paths(paths: Iterable[str | os.PathLike[str]], stdin: IO[str] | None
 
     for p in paths:
         if str(p) == "-":
-            yield from _iter_stdin(stdin)
+            yield from _iter_stdin(stdin, limit)
             continue
         path = Path(p)
         if path.is_dir():
@@ -468,26 +447,27 @@ def _iter_paths(paths: Iterable[str | os.PathLike[str]], stdin: IO[str] | None
                 if isinstance(f, ReadError):
                     yield f.where, f
                 elif once(f):
-                    yield from _iter_file(f)
+                    yield from _iter_file(f, limit=limit)
             if not found:
                 yield str(path), ReadError(str(path), "folder holds no .txt, .jsonl or .json files")
         elif path.exists() or path.is_symlink():
             if once(path):
-                yield from _iter_file(path, explicit=True)
+                yield from _iter_file(path, limit=limit, explicit=True)
         else:
             yield str(path), ReadError(str(path), "no such file or folder")
 
 
-def iter_articles(paths: Iterable[str | os.PathLike[str]], *, stdin: IO[str] | None = None
-                  ) -> Iterator[Article | ReadError]:
-    """Articles from files, folders (recursive) and ``-`` (standard input), in order.
+def iter_articles(paths: Iterable[str | os.PathLike[str]], *, stdin: IO[str] | None = None,
+                  max_chars: int | None = None) -> Iterator[Article | ReadError]:
+    """Articles from files, folders (recursive) and ``-`` (standard input), in order, each at
+    most ``max_chars`` characters long (default: the settings' limit, read once here).
 
     Yields a :class:`ReadError` for each article that cannot be read instead of raising,
     including a second article with an id already read in this run (naming where the first
     came from): one run never lets one article silently replace another.
     """
     first: dict[str, str] = {}
-    for where, item in _iter_paths(paths, stdin):
+    for where, item in _iter_paths(paths, stdin, max_chars or max_article_chars()):
         if isinstance(item, Article):
             if item.id in first:
                 item = ReadError(where, f"article id {item.id!r} is also the id of {first[item.id]} in this run "

@@ -4,30 +4,20 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
+import os  # os.devnull, os.PathLike: no settings are read here (kg.settings does that)
 import re
 import sys
 import time
-from typing import NoReturn
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from kg import __version__
 from kg.records import ACTOR_TYPES
+from kg.settings import ConfigError, Settings
 
 log = logging.getLogger("kg")
-
-
-@dataclass
-class Settings:
-    store: str  # a folder, or the URL of a SPARQL 1.1 endpoint
-    model: str | None
-
-
-def _default_store() -> str:
-    return os.environ.get("KG_STORE") or "kg-data"
 
 
 class _Group(click.Group):
@@ -43,7 +33,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--store", "store", default=_default_store, metavar="PATH|URL",
+@click.option("--store", "store", default=None, metavar="PATH|URL",
               show_default="./kg-data or $KG_STORE",
               help="Folder of the persistent RDF store, or the http(s):// URL of a SPARQL 1.1 endpoint "
                    "(credentials from $KG_STORE_USER/$KG_STORE_PASSWORD or ~/.netrc, never in the URL).")
@@ -52,7 +42,7 @@ class _Group(click.Group):
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 @click.version_option(__version__, prog_name="kg")
 @click.pass_context
-def cli(ctx: click.Context, store: str, model: str | None, verbose: bool) -> None:
+def cli(ctx: click.Context, store: str | None, model: str | None, verbose: bool) -> None:
     """kg: who says what about whom — a political-stance knowledge graph from news articles.
 
     Read articles (`kg ingest`), ask SPARQL questions (`kg query`), and open interactive
@@ -61,7 +51,10 @@ def cli(ctx: click.Context, store: str, model: str | None, verbose: bool) -> Non
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = Settings(store=store, model=model)
+    try:  # built once, here: options, then the environment, then the defaults
+        ctx.obj = Settings.load(store=store, model=model)
+    except ConfigError as exc:
+        _fail(str(exc), code=EXIT_USAGE)
 
 
 # Exit codes (README, "Reliability"): 0 done; 1 some articles failed, or the store, the model or
@@ -104,15 +97,6 @@ def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
         text = text[:600] + " …"
     click.secho(f"Error: {text}", fg="red", err=True)
     raise click.exceptions.Exit(code)
-
-
-def _check_settings() -> None:
-    from kg.articles import ConfigError, max_article_chars
-
-    try:
-        max_article_chars()
-    except ConfigError as exc:
-        _fail(str(exc), code=EXIT_USAGE)
 
 
 def _load_nlp(settings: Settings):
@@ -203,13 +187,13 @@ def extract(settings: Settings, paths: tuple[str, ...], fmt: str) -> None:
     from kg.pipeline import ExtractError, extract_articles
     from kg.rdf import extraction_quads
 
-    _check_settings()
     nlp = _load_nlp(settings)
     model = pipeline_label(nlp)
     failed = done = 0
     out = sys.stdout
     try:
-        for item in extract_articles(iter_articles(paths), nlp=nlp):
+        for item in extract_articles(iter_articles(paths, max_chars=settings.max_article_chars), nlp=nlp,
+                                     settings=settings):
             if isinstance(item, (ReadError, ExtractError)):
                 failed += 1
                 click.secho(f"skipped {_safe(item)}", fg="yellow", err=True)
@@ -291,69 +275,56 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, wo
     written as it comes back: a job that stops keeps what it finished, and a re-run skips
     the articles the store already holds unchanged (without extracting them again).
     """
-    from kg.articles import ReadError, iter_articles
-    from kg.pipeline import ExtractError, extract_articles
+    from kg.articles import iter_articles
+    from kg.ingest import IngestTotals
+    from kg.ingest import ingest as ingest_articles
     from kg.nlp import pipeline_label
-    from kg.store import StoreError, put_extraction
 
-    _check_settings()
+    if workers is not None or scheduler is not None:
+        if workers is not None and scheduler is not None:
+            _fail("give --workers (a local cluster) or --scheduler (an existing one), not both")
+        try:
+            items = list(iter_articles(paths, max_chars=settings.max_article_chars))  # planned as a whole
+        except KeyboardInterrupt:
+            click.secho("\ninterrupted before any article was stored", fg="yellow", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        _ingest_on_dask(settings, items, progress, workers, scheduler)
+        return
     try:
-        items = list(iter_articles(paths))
-        if workers is not None or scheduler is not None:
-            if workers is not None and scheduler is not None:
-                _fail("give --workers (a local cluster) or --scheduler (an existing one), not both")
-            _ingest_on_dask(settings, items, progress, workers, scheduler)
-            return
         nlp = _load_nlp(settings)
         store = _open_store(settings, read_only=False)
     except KeyboardInterrupt:
         click.secho("\ninterrupted before any article was stored", fg="yellow", err=True)
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
-    model = pipeline_label(nlp)
-    counts = {"added": 0, "replaced": 0, "unchanged": 0}
-    totals = {"actors": 0, "statements": 0, "stances": 0}
-    failures: list[str] = []
+    totals = IngestTotals()
     show = sys.stderr.isatty() if progress is None else progress
-    stream = extract_articles(items, nlp=nlp)
+    # articles are read, extracted and written as they come: nothing holds the whole corpus
+    results = ingest_articles(store, iter_articles(paths, max_chars=settings.max_article_chars), nlp=nlp,
+                              model=pipeline_label(nlp), totals=totals, guard=_no_interrupt, settings=settings)
     try:
-        with click.progressbar(stream, length=len(items), label="Ingesting",
-                               file=sys.stderr if show else open(os.devnull, "w"),
-                               item_show_func=lambda x: _safe(getattr(getattr(x, "article", None), "id", None) or "")
+        with click.progressbar(results, label="Ingesting", file=sys.stderr if show else open(os.devnull, "w"),
+                               show_pos=True, item_show_func=lambda x: _safe(x.article_id or "") if x else ""
                                ) as bar:
-            for item in bar:
-                if isinstance(item, (ReadError, ExtractError)):
-                    failures.append(str(item))
-                    continue
-                with _no_interrupt():  # the write and its count go together, so the summary is exact
-                    try:
-                        outcome = put_extraction(store, item, model=model)
-                    except StoreError as exc:
-                        failures.append(f"{item.article.path or item.article.id}: {exc}")
-                        continue
-                    counts[outcome] += 1
-                    if outcome != "unchanged":
-                        totals["actors"] += len(item.actors)
-                        totals["statements"] += len(item.statements)
-                        totals["stances"] += len(item.stances)
+            for _ in bar:
+                pass
     except KeyboardInterrupt:
-        stream.close()  # stops the encoder process
-        for f in failures:
+        results.close()  # stops the encoder process
+        for f in totals.failures:
             click.secho(f"skipped {_safe(f)}", fg="yellow", err=True)
-        done = counts["added"] + counts["replaced"] + counts["unchanged"]
         click.secho(
-            f"\ninterrupted: {done} of {len(items)} article(s) had been stored "
-            f"({counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged, "
-            f"{len(failures)} failed); each article is stored whole or not at all. Run the same kg ingest "
+            f"\ninterrupted: {totals.stored} article(s) had been stored "
+            f"({totals.added} added, {totals.replaced} replaced, {totals.unchanged} unchanged, "
+            f"{len(totals.failures)} failed); each article is stored whole or not at all. Run the same kg ingest "
             f"again to finish the rest. Store: {_safe(settings.store)}", fg="yellow", err=True)
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
-    for f in failures:
+    for f in totals.failures:
         click.secho(f"skipped {_safe(f)}", fg="yellow", err=True)
     click.echo(
-        f"{counts['added']} article(s) added, {counts['replaced']} replaced, {counts['unchanged']} unchanged, "
-        f"{len(failures)} failed; extracted {totals['actors']} actors, {totals['statements']} statements, "
-        f"{totals['stances']} stances (repeats merged in the store: see kg stats); store: {_safe(settings.store)}"
+        f"{totals.added} article(s) added, {totals.replaced} replaced, {totals.unchanged} unchanged, "
+        f"{len(totals.failures)} failed; extracted {totals.actors} actors, {totals.statements} statements, "
+        f"{totals.stances} stances (repeats merged in the store: see kg stats); store: {_safe(settings.store)}"
     )
-    if failures:
+    if totals.failures:
         raise click.exceptions.Exit(EXIT_FAILED)
 
 
@@ -377,7 +348,7 @@ def _ingest_on_dask(settings: Settings, items: list, progress: bool | None, work
 
         try:
             report = ingest_on_dask(store, items, workers=workers, scheduler=scheduler, model=settings.model,
-                                    failures=failures, progress=tick)
+                                    settings=settings, failures=failures, progress=tick)
         except (OSError, TimeoutError) as exc:
             _fail(f"cannot use the Dask cluster: {exc}")
     for f in failures:
@@ -858,7 +829,7 @@ def serve(settings: Settings, bind: str, port: int | None, writable: bool, timeo
 
     try:
         server = serving.start(settings.store, bind=bind, port=port, writable=writable, timeout_s=timeout_s,
-                               cors=cors)
+                               cors=cors, oxigraph=settings.oxigraph)
     except StoreError as exc:
         _fail(str(exc))
     mode = "read-write" if writable else "read-only"

@@ -20,8 +20,8 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import cast
 
 import pyoxigraph as ox
@@ -29,6 +29,7 @@ import pyoxigraph as ox
 import kg
 from kg.articles import ReadError
 from kg.records import Article, Extraction
+from kg.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ def model_label(model: str | None = None) -> str:
     return pipeline_label(worker_nlp(model))
 
 
-def extract_graphs(articles: Iterable[Article], *, model: str | None = None) -> list[ArticleGraph]:
+def extract_graphs(articles: Iterable[Article], *, model: str | None = None, settings: Settings | None = None
+                   ) -> list[ArticleGraph]:
     """Articles -> per-article graphs: the plain function a Dask task, a Spark partition or a
     Ray batch calls. One core (BLAS limited to one thread, the stance encoder in this process);
     an article the extractors fail on comes back with its error, the others are unaffected."""
@@ -85,7 +87,8 @@ def extract_graphs(articles: Iterable[Article], *, model: str | None = None) -> 
     out: list[ArticleGraph] = []
     zone = getattr(nlp, "memory_zone", None)  # spaCy >= 3.8: strings of these Docs freed afterwards
     with threadpool_limits(1), (zone() if zone else _nothing()):
-        for article, item in zip(articles, extract_articles(articles, nlp=nlp, encoder_process=False)):
+        for article, item in zip(articles, extract_articles(articles, nlp=nlp, encoder_process=False,
+                                                                       settings=settings)):
             result = ArticleGraph(article.id, str(article.path or article.id), len(article.text.split()), label)
             if isinstance(item, ExtractError):
                 result.error = item.reason
@@ -159,6 +162,7 @@ def _batches(items: list, size: int) -> Iterator[list]:
 
 def ingest_on_dask(store, items: list[Article | ReadError], *, workers: int | None = None,
                    scheduler: str | None = None, model: str | None = None, batch_size: int | None = None,
+                   settings: Settings | None = None,
                    failures: list[str] | None = None,
                    progress: Callable[[int, Report, int], None] | None = None) -> Report:
     """Extract ``items`` on a Dask cluster and put each article into ``store`` as it arrives.
@@ -217,7 +221,7 @@ def ingest_on_dask(store, items: list[Article | ReadError], *, workers: int | No
         futures = as_completed()
         sent = {}
         for batch in batches:
-            f = client.submit(extract_graphs, batch, model=model, pure=False)
+            f = client.submit(extract_graphs, batch, model=model, settings=settings, pure=False)
             sent[f.key] = batch
             futures.add(f)
             if len(sent) >= in_flight:
@@ -232,7 +236,7 @@ def ingest_on_dask(store, items: list[Article | ReadError], *, workers: int | No
                            for a in batch]
             nxt = next(batches, None)
             if nxt is not None:
-                f = client.submit(extract_graphs, nxt, model=model, pure=False)
+                f = client.submit(extract_graphs, nxt, model=model, settings=settings, pure=False)
                 sent[f.key] = nxt
                 futures.add(f)
             for result in results:

@@ -26,15 +26,25 @@ in the same transaction as the article graph.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import cast
 
 import pyoxigraph as ox
 
 from kg import ids
-from kg.rdf import (ACTOR_CLASS, ALIAS_IN_ARTICLE, CLAIMS, LED_BY_IN_ARTICLE, MEMBER_OF_IN_ARTICLE,
-                    NAME_IN_ARTICLE, PART_OF_IN_ARTICLE, SAME_AS_IN_ARTICLE, TYPE_IN_ARTICLE)
+from kg.rdf import (
+    ACTOR_CLASS,
+    ALIAS_IN_ARTICLE,
+    CLAIMS,
+    LED_BY_IN_ARTICLE,
+    MEMBER_OF_IN_ARTICLE,
+    NAME_IN_ARTICLE,
+    PART_OF_IN_ARTICLE,
+    SAME_AS_IN_ARTICLE,
+    TYPE_IN_ARTICLE,
+)
+from kg.records import ActorType
 from kg.vocab import KG, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 CORPUS = ox.NamedNode(ids.CORPUS_GRAPH)
@@ -66,8 +76,8 @@ _RUN_CLAIMS = (VERSION, MODEL)
 
 # When articles disagree on an actor's type as often, the earlier type wins (a government
 # that some articles call by its country's name is still a government).
-TYPE_ORDER = ("Government", "Country", "InternationalOrganization", "Party", "Media", "Group", "Person",
-              "Organization")
+TYPE_ORDER = (ActorType.Government, ActorType.Country, ActorType.InternationalOrganization, ActorType.Party, ActorType.Media, ActorType.Group, ActorType.Person,
+              ActorType.Organization)
 _TYPE_RANK = {ACTOR_CLASS[t]: i for i, t in enumerate(TYPE_ORDER)}
 
 Term = ox.NamedNode | ox.Literal

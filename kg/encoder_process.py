@@ -4,7 +4,7 @@ thread would mostly wait for it).
 
 The worker is a fresh interpreter (``python -m kg.encoder_process``, never a re-import of the
 caller's script) that loads the same encoder as this process
-(:func:`kg.extract.encoder.default_encoder`, so ``KG_STANCE_ENCODER`` applies) with one BLAS
+(the weights file the caller's settings name, given on its command line) with one BLAS
 thread, the other core being the parser's. It reads pickled encoder inputs (word-piece ids
 and ranges) on stdin and writes the class probabilities on stdout; documents stay here.
 Jobs wait in this process until the worker has loaded the encoder and is free, so a job it
@@ -13,14 +13,15 @@ has not begun can still be cancelled and done by the caller.
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 import subprocess
 import sys
 import threading
 from collections import deque
-from typing import IO, cast
 from concurrent.futures import Future
+from typing import IO, cast
+
+from kg.settings import Settings, child_environment
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +29,10 @@ log = logging.getLogger(__name__)
 class EncoderWorker:
     """One worker process and the queue of jobs waiting for it."""
 
-    def __init__(self) -> None:
-        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-        self._proc = subprocess.Popen([sys.executable, "-m", "kg.encoder_process"], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, env=env)
+    def __init__(self, encoder_path: str) -> None:
+        env = child_environment(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        self._proc = subprocess.Popen([sys.executable, "-m", "kg.encoder_process", encoder_path],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         # both are pipes (stdin=PIPE, stdout=PIPE), never None
         self._to_worker = cast(IO[bytes], self._proc.stdin)
         self._from_worker = cast(IO[bytes], self._proc.stdout)
@@ -123,15 +124,18 @@ class EncoderWorker:
         self._waiting.clear()
 
 
-def start_worker() -> EncoderWorker | None:
-    """A worker, or None when there is no encoder to run or no process can be started (the
-    caller then encodes in its own process)."""
-    from kg.extract.encoder import default_encoder
+def start_worker(settings: Settings | None = None) -> EncoderWorker | None:
+    """A worker running the encoder the settings name (default :meth:`Settings.load`), or None
+    when there is no encoder to run or no process can be started (the caller then encodes in
+    its own process)."""
+    from kg.extract.encoder import encoder_at
 
-    if default_encoder() is None:
+    encoder_path = (settings or Settings.load()).stance_encoder
+
+    if encoder_path is None or encoder_at(encoder_path) is None:
         return None
     try:
-        return EncoderWorker()
+        return EncoderWorker(encoder_path)
     except Exception as exc:  # e.g. no interpreter path (sys.executable empty when embedded)
         log.warning("could not start the encoder process (%s): encoding in this one", exc)
         return None
@@ -144,11 +148,11 @@ def _serve() -> None:
     # Ctrl-C in a terminal reaches the whole process group: the caller handles it and closes
     # this worker (end of input), so the worker itself ignores it instead of dying with a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from kg.extract.encoder import default_encoder
+    from kg.extract.encoder import encoder_at
 
     source, sink = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but answers on the pipe
-    encoder = default_encoder()
+    encoder = encoder_at(sys.argv[1])  # the caller's setting, passed on (never re-read here)
     if encoder is None:
         return
     pickle.dump(("ready", None), sink)

@@ -30,19 +30,17 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg import ids
-from kg.records import ACTOR_TYPES
+from kg.records import ACTOR_TYPES, ActorType
+from kg.settings import Settings
+from kg.vocab import KG, ORG, SCHEMA
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "gazetteer.ttl"
-ENV = "KG_GAZETTEER"
 
-_KG = rdflib.Namespace(ids.ONTOLOGY)
-_ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
-_SCHEMA = rdflib.Namespace("http://schema.org/")
 
 
 # a bare name ("Libya") means the country rather than its government of the same name
-_DEFAULT_ORDER = ("Person", "Country", "InternationalOrganization", "Party", "Media", "Group", "Organization",
-                  "Government")
+_DEFAULT_ORDER = (ActorType.Person, ActorType.Country, ActorType.InternationalOrganization, ActorType.Party, ActorType.Media, ActorType.Group, ActorType.Organization,
+                  ActorType.Government)
 
 
 _WITH_THE = re.compile(r"^(?:united|republic|democratic|federated|holy|kingdom|state|commonwealth|people's)\b"
@@ -158,14 +156,14 @@ class Gazetteer:
     def demonym(self, word: str) -> Entry | None:
         """The country whose demonym is ``word`` ("Libyan", "Americans")."""
         for e, k in self.candidates(word):
-            if k == "hidden" and e.type == "Country":
+            if k == "hidden" and e.type == ActorType.Country:
                 return e
         return None
 
     def seat(self, word: str) -> Entry | None:
         """The government seated at or named by the metonym ``word`` ("Tripoli", "Kremlin")."""
         for e, k in self.candidates(word):
-            if k == "hidden" and e.type == "Government":
+            if k == "hidden" and e.type == ActorType.Government:
                 return e
         return None
 
@@ -192,8 +190,8 @@ def _type_of(graph: rdflib.Graph, subject: rdflib.term.Node) -> str | None:
 def _build(graph: rdflib.Graph) -> Gazetteer:
     gaz = Gazetteer(graph=graph)
     roles: dict[str, list[tuple[str, str]]] = {}
-    for m in graph.subjects(RDF.type, _ORG.Membership):
-        member, org, role = (graph.value(m, p) for p in (_ORG.member, _ORG.organization, _ORG.role))
+    for m in graph.subjects(RDF.type, ORG.Membership):
+        member, org, role = (graph.value(m, p) for p in (ORG.member, ORG.organization, ORG.role))
         title = graph.value(role, SKOS.prefLabel) if role is not None else None
         if member is not None and org is not None and title is not None:
             roles.setdefault(str(member), []).append((str(title), str(org)))
@@ -202,13 +200,13 @@ def _build(graph: rdflib.Graph) -> Gazetteer:
         if actor_type is None or not isinstance(s, rdflib.URIRef):
             continue
         labels = sorted(str(x) for x in graph.objects(s, RDFS.label))
-        gender = graph.value(s, _SCHEMA.gender)
+        gender = graph.value(s, SCHEMA.gender)
         entry = Entry(
             iri=str(s), label=labels[0], type=actor_type,
             aliases=tuple(sorted(str(x) for x in graph.objects(s, SKOS.altLabel))),
             hidden=tuple(sorted(str(x) for x in graph.objects(s, SKOS.hiddenLabel))),
             same_as=tuple(sorted(str(x) for x in graph.objects(s, OWL.sameAs))),
-            part_of=str(graph.value(s, _KG.partOf)) if graph.value(s, _KG.partOf) is not None else None,
+            part_of=str(graph.value(s, KG.partOf)) if graph.value(s, KG.partOf) is not None else None,
             gender=str(gender).rsplit("/", 1)[-1].lower() if gender is not None else None,
             roles=tuple(roles.get(str(s), ())),
         )
@@ -219,9 +217,9 @@ def _build(graph: rdflib.Graph) -> Gazetteer:
                 key = normalize(n)
                 if key and all(x is not e for x, _ in gaz._names.get(key, [])):
                     gaz._names.setdefault(key, []).append((e, kind))
-        if e.type == "Government" and e.part_of:
+        if e.type == ActorType.Government and e.part_of:
             country = gaz.entries.get(e.part_of)
-            if country is not None and country.type == "Country" and e.iri == ids.government_iri(country.label):
+            if country is not None and country.type == ActorType.Country and e.iri == ids.government_iri(country.label):
                 gaz._governments[country.iri] = e
     return gaz
 
@@ -248,28 +246,27 @@ def _load(paths: tuple[str, ...], stamps: tuple[float, ...]) -> Gazetteer:
     return _build(graph)
 
 
-def _extra_paths(extra: str | os.PathLike | None) -> tuple[str, ...]:
+def _extra_paths(extra: str | os.PathLike | None, settings: Settings | None) -> tuple[str, ...]:
     raw = [str(extra)] if extra else []
-    env = os.environ.get(ENV, "")
-    raw += [p for p in env.split(os.pathsep) if p.strip()]
-    return tuple(raw)
+    return tuple(raw) + (settings or Settings.load()).gazetteer
 
 
-def load_gazetteer(extra: str | os.PathLike | None = None) -> Gazetteer:
-    """The shipped gazetteer with ``extra`` and the ``KG_GAZETTEER`` files merged on top (cached;
-    a changed file is read again). Raises :class:`GazetteerError` naming a bad file."""
-    paths = _extra_paths(extra)
+def load_gazetteer(extra: str | os.PathLike | None = None, *, settings: Settings | None = None) -> Gazetteer:
+    """The shipped gazetteer with ``extra`` and the settings' gazetteer files (``KG_GAZETTEER``)
+    merged on top (cached; a changed file is read again). Raises :class:`GazetteerError`
+    naming a bad file."""
+    paths = _extra_paths(extra, settings)
     stamps = tuple(os.path.getmtime(p) if os.path.exists(p) else -1.0 for p in paths)
     return _load(paths, stamps)
 
 
-def gazetteer_graph(extra: str | os.PathLike | None = None) -> rdflib.Graph:
+def gazetteer_graph(extra: str | os.PathLike | None = None, *, settings: Settings | None = None) -> rdflib.Graph:
     """The gazetteer as an rdflib Graph (a copy: safe to change), for the store's gazetteer graph."""
     out = rdflib.Graph()
-    for triple in load_gazetteer(extra).graph:
+    for triple in load_gazetteer(extra, settings=settings).graph:
         out.add(triple)
     for prefix, ns in (("kg", ids.ONTOLOGY), ("actor", ids.DATA + "actor/"), ("skos", str(SKOS)),
-                       ("owl", str(OWL)), ("org", str(_ORG)), ("schema", str(_SCHEMA)),
+                       ("owl", str(OWL)), ("org", str(ORG)), ("schema", str(SCHEMA)),
                        ("wd", "http://www.wikidata.org/entity/")):
         out.bind(prefix, ns)
     return out

@@ -10,6 +10,8 @@ import hashlib
 import re
 import unicodedata
 
+from kg.records import ActorType
+
 BASE = "https://w3id.org/kg-stance/"
 ONTOLOGY = BASE + "ontology#"
 DATA = BASE + "id/"
@@ -93,7 +95,7 @@ def article_graph_iri(article_id: str) -> str:
 def actor_iri(label: str, actor_type: str | None = None) -> str:
     """The IRI of an actor from its canonical name; countries and governments of the same
     name are kept apart (``Libya`` the country, ``Libya`` the government)."""
-    if actor_type == "Government":
+    if actor_type == ActorType.Government:
         return f"{DATA}actor/{slug(label)}-government"
     return f"{DATA}actor/{slug(label)}"
 
@@ -102,7 +104,7 @@ def government_iri(place: str) -> str:
     """The IRI of the government of a country or other place, minted from the place's name
     whatever the government's label says: ``government_iri("Libya")`` is the IRI of the actor
     labelled "Government of Libya", the same as ``actor_iri("Libya", "Government")``."""
-    return actor_iri(place, "Government")
+    return actor_iri(place, ActorType.Government)
 
 
 def span_iri(article_id: str, start: int, end: int) -> str:

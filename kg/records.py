@@ -11,20 +11,35 @@ graph uses the IRIs minted in :mod:`kg.ids`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, cast
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, cast
 
-ACTOR_TYPES = (
-    "Person",
-    "Organization",
-    "Government",
-    "Country",
-    "Group",
-    "Media",
-    "InternationalOrganization",
-    "Party",
-)
+
+class ActorType(str, Enum):
+    """The kinds of actor: each is a subclass of kg:Actor in ontology/kg.ttl of the same name
+    (a test checks both ways). Members are named exactly as their values so that a member and
+    the plain string are interchangeable: equal, same hash, same text when printed or dumped
+    (the gazetteer and the store hand back plain strings)."""
+
+    Person = "Person"
+    Organization = "Organization"
+    Government = "Government"
+    Country = "Country"
+    Group = "Group"
+    Media = "Media"
+    InternationalOrganization = "InternationalOrganization"
+    Party = "Party"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+ACTOR_TYPES: tuple[str, ...] = tuple(t.value for t in ActorType)
 POLARITIES = ("positive", "negative", "neutral")
 
 
@@ -158,6 +173,10 @@ class Stance:
     confidence: float = 0.5
     reported_by: str | None = None  # local actor id of who reported this stance, if not the holder
     negated: bool = False
+    # what read the stance: "rule" (a stance verb, noun or adjective), "phrase" (a fixed phrase
+    # in a speaker's quote) or "model" (the learned pair classifiers); lets an analyst weigh or
+    # filter model guesses apart from stances read off the words
+    extractor: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -177,6 +196,8 @@ class Stance:
             out["reported_by"] = self.reported_by
         if self.negated:
             out["negated"] = True
+        if self.extractor:
+            out["extractor"] = self.extractor
         return out
 
 
@@ -241,6 +262,6 @@ def extraction_from_json(obj: Mapping[str, Any], text: str, *, path: str | None 
                       target_span=_span_from(t.get("target_span")), cue=_span_from(t.get("cue")),
                       evidence=_span_from(t.get("evidence")), statement=t.get("statement"),
                       confidence=float(t.get("confidence", 0.5)), reported_by=t.get("reported_by"),
-                      negated=bool(t.get("negated", False)))
+                      negated=bool(t.get("negated", False)), extractor=t.get("extractor"))
                for t in obj.get("stances") or ()]
     return Extraction(article=art, actors=actors, statements=statements, stances=stances)

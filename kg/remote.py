@@ -30,8 +30,8 @@ from __future__ import annotations
 import logging
 import os
 import urllib.parse
-from typing import BinaryIO, cast
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO, cast
 
 import pyoxigraph as ox
 import requests

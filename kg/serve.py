@@ -31,10 +31,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import IO
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
+from kg.settings import Settings
 from kg.store import StoreError, StoreLocked, StoreMissing
 
 DEFAULT_PORT = 7878
@@ -44,12 +45,14 @@ class ServeError(StoreError):
     """The server cannot be started."""
 
 
-def server_binary() -> str:
-    """The ``oxigraph`` executable beside this Python (the virtualenv's), else on PATH, else
-    ``$KG_OXIGRAPH``; its version must be pyoxigraph's (one on-disk format)."""
+def server_binary(chosen: str | None = None) -> str:
+    """The ``oxigraph`` executable ``chosen`` (default: the settings' ``oxigraph``,
+    ``$KG_OXIGRAPH``), else the one beside this Python (the virtualenv's), else on PATH; its
+    version must be pyoxigraph's (one on-disk format)."""
     import pyoxigraph
 
-    candidates = [os.environ.get("KG_OXIGRAPH"), str(Path(sys.executable).parent / "oxigraph"),
+    chosen = chosen or Settings.load().oxigraph
+    candidates = [chosen, str(Path(sys.executable).parent / "oxigraph"),
                   shutil.which("oxigraph")]
     binary = next((c for c in candidates if c and os.access(c, os.X_OK)), None)
     if binary is None:
@@ -197,8 +200,9 @@ def _ready(url: str) -> bool:
 
 
 def start(store: str | Path, *, bind: str = "127.0.0.1", port: int | None = None, writable: bool = False,
-          timeout_s: int = 60, cors: bool = False, startup: float = 60) -> Server:
-    """Start Oxigraph's server on the store folder ``store`` and wait until it answers.
+          timeout_s: int = 60, cors: bool = False, startup: float = 60, oxigraph: str | None = None) -> Server:
+    """Start Oxigraph's server on the store folder ``store`` and wait until it answers
+    (``oxigraph``: the server program, see :func:`server_binary`).
 
     Raises :class:`StoreMissing` (no store; only a writable server creates one),
     :class:`StoreLocked` (another process writes the folder) or :class:`ServeError`.
@@ -213,7 +217,7 @@ def start(store: str | Path, *, bind: str = "127.0.0.1", port: int | None = None
         raise StoreMissing(f"no store at {path} — run kg ingest first (or serve an empty one with --writable)")
     if not exists and path.is_dir() and any(path.iterdir()):
         raise ServeError(f"{path} is a folder that holds something other than a kg store")
-    binary = server_binary()
+    binary = server_binary(oxigraph)
     host, port = bind_address(bind, port)
     lock = None
     if exists:

@@ -17,19 +17,21 @@ Targets are read with their subclasses through the ontology graph the store hold
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
+
+from kg.vocab import RDF, RDFS
 
 SUPPORTED = {SH.path, SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.node, SH["in"], SH.pattern,
              SH.minInclusive, SH.maxInclusive, SH.lessThanOrEquals, SH["or"], SH.qualifiedValueShape,
              SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.message, SH.severity, SH.name, SH.description}
 _NODE_KEYS = {SH.targetClass, SH.targetSubjectsOf, SH.property, SH.xone, SH["in"], SH.message, RDF.type}
-_IGNORED = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2000/01/rdf-schema#comment"}
+_IGNORED = {str(RDFS.label), str(RDFS.comment)}
 
 
 class UnsupportedShape(ValueError):

@@ -1,7 +1,8 @@
 """The persistent RDF store: pyoxigraph's own ``Store`` (RocksDB) on disk.
 
-Not rdflib-over-oxigraph (oxrdflib): see docs/GUIDE pitfalls — its commits, flushes and
-prepared queries do not do what they say. Here:
+Not rdflib-over-oxigraph (oxrdflib): its ``commit()``/``rollback()`` do nothing, ``close()``
+does not flush (a reopen then replays for tens of seconds) and prepared queries silently fall
+back to rdflib's pure-Python engine. Here:
 
 - :func:`open_store` opens a store for writing (one writer at a time: a second one gets
   :class:`StoreLocked`) or reading (beside a writer; a missing store gives :class:`StoreMissing`).
@@ -26,20 +27,20 @@ import re
 import time
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import BinaryIO, cast
-from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 import kg
 from kg import corpus, ids
-from kg.records import ACTOR_TYPES, Extraction
+from kg.records import ACTOR_TYPES, ActorType, Extraction
 from kg.remote import RemoteStore, is_remote
-from kg.vocab import KG, ORG, PREFIXES, RDF, ontology_file
+from kg.vocab import KG, ORG, PREFIXES, RDF, XSD, ontology_file
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +71,8 @@ class QueryError(ValueError):
 # files it listed a moment ago were compacted or rolled over ("... 000542.sst: No such file or
 # directory", "... 000054.log: ..."), or the store is still being created ("Column family not
 # found"). The store is intact; opening it again reads a consistent state.
-# What a read-only open meets beside a writer: files the writer's compaction just removed, and
-# a store the writer has created but not yet stamped with its format version (Oxigraph then
-# tries to write the version, which a read-only instance refuses).
+# A read-only open in the instant a writer is creating the store (its files there, its
+# version key not yet) fails with the last message: Oxigraph would write the key itself.
 _BUSY_MARKERS = ("No such file or directory", "Column family not found",
                  "Inserts are only possible on read-write instances")
 
@@ -563,7 +563,7 @@ def _json_term(term) -> dict | None:
         out = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        elif term.datatype.value != str(XSD.string):
             out["datatype"] = term.datatype.value
         return out
     return None
@@ -626,9 +626,9 @@ def bundled_query(name: str) -> str | None:
 
 # ------------------------------------------------------------------------------ stats / export
 _TYPE_KEYS = {
-    "Person": "persons", "Organization": "organizations", "Government": "governments", "Country": "countries",
-    "Group": "groups", "Media": "media", "InternationalOrganization": "international_organizations",
-    "Party": "parties",
+    ActorType.Person: "persons", ActorType.Organization: "organizations", ActorType.Government: "governments",
+    ActorType.Country: "countries", ActorType.Group: "groups", ActorType.Media: "media",
+    ActorType.InternationalOrganization: "international_organizations", ActorType.Party: "parties",
 }
 
 
@@ -650,7 +650,7 @@ def store_stats(store: ox.Store) -> dict[str, int]:
     }
     for t in ACTOR_TYPES:
         # the type is in the corpus graph, or (for a gazetteer actor) in the gazetteer graph
-        out[_TYPE_KEYS[t]] = _count(store, f"GRAPH {corpus_graph} {{ ?x a kg:Actor }} ?x a kg:{t}")
+        out[_TYPE_KEYS[ActorType(t)]] = _count(store, f"GRAPH {corpus_graph} {{ ?x a kg:Actor }} ?x a kg:{t}")
     out["statements"] = _count(store, "?x a kg:Statement")
     out["direct_quotes"] = _count(store, "?x a kg:DirectQuote")
     out["reported_speech"] = _count(store, "?x a kg:ReportedSpeech")

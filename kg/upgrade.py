@@ -17,8 +17,16 @@ from typing import cast
 import pyoxigraph as ox
 
 from kg import corpus, ids
-from kg.rdf import (ACTOR_CLASS, ALIAS_IN_ARTICLE, LED_BY_IN_ARTICLE, MEMBER_OF_IN_ARTICLE, NAME_IN_ARTICLE,
-                    PART_OF_IN_ARTICLE, SAME_AS_IN_ARTICLE, TYPE_IN_ARTICLE)
+from kg.rdf import (
+    ACTOR_CLASS,
+    ALIAS_IN_ARTICLE,
+    LED_BY_IN_ARTICLE,
+    MEMBER_OF_IN_ARTICLE,
+    NAME_IN_ARTICLE,
+    PART_OF_IN_ARTICLE,
+    SAME_AS_IN_ARTICLE,
+    TYPE_IN_ARTICLE,
+)
 from kg.vocab import KG, ORG, OWL, PROV, RDF, RDFS, SKOS
 
 log = logging.getLogger(__name__)

@@ -39,11 +39,14 @@ import html
 import json
 import math
 import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable, Sequence
 
 import networkx as nx
+
+from kg.records import ActorType
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -58,19 +61,19 @@ EVIDENCE_BUDGET = 3_000_000
 
 # Shape and colour per actor type; a glyph for the legend that looks like the vis shape.
 NODE_STYLES: dict[str, tuple[str, str, str]] = {
-    "Person": ("dot", "#4e79a7", "\u25cf"),
-    "Organization": ("square", "#f28e2b", "\u25a0"),
-    "Government": ("diamond", "#9c4dc7", "\u25c6"),
-    "Country": ("triangle", "#59a14f", "\u25b2"),
-    "Group": ("triangleDown", "#b07aa1", "\u25bc"),
-    "Media": ("star", "#edc948", "\u2605"),
-    "InternationalOrganization": ("hexagon", "#76b7b2", "\u2b22"),
-    "Party": ("square", "#ff9da7", "\u25a0"),
+    ActorType.Person: ("dot", "#4e79a7", "\u25cf"),
+    ActorType.Organization: ("square", "#f28e2b", "\u25a0"),
+    ActorType.Government: ("diamond", "#9c4dc7", "\u25c6"),
+    ActorType.Country: ("triangle", "#59a14f", "\u25b2"),
+    ActorType.Group: ("triangleDown", "#b07aa1", "\u25bc"),
+    ActorType.Media: ("star", "#edc948", "\u2605"),
+    ActorType.InternationalOrganization: ("hexagon", "#76b7b2", "\u2b22"),
+    ActorType.Party: ("square", "#ff9da7", "\u25a0"),
     "Topic": ("box", "#d3d3d3", "\u25ad"),
 }
 NODE_STYLES["topic"] = NODE_STYLES["Topic"]
 OTHER_STYLE = ("dot", "#bab0ac", "\u25cf")
-TYPE_NAMES = {"InternationalOrganization": "International organisation", "topic": "Topic", "other": "Other"}
+TYPE_NAMES = {ActorType.InternationalOrganization: "International organisation", "topic": "Topic", "other": "Other"}
 
 POLARITY_COLORS = {
     "positive": "#2e9d4a",
@@ -436,28 +439,8 @@ def _payload(G: nx.Graph, whole: _Whole, drawn_nodes: list[int], drawn_edges: li
     ``[node, x, y]`` starting positions of the first drawing.
     """
     directed = whole.directed
-    nodes, n = whole.nodes, len(whole.nodes)
-    degree_full = dict(G.degree())
-
-    # ---- nodes
-    def size_value(v: Any) -> float:
-        if size_by == "statements":
-            return max(_num(G.nodes[v].get("statements")), 0.0)
-        return float(degree_full.get(v, 0))
-
-    values = [size_value(v) for v in nodes]
-    top = max(values, default=0.0) or 1.0
-    ntypes = [str(G.nodes[v].get("type") or "") or "other" for v in nodes]
-    types_present = sorted(set(ntypes), key=lambda t: (list(NODE_STYLES).index(t) if t in NODE_STYLES else 99, t))
-    type_no = {t: i for i, t in enumerate(types_present)}
-    labels, node_tips = [], []
-    for v in nodes:
-        attrs = G.nodes[v]
-        label = _text(attrs.get("label") or v)
-        labels.append(label)
-        node_tips.append(_node_tip(label, attrs, degree_full.get(v, 0))[2:])  # the page adds name and type
-
-    # ---- edges
+    nodes, n, m = whole.nodes, len(whole.nodes), len(whole.data)
+    cols = _node_columns(G, whole, size_by)
     # Actor and two-mode networks count stances per polarity; one-mode views have a signed weight.
     directed_counts = any(k in d for d in whole.data for k in ("positive", "negative"))
     pols = [_edge_polarity(d, directed_counts, kind) for d in whole.data]
@@ -468,54 +451,21 @@ def _payload(G: nx.Graph, whole: _Whole, drawn_nodes: list[int], drawn_edges: li
     day_no = {day: i for i, day in enumerate(days)}
     strengths = whole.w
     integral = all(float(s).is_integer() for s in strengths)
+    edge_tips, embedded = _edge_tips(whole, cols.labels, pols, drawn_edges, evidence_budget)
 
-    # Tooltips with quotes: every drawn edge's, then the strongest others' while the budget lasts.
-    m = len(whole.data)
-    drawn_set = set(drawn_edges)
-    order = drawn_edges + sorted((j for j in range(m) if j not in drawn_set),
-                                 key=lambda j: (-strengths[j], whole.src[j], whole.dst[j], j))
-    edge_tips: list[Any] = [0] * m
-    spent, embedded = 0, 0
-    for j in order:
-        if spent >= evidence_budget and j not in drawn_set:
-            break
-        src, dst = labels[whole.src[j]], labels[whole.dst[j]]
-        tip = _edge_tip(src, dst, whole.data[j], directed, pols[j])[1:]  # the page adds the heading
-        spent += _tip_chars(tip)
-        edge_tips[j] = tip
-        embedded += 1
-
-    # ---- the first drawing: starting positions, and options sized for it
+    # the first drawing: starting positions, and options sized for it
     H = nx.Graph()
     H.add_nodes_from(nodes[i] for i in drawn_nodes)
     H.add_edges_from((nodes[whole.src[j]], nodes[whole.dst[j]]) for j in drawn_edges)
     pos = _layout(H, whole.index)
     xy = [[i, *pos[nodes[i]]] for i in drawn_nodes]
     big = len(drawn_nodes) > 150 or len(drawn_edges) > 400
-    options = {
-        "autoResize": True,
-        "nodes": {"font": {"size": 14, "face": "sans-serif"}, "borderWidth": 1},
-        "edges": {
-            "arrows": {"to": {"enabled": directed, "scaleFactor": 0.6}},
-            "smooth": {"enabled": not big, "type": "curvedCW", "roundness": 0.12},
-            "selectionWidth": 2,
-        },
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "navigationButtons": False},
-        "physics": {
-            "enabled": True,
-            "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -6000, "springLength": 140, "springConstant": 0.03,
-                          "damping": 0.2, "avoidOverlap": 0.1},
-            "stabilization": {"enabled": True, "iterations": 120 if big else 250, "updateInterval": 25, "fit": True},
-            "minVelocity": 1.0,
-        },
-        "layout": {"randomSeed": 7, "improvedLayout": False},
-    }
     names = POLARITY_NAMES if directed else UNDIRECTED_NAMES
+    types_present = cols.types_present
     return {
         "directed": directed,
         "kind": kind,
-        "options": options,
+        "options": _vis_options(directed, big),
         "types": types_present,
         "typeNames": {t: TYPE_NAMES.get(t, t) for t in types_present},
         "typeStyles": {t: list(NODE_STYLES.get(t, OTHER_STYLE)[:2]) for t in types_present},
@@ -534,11 +484,88 @@ def _payload(G: nx.Graph, whole: _Whole, drawn_nodes: list[int], drawn_edges: li
         "totalEdges": m,
         "tipsEmbedded": embedded,
         "days": days,
-        "n": {"l": labels, "t": [type_no[t] for t in ntypes],
-              "z": [round(10 + 30 * math.sqrt(x / top), 1) for x in values], "tip": node_tips},
+        "n": {"l": cols.labels, "t": cols.types, "z": cols.sizes, "tip": cols.tips},
         "e": {"s": whole.src, "t": whole.dst, "p": [pol_no[p] for p in pols], "w": strengths,
               "d": [[day_no[day] for day in ds] for ds in edge_dates], "tip": edge_tips},
         "xy": xy,
+    }
+
+
+@dataclass
+class _NodeColumns:
+    labels: list[str]
+    types: list[int]  # index into types_present
+    types_present: list[str]
+    sizes: list[float]  # pixels
+    tips: list[list[list[str]]]  # the tooltip's lines after the name and type (the page adds those)
+
+
+def _node_columns(G: nx.Graph, whole: _Whole, size_by: str) -> _NodeColumns:
+    """Label, type, size and tooltip of every node of the whole network."""
+    nodes = whole.nodes
+    degree_full = dict(G.degree())
+
+    def size_value(v: Any) -> float:
+        if size_by == "statements":
+            return max(_num(G.nodes[v].get("statements")), 0.0)
+        return float(degree_full.get(v, 0))
+
+    values = [size_value(v) for v in nodes]
+    top = max(values, default=0.0) or 1.0
+    ntypes = [str(G.nodes[v].get("type") or "") or "other" for v in nodes]
+    types_present = sorted(set(ntypes), key=lambda t: (list(NODE_STYLES).index(t) if t in NODE_STYLES else 99, t))
+    type_no = {t: i for i, t in enumerate(types_present)}
+    labels, node_tips = [], []
+    for v in nodes:
+        attrs = G.nodes[v]
+        label = _text(attrs.get("label") or v)
+        labels.append(label)
+        node_tips.append(_node_tip(label, attrs, degree_full.get(v, 0))[2:])  # the page adds name and type
+    return _NodeColumns(labels, [type_no[t] for t in ntypes], types_present,
+                        [round(10 + 30 * math.sqrt(x / top), 1) for x in values], node_tips)
+
+
+def _edge_tips(whole: _Whole, labels: list[str], pols: list[str], drawn_edges: list[int],
+               evidence_budget: int) -> tuple[list[Any], int]:
+    """Each edge's tooltip lines after its heading, or 0 when not embedded, and how many were:
+    every drawn edge's, then the strongest others' while ``evidence_budget`` characters last."""
+    m, strengths = len(whole.data), whole.w
+    drawn_set = set(drawn_edges)
+    order = drawn_edges + sorted((j for j in range(m) if j not in drawn_set),
+                                 key=lambda j: (-strengths[j], whole.src[j], whole.dst[j], j))
+    edge_tips: list[Any] = [0] * m
+    spent, embedded = 0, 0
+    for j in order:
+        if spent >= evidence_budget and j not in drawn_set:
+            break
+        src, dst = labels[whole.src[j]], labels[whole.dst[j]]
+        tip = _edge_tip(src, dst, whole.data[j], whole.directed, pols[j])[1:]  # the page adds the heading
+        spent += _tip_chars(tip)
+        edge_tips[j] = tip
+        embedded += 1
+    return edge_tips, embedded
+
+
+def _vis_options(directed: bool, big: bool) -> dict[str, Any]:
+    """vis-network's options for the first drawing (lighter on a big one)."""
+    return {
+        "autoResize": True,
+        "nodes": {"font": {"size": 14, "face": "sans-serif"}, "borderWidth": 1},
+        "edges": {
+            "arrows": {"to": {"enabled": directed, "scaleFactor": 0.6}},
+            "smooth": {"enabled": not big, "type": "curvedCW", "roundness": 0.12},
+            "selectionWidth": 2,
+        },
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "navigationButtons": False},
+        "physics": {
+            "enabled": True,
+            "solver": "barnesHut",
+            "barnesHut": {"gravitationalConstant": -6000, "springLength": 140, "springConstant": 0.03,
+                          "damping": 0.2, "avoidOverlap": 0.1},
+            "stabilization": {"enabled": True, "iterations": 120 if big else 250, "updateInterval": 25, "fit": True},
+            "minVelocity": 1.0,
+        },
+        "layout": {"randomSeed": 7, "improvedLayout": False},
     }
 
 
@@ -569,8 +596,8 @@ def _asset(name: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _environment():  # compiling the template (vis-network is 0.5 MB of it) costs ~0.3 s: do it once
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader
     import pyvis
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 
     pyvis_templates = Path(pyvis.__file__).resolve().parent / "templates"
     return Environment(

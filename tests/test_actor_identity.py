@@ -1,4 +1,4 @@
-"""Issue 13, the article side: places are places, labels are unique and readable, not everything
+"""Actor identity within one article: places are places, labels are unique and readable, not everything
 named is an actor, and a person's posts come from the words that modify that person.
 
 Short texts written for these tests, on the real model (and the pure helpers without it)."""

@@ -6,7 +6,8 @@ import spacy
 from spacy.tokens import Doc
 
 from kg import ids
-from kg.extract.actors import _acronym_partner, _person_label, _segments, extract_actors, initials
+from kg.extract.actors import extract_actors, initials
+from kg.extract.names import acronym_partner, person_label, segments
 from kg.records import Actor
 
 
@@ -145,16 +146,16 @@ def test_doc_without_parse_still_gives_names():
 
 
 def test_person_label_drops_middle_initials():
-    assert _person_label("Donald J. Trump") == "Donald Trump"
-    assert _person_label("George W. Bush") == "George Bush"  # the gazetteer keeps "George W. Bush"
-    assert _person_label("J. K. Rowling") == "J. Rowling" or _person_label("J. K. Rowling")
+    assert person_label("Donald J. Trump") == "Donald Trump"
+    assert person_label("George W. Bush") == "George Bush"  # the gazetteer keeps "George W. Bush"
+    assert person_label("J. K. Rowling") == "J. Rowling" or person_label("J. K. Rowling")
 
 
 def test_title_segments():
     doc = make(["militia", "leader", "Gen.", "former", "Deputy", "Prime", "Minister"], heads=list(range(7)),
                deps=["ROOT"] * 7)
-    assert [t for t, _ in _segments(list(doc[0:3]))] == ["militia leader", "General"]
-    assert [t for t, _ in _segments(list(doc[3:7]))] == ["Deputy Prime Minister"]
+    assert [t for t, _ in segments(list(doc[0:3]))] == ["militia leader", "General"]
+    assert [t for t, _ in segments(list(doc[3:7]))] == ["Deputy Prime Minister"]
 
 
 # ------------------------------------------------------------------ acronyms
@@ -173,10 +174,10 @@ def test_acronym_partner_in_both_directions_and_only_for_non_persons():
     person = actor("Nadia Nasser", "Person")
     acronym_first = actor("LNA", "Group")
     known = [committee, person, acronym_first]
-    assert _acronym_partner("DNC", known) is committee
-    assert _acronym_partner("D.N.C.", known) is committee
-    assert _acronym_partner("Libyan National Army", known) is acronym_first
-    assert _acronym_partner("NN", known) is None  # a person's initials are not an acronym of them
-    assert _acronym_partner("Dnc", known) is None  # not written in capitals
-    assert _acronym_partner("Committee", known) is None
-    assert _acronym_partner("DNCX", known) is None
+    assert acronym_partner("DNC", known) is committee
+    assert acronym_partner("D.N.C.", known) is committee
+    assert acronym_partner("Libyan National Army", known) is acronym_first
+    assert acronym_partner("NN", known) is None  # a person's initials are not an acronym of them
+    assert acronym_partner("Dnc", known) is None  # not written in capitals
+    assert acronym_partner("Committee", known) is None
+    assert acronym_partner("DNCX", known) is None

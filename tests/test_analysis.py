@@ -275,7 +275,7 @@ def test_seed_python_and_sparql_agree(seed_store):
 
 
 def test_seed_mixed_signals_find_the_us_case(seed_store):
-    """Issue 4's acceptance: the mixed-signals query finds the U.S. case on the seed."""
+    """The mixed-signals query finds the U.S. case on the seed."""
     findings = An.mixed_signals(seed_store)
     us = [f for f in findings if f["organisation_label"] == "Government of the United States"]
     assert us, [f["summary"] for f in findings]

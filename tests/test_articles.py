@@ -88,12 +88,9 @@ def test_empty_binary_non_utf8_and_missing_give_clear_errors(tmp_path):
     assert "no such file" in reasons["nope.txt"]
 
 
-def test_huge_article_is_refused(tmp_path, monkeypatch):
-    import kg.articles
-
-    monkeypatch.setattr(kg.articles, "MAX_ARTICLE_CHARS", 100)
+def test_huge_article_is_refused(tmp_path):
     (tmp_path / "big.txt").write_text("word " * 50)
-    (err,) = list(iter_articles([tmp_path / "big.txt"]))
+    (err,) = list(iter_articles([tmp_path / "big.txt"], max_chars=100))
     assert isinstance(err, ReadError) and "too long" in err.reason
 
 

@@ -92,7 +92,6 @@ def test_topics_and_congruence_kinds(store_path, tmp_path):
 
 
 def test_html(store_path, tmp_path):
-    pytest.importorskip("kg.viz")
     out = tmp_path / "a.html"
     result = run(store_path, "actors", "--out", str(out))
     assert result.exit_code == 0, result.output

@@ -131,17 +131,18 @@ def test_gate_keeps_the_encoder_off_neutral_pairs(nlp, enc):
 
 
 def test_switched_off_or_missing_encoder_falls_back(monkeypatch, tmp_path, caplog):
-    E.default_encoder.cache_clear()
-    try:
-        monkeypatch.setenv(E.ENCODER_ENV, "none")
+    """The encoder is cached per weights file: another setting loads its own, nothing to clear."""
+    from kg.settings import Settings
+
+    assert E.default_encoder(Settings(stance_encoder=None)) is None
+    monkeypatch.setenv("KG_STANCE_ENCODER", "none")
+    assert E.default_encoder() is None
+    monkeypatch.setenv("KG_STANCE_ENCODER", str(tmp_path / "absent.npz"))
+    with caplog.at_level(logging.WARNING):
         assert E.default_encoder() is None
-        E.default_encoder.cache_clear()
-        monkeypatch.setenv(E.ENCODER_ENV, str(tmp_path / "absent.npz"))
-        with caplog.at_level(logging.WARNING):
-            assert E.default_encoder() is None
-        assert "linear pair model only" in caplog.text
-    finally:
-        E.default_encoder.cache_clear()
+    assert "linear pair model only" in caplog.text
+    monkeypatch.delenv("KG_STANCE_ENCODER")
+    assert E.default_encoder() is E.encoder_at(str(E.ENCODER_PATH)) is not None
 
 
 def test_missing_base_package_is_a_clear_error(monkeypatch):

@@ -1,5 +1,5 @@
 """The CLI's answers to hostile use: bad settings, bad options, unwritable outputs, names that
-would drive a terminal, Ctrl-C (issue 16, row 8 and the minor list). Exit codes as documented
+would drive a terminal, Ctrl-C. Exit codes as documented
 in the README: 0 done, 1 some articles failed or a store/output problem, 2 usage, 130 Ctrl-C."""
 from __future__ import annotations
 
@@ -139,7 +139,7 @@ def test_ctrl_c_says_what_was_stored_without_a_traceback(tmp_path):
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert "interrupted:" in err and "had been stored" in err and "Run the same kg ingest again" in err
-    stored = int(err.split("interrupted: ")[1].split(" of ")[0])
+    stored = int(err.split("interrupted: ")[1].split(" article")[0])
     import pyoxigraph as ox
 
     s = ox.Store.read_only(str(store))

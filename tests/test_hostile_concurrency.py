@@ -1,5 +1,5 @@
-"""Readers beside a writer, and a writer killed at random moments (issue 16, row 5 and the
-fault-injection test). Both run a real `kg ingest` in another process, on short made-up
+"""Readers beside a writer, and a writer killed at random moments (faults
+injected by SIGKILL). Both run a real `kg ingest` in another process, on short made-up
 articles, with the stance encoder off (KG_STANCE_ENCODER=none) to keep them to seconds."""
 from __future__ import annotations
 

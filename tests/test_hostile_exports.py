@@ -1,4 +1,4 @@
-"""Exports parse back whatever characters the articles held (issue 16, row 6)."""
+"""Exports parse back whatever characters the articles held."""
 from __future__ import annotations
 
 import csv

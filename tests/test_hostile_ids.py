@@ -1,4 +1,4 @@
-"""Names in any script get IRIs of their own (issue 16, row 4), and ASCII names keep theirs."""
+"""Names in any script get IRIs of their own, and ASCII names keep theirs."""
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Hostile input to the readers (kg.articles): every bad article is named with its reason, and
-none takes a good one with it (issue 16, rows 1-3 and 8 and the minor list)."""
+none takes a good one with it: lone surrogates, parser failures, repeated ids and file names,
+unreadable folders, FIFOs and devices, odd file names and encodings, size limits, JSON shapes."""
 from __future__ import annotations
 
 import io

@@ -1,5 +1,5 @@
 """kg query never reaches the network unless told to, never changes the store, and says why
-(issue 16, row 7 and the minor list). A real listener on loopback counts what reaches it."""
+(federated SERVICE calls, updates, query files that are not UTF-8). A real listener on loopback counts what reaches it."""
 from __future__ import annotations
 
 import socket

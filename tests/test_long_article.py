@@ -1,4 +1,4 @@
-"""A long article costs what its length says (issue 16, row 9): it is parsed in pieces that
+"""A long article costs what its length says: it is parsed in pieces that
 join back into exactly its text, and the steps that compared everything with everything now
 look only at neighbours. Each step is timed on inputs where the old way took seconds to
 minutes and the new one takes milliseconds; and the new way gives the same answers as the old."""
@@ -82,8 +82,8 @@ def test_one_long_article_shares_its_encoder_work_with_the_worker(nlp, monkeypat
     monkeypatch.setattr(kg.pipeline, "_JOB", 3)
     used = []
 
-    def ready_worker():
-        worker = start_worker()
+    def ready_worker(settings=None):
+        worker = start_worker(settings)
         assert worker.wait_ready(timeout=120)
         used.append(worker)
         return worker

@@ -341,7 +341,6 @@ def test_csv_cells_cannot_become_spreadsheet_formulas(tmp_path):
 
 
 def test_html_goes_through_kg_viz(store, tmp_path):
-    pytest.importorskip("kg.viz")
     path = N.write_network(N.actor_network(store), tmp_path / "a.html", title="Actors")
     page = Path(path).read_text(encoding="utf-8")
     assert "Khalifa Haftar" in page

@@ -1,6 +1,8 @@
 """The pipeline keeps input order and isolates failures."""
 from __future__ import annotations
 
+import logging
+
 from kg.articles import ReadError
 from kg.pipeline import ExtractError, extract_articles
 from kg.records import Article, Extraction
@@ -23,13 +25,18 @@ def test_order_and_errors_pass_through(nlp, monkeypatch):
     assert [type(x) for x in out] == [Extraction, ReadError, ExtractError, Extraction]
     assert [x.article.id for x in out if isinstance(x, Extraction)] == ["one", "two"]
     assert "a bug in a rule" in out[2].reason
+    assert out[2].stage == "statements" and out[2].reason.startswith("statements failed")
 
 
-def test_messy_text_does_not_crash(extract):
+def test_messy_text_does_not_crash(extract, caplog):
+    """extract_text runs the extractors without the pipeline's per-article guard: a rule that
+    raises on messy text fails this test, and so does an error logged on the way."""
     for text in ['He said “unbalanced quote and no end', '” stray closer. “ And “ nested “ marks',
                  "\u201c\u201d\u201c\u201d", "...", "said said said", "‘Single curly’ he said.", "A\n\n\nB"]:
-        ex = extract(text)
+        with caplog.at_level(logging.WARNING):
+            ex = extract(text)
         assert ex.article.text == text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
 
 
 STANCE_TEXTS = [
@@ -70,8 +77,8 @@ def test_extraction_with_worker_equals_without(nlp, monkeypatch):
 
     used = []
 
-    def ready_worker():  # wait for it, so that it (not this process) encodes most articles
-        worker = start_worker()
+    def ready_worker(settings=None):  # wait for it, so that it (not this process) encodes most articles
+        worker = start_worker(settings)
         assert worker.wait_ready(timeout=120)
         used.append(worker)
         return worker
@@ -90,8 +97,8 @@ def test_a_dead_worker_loses_nothing(nlp, monkeypatch):
     import kg.pipeline
     from kg.encoder_process import start_worker
 
-    def doomed():
-        worker = start_worker()
+    def doomed(settings=None):
+        worker = start_worker(settings)
         worker._proc.kill()
         return worker
 
@@ -108,10 +115,11 @@ def test_worker_starts_only_for_a_stream_of_several_articles(nlp, monkeypatch):
     import kg.pipeline
 
     started = []
-    monkeypatch.setattr(kg.pipeline, "start_worker", lambda: started.append(len(parsed)) or None)
+    monkeypatch.setattr(kg.pipeline, "start_worker", lambda settings=None: started.append(len(parsed)) or None)
     parsed = []
     real_begin = kg.pipeline._begin
-    monkeypatch.setattr(kg.pipeline, "_begin", lambda doc, item, worker: parsed.append(doc) or real_begin(doc, item, worker))
+    monkeypatch.setattr(kg.pipeline, "_begin", lambda doc, item, worker, settings: parsed.append(doc)
+                        or real_begin(doc, item, worker, settings))
     one = [Article("solo", STANCE_TEXTS[0])]
     assert [type(x) for x in extract_articles(one, nlp=nlp)] == [Extraction]
     assert started == []
@@ -119,3 +127,21 @@ def test_worker_starts_only_for_a_stream_of_several_articles(nlp, monkeypatch):
     out = list(extract_articles(two, nlp=nlp))
     assert [x.article.id for x in out] == ["a", "b"]
     assert started == [1]  # started once, before the two-article stream's first parse (one doc of the solo run)
+
+
+def test_a_failing_rule_is_named_and_costs_its_article_only(nlp, monkeypatch, caplog):
+    """A rule that raises is not swallowed inside the extractor: the pipeline fails that
+    article alone and says which step and which function of kg it failed in."""
+    from kg.extract import statements
+
+    def broken(self, tok):
+        raise KeyError("planted")
+
+    monkeypatch.setattr(statements._Extractor, "_attribution_of", broken)
+    items = [Article("a", "The minister said the talks would resume."), Article("b", "Nothing here.")]
+    with caplog.at_level(logging.ERROR):
+        out = list(extract_articles(items, nlp=nlp, encoder_process=False))
+    assert all(isinstance(x, ExtractError) for x in out)
+    assert out[0].stage == "statements" and "in kg.extract.statements." in out[0].reason
+    assert "KeyError" in out[0].reason
+    assert any("statements failed on a" in r.getMessage() for r in caplog.records)

@@ -47,12 +47,13 @@ def sample_extraction(text: str = TEXT, *, article_id: str = "sample-1", stances
     second = _span(text, "Doe praised the ceasefire talks.")
     t1 = Stance("t1", holder="a1", polarity="negative", target="a4", holder_span=_span(text, "Jane Doe"),
                 target_span=_span(text, "the Borduria government"), cue=_span(text, "cannot be trusted"),
-                evidence=first, statement="s2", confidence=0.8)
+                evidence=first, statement="s2", confidence=0.8, extractor="phrase")
     t2 = Stance("t2", holder="a1", polarity="positive", topic="ceasefire talks", holder_span=_span(text, "Doe", 1),
                 target_span=_span(text, "ceasefire talks"), cue=_span(text, "praised"), evidence=second,
-                confidence=0.7)
+                confidence=0.7, extractor="rule")
     t3 = Stance("t3", holder="a2", polarity="negative", target="a4", cue=_span(text, "trusted"), evidence=first,
-                reported_by="a1", negated=True, confidence=1.0)
+                reported_by="a1", negated=True, confidence=1.0,
+                extractor="model")
     return Extraction(article=art, actors=[doe, rur_gov, rur, bor], statements=[s1, s2],
                       stances=[t1, t2, t3] if stances else [])
 

@@ -1,4 +1,4 @@
-"""The seed article end to end: the acceptance checks of issue 2 on the real model."""
+"""The seed article end to end: actors, roles, statements and stances the article states, on the real model."""
 from __future__ import annotations
 
 import json
@@ -120,7 +120,7 @@ def _page_data(html: str) -> dict:
 
 
 def test_actor_network_page_of_the_seed(seed_store, tmp_path):
-    """Issue 4: Maiteeq, Haftar, Trump and the two governments, with the right edge colours."""
+    """The seed's actor network: Maiteeq, Haftar, Trump and the two governments, with the right edge colours."""
     out = tmp_path / "a.html"
     r = CliRunner().invoke(cli, ["--store", str(seed_store), "network", "actors", "--out", str(out)])
     assert r.exit_code == 0, r.output

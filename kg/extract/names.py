@@ -14,19 +14,20 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Span as SpacySpan, Token
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
 
+from kg.extract import lexicon as T
 from kg.extract import places
-from kg.extract import titles as T
 from kg.gazetteer import Entry, normalize
-from kg.records import Actor
+from kg.records import Actor, ActorType
 
 log = logging.getLogger(__name__)
 
 APOSTROPHES = {"'s", "’s", "'", "’", "`s"}
 PLURAL_TAGS = {"NNS", "NNPS"}
-PERSON_TYPES = ("Person",)
-NONPERSON = ("Organization", "Government", "Country", "Group", "Media", "InternationalOrganization", "Party")
+PERSON_TYPES = (ActorType.Person,)
+NONPERSON = (ActorType.Organization, ActorType.Government, ActorType.Country, ActorType.Group, ActorType.Media, ActorType.InternationalOrganization, ActorType.Party)
 READ = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")  # the entity labels read as actors
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 
@@ -54,14 +55,13 @@ class Mention:
 
 # ====================================================================== helpers on tokens
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
-_NOT_INITIALLED = {"of", "the", "and", "for", "on", "in", "to", "a", "an", "&", "at", "de", "la"}
 
 
 def initials(name: str) -> str:
     """The capitals an acronym of ``name`` would be made of: "Democratic National Committee"
     -> "DNC", "Government of National Accord" -> "GNA" (function words are skipped)."""
     words = re.findall(r"[^\W\d_][\w’'-]*", name)
-    return "".join(w[0].upper() for w in words if w.lower() not in _NOT_INITIALLED)
+    return "".join(w[0].upper() for w in words if w.lower() not in T.NOT_INITIALLED)
 
 
 def acronym_partner(label: str, actors: list[Actor]) -> Actor | None:
@@ -115,14 +115,6 @@ def first_name_gender(name: str) -> str | None:
         return None
     first = words[0].lower()
     return "male" if first in T.MALE_NAMES else "female" if first in T.FEMALE_NAMES else None
-
-
-def title_of(tok: Token) -> str | None:
-    """The canonical title a single token stands for, if it is an abbreviation or a title word."""
-    low = tok.lower_
-    if low in T.ABBREVIATIONS:
-        return T.ABBREVIATIONS[low]
-    return None
 
 
 def is_title_token(tok: Token) -> bool:
@@ -225,7 +217,6 @@ def plural_group(name: str) -> bool:
     return key.endswith("s") and (key[:-1] in T.GROUP_ADJECTIVES or key[:-2] in T.GROUP_ADJECTIVES)
 
 
-_SMALL_WORDS = {"of", "the", "and", "for", "de", "del", "la", "le", "von", "van", "on", "in", "at", "a", "an"}
 
 
 def readable(name: str) -> str:
@@ -244,9 +235,9 @@ def readable(name: str) -> str:
         return name
     out = []
     for n, w in enumerate(words):
-        if "." in w or (len(w) <= 2 and len(words) > 1 and w.lower() not in _SMALL_WORDS):
+        if "." in w or (len(w) <= 2 and len(words) > 1 and w.lower() not in T.SMALL_NAME_WORDS):
             out.append(w)  # "U.S.", "D.C.", "UN"
-        elif n > 0 and w.lower() in _SMALL_WORDS:
+        elif n > 0 and w.lower() in T.SMALL_NAME_WORDS:
             out.append(w.lower())
         else:
             out.append(re.sub(r"(?<=[’'])([A-Z])(?=[A-Za-z]{2})", lambda x: x.group(1), w.title())
@@ -282,11 +273,7 @@ class NameReader:
         for ent in self.doc.ents:
             if ent.label_ not in READ:
                 continue
-            try:
-                m = self._read_entity(ent)
-            except Exception:  # never let one odd entity sink the article
-                log.debug("skipped entity %r", ent.text, exc_info=True)
-                continue
+            m = self._read_entity(ent)
             if m is not None:
                 out.append(m)
         if self.gaz is not None:
@@ -325,10 +312,10 @@ class NameReader:
                 if doc[j - 1].pos_ not in ("PROPN", "NOUN", "ADJ") and len(words) == 1:
                     continue
                 m = Mention(i, j, " ".join(words), entry.type, entry=entry)
-                if entry.type == "Country":
+                if entry.type == ActorType.Country:
                     m.entry = self._government_or_country(entry, doc[j - 1])
                     m.type = m.entry.type
-                elif entry.type == "Person":
+                elif entry.type == ActorType.Person:
                     outer, m.qualifier = self._titles_before(i, j)
                     m.titles = [t for t, _ in segments(outer)] if outer else []
                     m.gender = entry.gender
@@ -375,7 +362,7 @@ class NameReader:
         known = self.gaz.lookup(name) if self.gaz is not None else None
         # a dateline ("NEW YORK (AP) —", "NASHUA, N.H. -") names where the article was written
         if (label in ("GPE", "LOC", "ORG", "FAC") and in_dateline(index.text, doc[start].idx)
-                and (name != doc[start:end].text or known is not None and known.type in ("Country", "Government")
+                and (name != doc[start:end].text or known is not None and known.type in (ActorType.Country, ActorType.Government)
                      or places.place(name) is not None or places.country_name(name) is not None
                      or (self.gaz is not None and self.gaz.seat(name) is not None))):
             index._not_actor.update(range(ent.start, ent.end))
@@ -398,7 +385,7 @@ class NameReader:
         m = Mention(start, end, name, "")
         if (label in ("PERSON", "ORG") and " " not in name and name[:1].isupper() and name.endswith("s")
                 and start > 0 and doc[start - 1].lower_ == "the" and self._family(name)):
-            m.type = "Group"  # "the Clintons", "the Obamas": a family
+            m.type = ActorType.Group  # "the Clintons", "the Obamas": a family
             return m
         if label != "NORP" and known is None and not person_cue and (
                 plural_group(name) or (self.gaz is not None and self.gaz.demonym(name) is not None)):
@@ -406,11 +393,11 @@ class NameReader:
         if label == "PERSON" and not person_cue and self.gaz is not None and " " not in name \
                 and self.gaz.lookup(name, PERSON_TYPES) is None:
             other = self.gaz.lookup(name, NONPERSON)
-            if other is not None and other.type not in ("Country", "Government"):
+            if other is not None and other.type not in (ActorType.Country, ActorType.Government):
                 m.type, m.entry = other.type, other  # "Twitter" read as a person
                 return m
         if label == "PERSON" or person_cue:
-            m.type = "Person"
+            m.type = ActorType.Person
             m.titles = [t for t, _ in segments(titles_tokens)] if titles_tokens else []
             m.qualifier = qualifier
             m.gender = self._gender_cue(titles_tokens) or first_name_gender(name)
@@ -465,7 +452,7 @@ class NameReader:
         gazetteer?"""
         for stem in (name[:-1], name[:-2] if name.endswith("es") else None):
             if stem and (normalize(stem) in self._surnames() or (
-                    self.gaz is not None and self.gaz.lookup(stem, ("Person",)) is not None)):
+                    self.gaz is not None and self.gaz.lookup(stem, (ActorType.Person,)) is not None)):
                 return True
         return False
 

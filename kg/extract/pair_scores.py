@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
-from kg.extract.encoder import Encoder, marked_ids, plain_ids, tokenize
+from kg.extract.encoder import Encoder, marked_ids, tokenize
 from kg.extract.stance_model import CLASSES, StanceModel, candidate_mentions, pair_features
 from kg.extract.stance_rules import Cue
 
@@ -115,35 +116,16 @@ def encoder_probabilities(encoder: Encoder, pairs: list[Pair]) -> np.ndarray:
 def encoder_inputs(encoder: Encoder, pairs: list[Pair]) -> tuple[list[tuple[list[int], list]], list[tuple[int, int]]]:
     """The encoder's inputs for ``pairs`` (word-piece ids, and the ranges its head reads) and,
     per pair, (its input, its row among that input's pairs), or (-1, -1) when the pair does not
-    fit. Each sentence is tokenized once; in the encoder's "sentence" mode it is also one input,
-    for all of its pairs."""
+    fit. Each sentence is tokenized once; each pair is one input, its two mentions marked."""
     inputs: list[tuple[list[int], list]] = []
     where: list[tuple[int, int]] = []
-    if encoder.mode == "sentence":
-        by_sent: dict[int, list[int]] = {}
-        for k, (sent, _, _) in enumerate(pairs):
-            by_sent.setdefault(sent.start, []).append(k)
-        where = [(-1, -1)] * len(pairs)
-        for ks in by_sent.values():
-            sent = pairs[ks[0]][0]
-            mentions = sorted({m for k in ks for m in pairs[k][1:]})
-            ids, ranges = plain_ids(sent.text, [_chars(sent, m) for m in mentions])
-            at = dict(zip(mentions, ranges))
-            rows: list = []
-            for k in ks:
-                ra, rb = at[pairs[k][1]], at[pairs[k][2]]
-                if ra is not None and rb is not None:
-                    where[k] = (len(inputs), len(rows))
-                    rows.append((ra, rb))
-            inputs.append((ids, rows))
-    else:
-        pieces: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
-        for sent, a, b in pairs:
-            if sent.start not in pieces:
-                pieces[sent.start] = tokenize(sent.text)
-            ids, ra, rb = marked_ids(sent.text, _chars(sent, a), _chars(sent, b), pieces[sent.start], encoder.window)
-            where.append((len(inputs), 0))
-            inputs.append((ids, [(ra, rb)]))
+    pieces: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
+    for sent, a, b in pairs:
+        if sent.start not in pieces:
+            pieces[sent.start] = tokenize(sent.text)
+        ids, ra, rb = marked_ids(sent.text, _chars(sent, a), _chars(sent, b), pieces[sent.start], encoder.window)
+        where.append((len(inputs), 0))
+        inputs.append((ids, [(ra, rb)]))
     return inputs, where
 
 

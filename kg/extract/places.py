@@ -24,7 +24,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from kg.gazetteer import normalize
+from kg.gazetteer import GazetteerError, normalize
+from kg.records import ActorType
 
 # subdivision names that are ordinary words or directions, or are better known as something else
 _NOT_SUBDIVISIONS = {
@@ -85,10 +86,10 @@ def _tables() -> _Tables:
         from kg.gazetteer import load_gazetteer
 
         for e in load_gazetteer().entries.values():
-            if e.type == "Country":
+            if e.type == ActorType.Country:
                 for n in (e.label,) + e.aliases:
                     countries[normalize(n)] = e.label
-    except Exception:  # a broken user gazetteer must not stop place lookups
+    except GazetteerError:  # a broken user gazetteer must not stop place lookups (kg ingest names it)
         pass
     places: dict[str, Place] = {}
     abbreviations: dict[str, Place] = {}

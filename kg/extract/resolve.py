@@ -11,17 +11,22 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg import ids
-from kg.extract import titles as T
-from kg.extract.names import (NONPERSON, PERSON_TYPES, PLURAL_TAGS, Mention, acronym_partner, clean_name,
-                              is_title_token, person_label)
+from kg.extract import lexicon as T
+from kg.extract.names import (
+    NONPERSON,
+    PERSON_TYPES,
+    PLURAL_TAGS,
+    Mention,
+    acronym_partner,
+    clean_name,
+    is_title_token,
+    person_label,
+)
+from kg.extract.syntax import governing_subject, nearby_subject
 from kg.gazetteer import Entry, normalize
-from kg.records import Actor
+from kg.records import Actor, ActorType
 
-_GROUP_NOUNS = {"militia", "militias", "force", "forces", "troops", "fighters", "loyalists", "army", "men"}
 _WINDOW_SENTS = 4  # how far back a pronoun looks
-_PLEONASTIC = {"seem", "appear", "come", "matter", "happen", "take", "rain", "look", "sound", "make", "mean",
-               "remain", "become", "feel", "turn", "go", "work"}
-_NOT_BACK = {"next", "future", "first", "new", "another", "incoming", "eventual"}
 
 
 class Resolver:
@@ -31,7 +36,7 @@ class Resolver:
     def merge(self, found: list[Mention]) -> list[tuple[Mention, Actor]]:
         index, gaz = self.index, self.gaz
         placed: list[tuple[Mention, Actor]] = []
-        persons = [m for m in found if m.type == "Person"]
+        persons = [m for m in found if m.type == ActorType.Person]
         # full names first: "Donald J. Trump" and "Donald Trump" share a first and a last name
         clusters: dict[str, tuple[str, Entry | None]] = {}  # key -> (label, gazetteer entry)
         full: dict[tuple[str, str], str] = {}  # (first, last) -> key
@@ -55,7 +60,7 @@ class Resolver:
         lasts = {p[1] for p in full} | {normalize(m.name) for m in persons if " " not in m.name.strip()}
         for m in found:
             name = m.place or m.name
-            if m.type == "Person" or (m.entry is not None and m.entry.type == "Country"):
+            if m.type == ActorType.Person or (m.entry is not None and m.entry.type == ActorType.Country):
                 continue
             words = person_label(name).split()
             if len(words) == 1:
@@ -66,7 +71,7 @@ class Resolver:
             if is_person:
                 if len(words) > 1:
                     m.key = full[(normalize(words[0]), normalize(words[-1]))]
-                m.type, m.entry, m.name, m.place, m.iri = "Person", None, name, None, None
+                m.type, m.entry, m.name, m.place, m.iri = ActorType.Person, None, name, None, None
                 persons.append(m)
         # a place that does not act here ("in Ohio", "Florida voters") is no actor; its tokens are
         # remembered for the posts it qualifies ("Texas Gov. Greg Abbott") and for stances
@@ -81,12 +86,12 @@ class Resolver:
                 m.key = self._single_name(m, full, where, clusters)
         made: dict[str, Actor] = {}
         for m in found:
-            if m.type == "Person":
+            if m.type == ActorType.Person:
                 actor = made.get(m.key)
                 if actor is None:
                     label, entry = clusters[m.key]
                     actor = index._actor_for_entry(entry) if entry else (
-                        index._by_key.get(ids.actor_iri(label, "Person")) or index._new(label, "Person"))
+                        index._by_key.get(ids.actor_iri(label, ActorType.Person)) or index._new(label, ActorType.Person))
                     made[m.key] = actor
             elif m.entry is not None:
                 actor = index._actor_for_entry(m.entry)
@@ -103,7 +108,7 @@ class Resolver:
 
     def _titled_alias(self, actor: Actor, m: Mention) -> None:
         """"Mr. Maiteeq", "President Trump", "Gen. Haftar" as written: aliases of a person."""
-        if actor.type != "Person" or m.start == 0:
+        if actor.type != ActorType.Person or m.start == 0:
             return
         prev = self.doc[m.start - 1]
         if prev.lower_ in T.HONORIFICS or prev.lower_ in T.ABBREVIATIONS or (
@@ -160,7 +165,7 @@ class Resolver:
         # "The Times" after "The Washington Times": a shorter name that ends a longer one
         words = normalize(label).split()
         for a in index.actors:
-            if a.type in NONPERSON and a.type == m.type or (m.type in ("Organization", "Media") and a.type in ("Organization", "Media")):
+            if a.type in NONPERSON and a.type == m.type or (m.type in (ActorType.Organization, ActorType.Media) and a.type in (ActorType.Organization, ActorType.Media)):
                 other = normalize(a.label).split()
                 if len(other) > len(words) >= 1 and other[-len(words):] == words:
                     return a
@@ -177,7 +182,8 @@ class Resolver:
         for n, s in enumerate(sents):
             for i in range(s.start, s.end):
                 sent_of[i] = n
-        # the last mention of every actor so far: actor id -> (token index, sentence, subject?)
+        # the last mention of every actor so far: actor id -> (token index, sentence, subject?,
+        # how many times the actor has been mentioned up to it)
         last: dict[str, tuple[int, int, bool, int]] = {}
         counts: dict[str, int] = {}
         for tok in doc:
@@ -196,15 +202,15 @@ class Resolver:
                 found = self._pronoun(tok, last, sent_of)
             elif low in ("who", "which") and tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "relcl":
                 found = index._tok.get(tok.head.head.i)
-                if found is not None and (found.type == "Person") != (low == "who") and found.type not in ("Group", "Party"):
+                if found is not None and (found.type == ActorType.Person) != (low == "who") and found.type not in (ActorType.Group, ActorType.Party):
                     found = None  # "who" is a person or a body of people, "which" a thing
-            elif low in _GROUP_NOUNS and tok.pos_ == "NOUN" and any(c.dep_ == "poss" for c in tok.children):
+            elif low in T.ARMED_GROUP_NOUNS and tok.pos_ == "NOUN" and any(c.dep_ == "poss" for c in tok.children):
                 found = self._group_of(tok)
             elif tok.pos_ == "NOUN" and (low in T.DESCRIPTION_PERSON or low in T.DESCRIPTION_OTHER or tok.lemma_.lower() in T.DESCRIPTION_OTHER):
                 found, span = self._description(tok, last, sent_of)
             if found is not None:
                 index._mention(found, span[0], span[1], alias=False)
-                if found.type == "Person" and low in T.PRONOUNS and found.id not in index._gender:
+                if found.type == ActorType.Person and low in T.PRONOUNS and found.id not in index._gender:
                     g = T.PRONOUNS[low][1]
                     if g in ("male", "female"):
                         index._gender[found.id] = g
@@ -213,14 +219,14 @@ class Resolver:
 
     def _compatible(self, actor: Actor, number: str, gender: str | None) -> bool:
         if gender in ("male", "female"):
-            if actor.type != "Person":
+            if actor.type != ActorType.Person:
                 return False
             g = self.index._gender.get(actor.id)
             return g is None or g == gender
         if gender == "neuter":
-            return actor.type != "Person" and actor.id not in self.index._plural
+            return actor.type != ActorType.Person and actor.id not in self.index._plural
         # they / them / their
-        return actor.type != "Person" and (actor.id in self.index._plural or actor.type in ("Group", "Party", "Organization", "Government", "Media"))
+        return actor.type != ActorType.Person and (actor.id in self.index._plural or actor.type in (ActorType.Group, ActorType.Party, ActorType.Organization, ActorType.Government, ActorType.Media))
 
     def _pronoun(self, tok: Token, last: dict, sent_of: dict[int, int]) -> Actor | None:
         number, gender = T.PRONOUNS[tok.lower_]
@@ -237,7 +243,7 @@ class Resolver:
             first = index._tok.get(tok.head.head.i)
             if first is not None and self._compatible(first, number, gender):
                 return first
-        governing = self._governing_subject(tok)
+        governing = governing_subject(tok)
         gov_actor = index._tok.get(governing.i) if governing is not None else None
         accusative = tok.lower_ in ("him", "them") or (tok.lower_ == "her" and tok.tag_ == "PRP")
         best, best_score = None, None
@@ -269,32 +275,7 @@ class Resolver:
         if tok.dep_ not in ("nsubj", "nsubjpass"):
             return tok.lower_ in ("them", "themselves")  # people or bodies more often than things
         head = tok.head
-        return head.pos_ in ("VERB", "AUX") and head.lemma_.lower() not in T.STATE_VERBS | _PLEONASTIC
-
-    @staticmethod
-    def _governing_subject(tok: Token) -> Token | None:
-        """The subject of the nearest clause above ``tok`` that has one (not ``tok`` itself)."""
-        head = tok.head
-        for _ in range(7):
-            for c in head.children:
-                if c.dep_ in ("nsubj", "nsubjpass") and c.i != tok.i:
-                    return c
-            if head.head.i == head.i:
-                break
-            head = head.head
-        return None
-
-    def _clause_subject(self, tok: Token) -> Token | None:
-        head = tok.head
-        for _ in range(4):
-            for c in head.children:
-                if c.dep_ in ("nsubj", "nsubjpass") and c.i != tok.i:
-                    return c
-            if head.dep_ in ("prep", "pobj") and head.head.i != head.i:
-                head = head.head
-            else:
-                break
-        return None
+        return head.pos_ in ("VERB", "AUX") and head.lemma_.lower() not in T.STATE_VERBS | T.PLEONASTIC_VERBS
 
     def _cataphora(self, tok: Token) -> Actor | None:
         root = tok.sent.root if tok.doc.has_annotation("SENT_START") or tok.doc.has_annotation("DEP") else None
@@ -312,7 +293,7 @@ class Resolver:
         if node.head.i != root.i or node.dep_ not in ("prep", "advcl", "npadvmod") or node.i > subj.i:
             return None
         actor = self.index._tok.get(subj.i)
-        return actor if actor is not None and actor.type == "Person" else None
+        return actor if actor is not None and actor.type == ActorType.Person else None
 
     def _description(self, tok: Token, last: dict, sent_of: dict[int, int]) -> tuple[Actor | None, tuple[int, int]]:
         """A definite description ("the general", "the militia leader", "his government")."""
@@ -332,18 +313,10 @@ class Resolver:
         if low in T.DESCRIPTION_PERSON and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             return none  # "the president of France": a new reference
         said = " ".join(t.lower_ for t in doc[start:tok.i + 1])
-        # "the government in Tripoli": the government seated there
         if low in ("government", "administration", "regime", "authorities") and self.gaz is not None:
-            after = [c for c in tok.children] + ([doc[tok.i + 1]] if tok.i + 1 < len(doc) else [])
-            for c in after:  # "in Tripoli" may hang on the verb, right after the noun
-                if c.dep_ == "prep" and c.lower_ in ("in", "of"):
-                    obj = next((o for o in c.children if o.dep_ == "pobj"), None)
-                    if obj is not None and obj.pos_ == "PROPN":
-                        ent = self.ent_at.get(obj.i)
-                        name = clean_name(ent.text) if ent is not None else obj.text
-                        g = self.gaz.seat(name) or self.gaz.government_of(self.gaz.lookup(name, ("Country",)))
-                        if g is not None:
-                            return self._remember(said, index._actor_for_entry(g)), span
+            seated = self._seated_government(tok)
+            if seated is not None:
+                return self._remember(said, seated), span
         # a modifier that already names the actor ("the Libyan government", "the U.S. government")
         for c in mods:
             a = index._tok.get(c.i)
@@ -358,38 +331,66 @@ class Resolver:
             return none
         if det is None or det.lower_ not in T.DEFINITE_DETERMINERS or tok.tag_ in PLURAL_TAGS:
             return none
-        if any(c.lower_ in _NOT_BACK for c in tok.lefts):
+        if any(c.lower_ in T.NOT_BACK for c in tok.lefts):
             return none  # "the next president" refers forward, not back
         # the same words as an earlier description ("the internationally recognized government")
         if len(mods) and said in self.described:
             return self.described[said], span
         here = sent_of.get(tok.i, 0)
-        clause_subj = self._clause_subject(tok)
+        clause_subj = nearby_subject(tok)
         subj_actor = index._tok.get(clause_subj.i) if clause_subj is not None else None
         if low in T.DESCRIPTION_PERSON:
-            want_gender = T.DESCRIPTION_GENDER.get(low)
-            mod_words = {c.lower_ for c in mods}
-            best, best_score = None, None
-            for aid, (i, s, _subj, n) in last.items():
-                actor = index.by_id(aid)
-                if actor.type != "Person" or actor is subj_actor:
-                    continue
-                g = index._gender.get(aid)
-                if want_gender and g and g != want_gender:
-                    continue
-                role_words = {w for r in actor.roles for w in r.title.lower().replace("-", " ").split()}
-                if low in role_words:
-                    score = 20 + 3 * len(mod_words & role_words)
-                elif low in T.GENERIC_PERSON:
-                    # "the military strongman": any person, the article's main ones first
-                    score = (3 if "military" in mod_words and role_words & {"general", "marshal", "colonel", "commander", "militia"} else 0)
-                    score += min(n, 10) * 0.6
-                else:
-                    continue
-                score += -1.5 * (here - s) + min(n, 4) * 0.5 - (tok.i - i) / 400
-                if best_score is None or score > best_score:
-                    best, best_score = actor, score
-            return self._remember(said, best), span
+            return self._remember(said, self._described_person(tok, {c.lower_ for c in mods}, last, here,
+                                                               subj_actor)), span
+        return self._remember(said, self._described_body(tok, lemma, last, here)), span
+
+    def _seated_government(self, tok: Token) -> Actor | None:
+        """"the government in Tripoli": the government seated there (from the gazetteer)."""
+        doc = self.doc
+        after = [c for c in tok.children] + ([doc[tok.i + 1]] if tok.i + 1 < len(doc) else [])
+        for c in after:  # "in Tripoli" may hang on the verb, right after the noun
+            if c.dep_ == "prep" and c.lower_ in ("in", "of"):
+                obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+                if obj is not None and obj.pos_ == "PROPN":
+                    ent = self.ent_at.get(obj.i)
+                    name = clean_name(ent.text) if ent is not None else obj.text
+                    g = self.gaz.seat(name) or self.gaz.government_of(self.gaz.lookup(name, (ActorType.Country,)))
+                    if g is not None:
+                        return self.index._actor_for_entry(g)
+        return None
+
+    def _described_person(self, tok: Token, mod_words: set[str], last: dict, here: int,
+                          subj_actor: Actor | None) -> Actor | None:
+        """The person "the general" or "the military strongman" refers back to: one holding that
+        post, else (a generic word) the article's main people first; near and recent first."""
+        index, low = self.index, tok.lower_
+        want_gender = T.DESCRIPTION_GENDER.get(low)
+        best, best_score = None, None
+        for aid, (i, s, _subj, n) in last.items():
+            actor = index.by_id(aid)
+            if actor.type != ActorType.Person or actor is subj_actor:
+                continue
+            g = index._gender.get(aid)
+            if want_gender and g and g != want_gender:
+                continue
+            role_words = {w for r in actor.roles for w in r.title.lower().replace("-", " ").split()}
+            if low in role_words:
+                score = 20 + 3 * len(mod_words & role_words)
+            elif low in T.GENERIC_PERSON:
+                # "the military strongman": any person, the article's main ones first
+                score = (3 if "military" in mod_words and role_words & {"general", "marshal", "colonel", "commander", "militia"} else 0)
+                score += min(n, 10) * 0.6
+            else:
+                continue
+            score += -1.5 * (here - s) + min(n, 4) * 0.5 - (tok.i - i) / 400
+            if best_score is None or score > best_score:
+                best, best_score = actor, score
+        return best
+
+    def _described_body(self, tok: Token, lemma: str, last: dict, here: int) -> Actor | None:
+        """The government, party, militia… "the administration" or "the militia" refers back
+        to: of a type the word can name, recent and frequent first."""
+        index, low = self.index, tok.lower_
         types = T.DESCRIPTION_OTHER.get(low) or T.DESCRIPTION_OTHER.get(lemma) or ()
         best, best_score = None, None
         for aid, (i, s, subj, n) in last.items():
@@ -401,9 +402,9 @@ class Resolver:
                     best, best_score = actor, score
         if best is not None and low in ("administration", "government", "regime") and best.part_of:
             parent = next((a for a in index.actors if a.id == best.part_of), None)
-            if parent is not None and parent.type == "Government":
+            if parent is not None and parent.type == ActorType.Government:
                 best = parent  # "the administration" after "the White House": the whole government
-        return self._remember(said, best), span
+        return best
 
     def _remember(self, said: str, actor: Actor | None) -> Actor | None:
         if actor is not None and " " in said:
@@ -411,14 +412,14 @@ class Resolver:
         return actor
 
     def _government_of_actor(self, owner: Actor) -> Actor | None:
-        if owner.type == "Government":
+        if owner.type == ActorType.Government:
             return owner
-        if owner.type == "Country":
+        if owner.type == ActorType.Country:
             return self._government(owner)
-        if owner.type == "Person":
+        if owner.type == ActorType.Person:
             for r in owner.roles:
                 org = next((a for a in self.index.actors if a.id == r.organization), None)
-                if org is not None and org.type == "Government":
+                if org is not None and org.type == ActorType.Government:
                     return org
         return None
 
@@ -428,13 +429,13 @@ class Resolver:
         if poss is None:
             return None
         leader = self.index._tok.get(poss.i)
-        if leader is None or leader.type != "Person":
+        if leader is None or leader.type != ActorType.Person:
             return None
         label = f"forces of {leader.label}"
-        iri = ids.actor_iri(label, "Group")
+        iri = ids.actor_iri(label, ActorType.Group)
         group = self.index._by_key.get(iri)
         if group is None:
-            group = self.index._new(label, "Group")
+            group = self.index._new(label, ActorType.Group)
             group.leader = leader.id
         return group
 

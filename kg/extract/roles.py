@@ -7,10 +7,10 @@ text, or from the gazetteer's posts for a known person. Then the parts of govern
 """
 from __future__ import annotations
 
+from kg.extract import lexicon as T
 from kg.extract import places
-from kg.extract import titles as T
 from kg.extract.names import PARTY_OF_TAG, Mention
-from kg.records import Actor, Role
+from kg.records import Actor, ActorType, Role
 
 
 class RoleReader:
@@ -19,7 +19,7 @@ class RoleReader:
     # ---------------------------------------------------------------- 5. roles
     def roles(self, placed: list[tuple[Mention, Actor]]) -> None:
         for m, actor in placed:
-            if actor.type != "Person":
+            if actor.type != ActorType.Person:
                 continue
             titles = m.titles
             for n, title in enumerate(titles):
@@ -33,7 +33,7 @@ class RoleReader:
             for k in m.tag_tokens:
                 self.index._tag_owner[k] = actor
             if m.party in PARTY_OF_TAG and self.gaz is not None:
-                party = self.gaz.lookup(PARTY_OF_TAG[m.party], ("Party",))
+                party = self.gaz.lookup(PARTY_OF_TAG[m.party], (ActorType.Party,))
                 if party is not None:  # "(D-Calif.)": a member of the Democratic Party
                     self._add_role(actor, "Member", self.index._actor_for_entry(party))
 
@@ -60,12 +60,12 @@ class RoleReader:
                 return None
             if words & T.CONGRESS_POST_WORDS:
                 chamber = "Senate" if words & {"senator"} else "House of Representatives"
-                entry = self.gaz.lookup(chamber, ("Government",)) if self.gaz is not None and places.us_state(place) else None
+                entry = self.gaz.lookup(chamber, (ActorType.Government,)) if self.gaz is not None and places.us_state(place) else None
                 return index._actor_for_entry(entry) if entry is not None else None
             return qual if qual is not None else index._government_of_place(place)
         if qual is None:
             return None
-        if qual.type in ("Country", "Government"):
+        if qual.type in (ActorType.Country, ActorType.Government):
             if words & T.NON_GOVERNMENT_QUALIFIERS or not words & T.GOVERNMENT_POST_WORDS:
                 return None
             return self._government(qual)
@@ -97,7 +97,7 @@ class RoleReader:
             if m.start <= t.i < m.end:
                 continue
             other = index._tok.get(t.i)
-            if other is not None and other is not mine and other.type == "Person" and t.dep_ in (
+            if other is not None and other is not mine and other.type == ActorType.Person and t.dep_ in (
                     "compound", "appos", "flat", "nmod", "npadvmod"):
                 return True
             if t.ent_type_ == "PERSON" and t.i not in range(m.start, m.end) and t.head.i == noun.i:
@@ -137,9 +137,9 @@ class RoleReader:
                         org = self.index._tok.get(obj.i)
                 if org is not None:
                     break
-            if org is not None and org.type in ("Country",):
+            if org is not None and org.type in (ActorType.Country,):
                 org = self._government(org)
-            if org is actor or (org is not None and org.type == "Person"):
+            if org is actor or (org is not None and org.type == ActorType.Person):
                 org = None
             self._add_role(actor, title, org)
 
@@ -151,16 +151,16 @@ class RoleReader:
             if entry is None or not entry.part_of or actor.part_of:
                 continue
             parent = index._by_key.get(entry.part_of)
-            if parent is None and actor.type == "Government" and actor.mentions and self.gaz is not None:
+            if parent is None and actor.type == ActorType.Government and actor.mentions and self.gaz is not None:
                 # the White House is part of the U.S. government even where the article does not name it
                 pe = self.gaz.get(entry.part_of)
-                if pe is not None and pe.type == "Government":
+                if pe is not None and pe.type == ActorType.Government:
                     parent = index._actor_for_entry(pe)
             if parent is not None and parent is not actor:
                 actor.part_of = parent.id
         # a government and its country, when both are in the article
         for actor in index.actors:
-            if actor.type == "Government" and actor.part_of is None:
+            if actor.type == ActorType.Government and actor.part_of is None:
                 entry = index._entries.get(actor.id)
                 parent = index._by_key.get(entry.part_of) if entry and entry.part_of else None
                 if parent is not None:

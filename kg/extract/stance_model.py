@@ -12,21 +12,22 @@ ACL. Only learned parameters ship (``kg/data/stance_model.npz``), never the corp
 from __future__ import annotations
 
 import bisect
-import functools
 import logging
-import os
 from pathlib import Path
 
 import numpy as np
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
-from kg.extract import stance_lexicon as lex
-from kg.extract.stance_rules import ACTOR_LABELS, TOPIC_LABELS, Cue, sentence_of
+from kg.extract import lexicon as lex
+from kg.extract.stance_rules import ACTOR_LABELS, TOPIC_LABELS, Cue
+from kg.extract.syntax import doc_context, sentence_of
+from kg.extract.weights import cached_weights
+from kg.settings import STANCE_MODEL_PATH, Settings
 
 log = logging.getLogger(__name__)
 
-MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "stance_model.npz"
-MODEL_ENV = "KG_STANCE_MODEL"  # another weights file (e.g. one fitted on part of the data), or "none"
+MODEL_PATH = Path(STANCE_MODEL_PATH)  # KG_STANCE_MODEL names another (e.g. fitted on part of the data), or "none"
 CLASSES = ("neutral", "a_pos_b", "b_pos_a", "a_neg_b", "b_neg_a")
 MAX_MENTIONS = 12  # per sentence: beyond that, pairs grow quadratically for little gain
 # proper nouns that name times, not actors or issues
@@ -70,12 +71,13 @@ def entities_in(sent: SpacySpan) -> list[tuple[int, int, str]]:
     """(start, end, label) of the named entities within ``sent``, as ``sent.ents`` gives them.
 
     ``Span.ents`` rebuilds every entity of the whole Doc on each call, which made this
-    quadratic in the article's length; the Doc's entities are read once and kept in
-    ``doc.user_data`` (a per-call cache that :func:`kg.extract.stances.finish_stances` clears)."""
+    quadratic in the article's length; the Doc's entities are read once and kept in its
+    :class:`~kg.extract.syntax.DocContext`."""
     doc = sent.doc
-    ents = doc.user_data.get("kg_ents")
+    ctx = doc_context(doc)
+    ents = ctx.ents
     if ents is None:
-        ents = doc.user_data["kg_ents"] = [(e.start, e.end, e.label_) for e in doc.ents]
+        ents = ctx.ents = [(e.start, e.end, e.label_) for e in doc.ents]
     out = []
     for k in range(bisect.bisect_left(ents, (sent.start,)), len(ents)):
         start, end, label = ents[k]
@@ -205,8 +207,8 @@ def pair_features(doc: Doc, a: tuple[int, int], b: tuple[int, int], cues: list[C
 
 
 def _sentence_features(sent: SpacySpan) -> list[str]:
-    """Features of the whole sentence, computed once per sentence (cached on the Doc)."""
-    cache = sent.doc.user_data.setdefault("kg_sent_feats", {})
+    """Features of the whole sentence, computed once per sentence (in the Doc's context)."""
+    cache = doc_context(sent.doc).sent_feats
     key = (sent.start, sent.end)
     if key not in cache:
         spol = sum(lex.cue_polarity(t.lemma_.lower()) for t in sent)
@@ -259,14 +261,13 @@ class StanceModel:
         return e / e.sum(axis=1, keepdims=True)
 
 
-@functools.lru_cache(maxsize=1)
-def default_model() -> StanceModel | None:
-    """The shipped model, or None (logged once) when its file is missing or unreadable."""
-    chosen = os.environ.get(MODEL_ENV)
-    if chosen and chosen.lower() == "none":
-        return None
-    try:
-        return StanceModel.load(Path(chosen) if chosen else MODEL_PATH)
-    except (OSError, KeyError, ValueError) as exc:
-        log.warning("stance model unavailable (%s): rules only", exc)
-        return None
+@cached_weights("stance model", (OSError, KeyError, ValueError), "rules only")
+def model_at(path: Path) -> StanceModel:
+    """The pair model in the weights file ``path`` (None: switched off), loaded once per path."""
+    return StanceModel.load(path)
+
+
+def default_model(settings: Settings | None = None) -> StanceModel | None:
+    """The pair model the settings name (``stance_model``; default :meth:`Settings.load`); None
+    when it is switched off, or (logged once) missing or unreadable."""
+    return model_at((settings or Settings.load()).stance_model)

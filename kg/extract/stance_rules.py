@@ -19,19 +19,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
 
-from kg.extract import stance_lexicon as lex
+from kg.extract import lexicon as lex
+from kg.extract.syntax import conjuncts, pobjs, sentence_of, stance_subject, with_conjuncts
 
 # entity labels that name actors (holders or actor targets) and those that name issues
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 TOPIC_LABELS = frozenset({"LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 _NAMED_LABELS = ACTOR_LABELS | TOPIC_LABELS
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
-# nouns naming people by their relation to someone: the possessor is not the actor
-_RELATIONAL = frozenset({"critics", "critic", "opponents", "opponent", "supporters", "supporter", "allies",
-                         "ally", "rivals", "rival", "enemies", "enemy", "foes", "foe", "detractors", "fans",
-                         "backers", "challengers", "challenger", "accusers", "accuser", "victims", "victim"})
 
 
 @dataclass
@@ -50,28 +47,7 @@ class Cue:
     holder_first_person: bool = False  # "we support X": the holder is the speaker
 
 
-# ---------------------------------------------------------------- sentences
-
-def sentence_of(tok: Token) -> SpacySpan:
-    """``tok.sent`` without its cost: spaCy walks the whole Doc on every ``Token.sent``, so the
-    sentence bounds are computed once per Doc and kept in ``doc.user_data``."""
-    doc = tok.doc
-    bounds = doc.user_data.get("kg_sent_bounds")
-    if bounds is None or len(bounds) != len(doc):
-        bounds = [(0, 0)] * len(doc)
-        for sent in doc.sents:
-            for i in range(sent.start, sent.end):
-                bounds[i] = (sent.start, sent.end)
-        doc.user_data["kg_sent_bounds"] = bounds
-    start, end = bounds[tok.i]
-    return doc[start:end]
-
-
 # ---------------------------------------------------------------- mentions
-
-def ent_label(tok: Token) -> str:
-    return tok.ent_type_ if tok.ent_type_ else ""
-
 
 def _strip(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop a leading determiner-less punctuation and a trailing possessive marker."""
@@ -120,7 +96,7 @@ def mention_of(tok: Token) -> tuple[tuple[int, int], bool] | None:
     if rng is not None:
         return rng, tok.ent_type_ in ACTOR_LABELS
     low = tok.lower_
-    if low in _RELATIONAL:  # "Obama's critics" are not Obama
+    if low in lex.RELATIONAL_PEOPLE:  # "Obama's critics" are not Obama
         return (tok.i, tok.i + 1), True
     if tok.pos_ == "NOUN" and (tok.lemma_.lower() in lex.ACTOR_NOUNS or low in lex.ACTOR_NOUNS):
         # "his internationally recognized government in Tripoli", "the Trump administration"
@@ -161,52 +137,7 @@ def _phrase(tok: Token) -> tuple[int, int]:
     return _strip(tok.doc, tok.left_edge.i, tok.i + 1)
 
 
-def _conjuncts(tok: Token) -> list[Token]:
-    return [tok] + [c for c in tok.conjuncts if c.i > tok.i and c.pos_ in ("NOUN", "PROPN", "PRON")]
-
-
 # ---------------------------------------------------------------- arguments
-
-def _pobjs(prep: Token) -> list[Token]:
-    """The objects of a preposition ("by X and Y" -> X; conjuncts come from :func:`_with_conjuncts`)."""
-    return [g for g in prep.children if g.dep_ == "pobj"]
-
-
-def _with_conjuncts(tokens: list[Token]) -> list[Token]:
-    """Each token and its conjuncts: "X and Z condemned ..." has two holders."""
-    return [x for t in tokens for x in _conjuncts(t)]
-
-
-def _subject(verb: Token) -> Token | None:
-    """The subject of ``verb``, inherited through conjunction, control and relative clauses."""
-    seen = 0
-    v = verb
-    while v is not None and seen < 6:
-        seen += 1
-        for c in v.children:
-            if c.dep_ in ("nsubj", "csubj"):
-                if c.tag_ in ("WDT", "WP") or c.lower_ in ("who", "that", "which"):  # relative pronoun
-                    return v.head if v.dep_ == "relcl" else None
-                return c
-        if v.dep_ == "conj" and v.head.pos_ in ("VERB", "AUX"):
-            v = v.head
-            continue
-        if v.dep_ == "xcomp":
-            obj = [c for c in v.head.children if c.dep_ in ("dobj", "obj")]
-            if obj:  # object control: "led Trump to praise Haftar"
-                return obj[0]
-            v = v.head
-            continue
-        if v.dep_ == "advcl" and v.tag_ == "VBG":  # "..., praising Haftar"
-            v = v.head
-            continue
-        if v.dep_ == "relcl":
-            return v.head
-        if v.dep_ == "acl" and v.tag_ == "VBG" and is_actorish(v.head):  # "officials backing X"
-            return v.head
-        return None
-    return None
-
 
 def _negated(tok: Token) -> bool:
     """``tok`` or a verb that embeds it is negated ("did not back", "refused to back")."""
@@ -250,7 +181,7 @@ def _reporter(tok: Token) -> tuple[int, int] | None:
         if t.dep_ in ("ccomp", "parataxis") or (t.dep_ == "conj" and steps > 1):
             h = t.head
             if h.lemma_ in lex.SAYING_VERBS or h.lemma_ == "assure":
-                subj = _subject(h)
+                subj = stance_subject(h, actorish=is_actorish)
                 if subj is None:  # "he's been assured by lawmakers that ..." is still his report
                     subj = next((c for c in h.children if c.dep_ == "nsubjpass"), None)
                 if subj is not None:
@@ -302,15 +233,15 @@ def _verb_cues(tok: Token, out: list[Cue]) -> None:
             targets = [tok.head]
         for c in tok.children:
             if c.dep_ == "agent":
-                holders += _pobjs(c)
+                holders += pobjs(c)
     elif tok.dep_ == "acl" and tok.tag_ == "VBN":  # "the UN-backed government", "the man praised by X"
         targets = [tok.head]
         for c in tok.children:
             if c.dep_ == "agent":
-                holders += _pobjs(c)
+                holders += pobjs(c)
         passive = True
     else:
-        subj = _subject(tok)
+        subj = stance_subject(tok, actorish=is_actorish)
         holders = [subj] if subj is not None else []
         targets = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
         for c in tok.children:
@@ -321,11 +252,11 @@ def _verb_cues(tok: Token, out: list[Cue]) -> None:
                     pp_pol = lex.PREP_VERBS.get((lemma, particle)) if pol else None
                 if pp_pol is not None or (pol and not targets and c.lower_ in ("against", "on", "at")):
                     pol = pp_pol if pp_pol is not None else pol
-                    targets += _pobjs(c)
+                    targets += pobjs(c)
     if not pol or not targets:
         return
-    holders = _with_conjuncts(holders)
-    targets = _with_conjuncts(targets)
+    holders = with_conjuncts(holders)
+    targets = with_conjuncts(targets)
     _emit(out, tok, pol, holders, targets, "verb")
 
 
@@ -339,24 +270,24 @@ def _noun_cues(tok: Token, out: list[Cue]) -> None:
         if c.dep_ == "poss":
             holders.append(c)
         elif c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from"):
-            holders += _pobjs(c)
+            holders += pobjs(c)
         elif c.dep_ == "prep" and c.lower_ in lex.TARGET_PREPS:
-            targets += _pobjs(c)
+            targets += pobjs(c)
         elif c.dep_ == "compound" and c.ent_type_ in ACTOR_LABELS and pol:
             targets.append(c)  # "Clinton criticism", "Trump support": the compound is the target
     head = tok.head
     if not holders and tok.dep_ in ("dobj", "obj") and head.lemma_.lower() in lex.LIGHT_VERBS:
-        subj = _subject(head)
+        subj = stance_subject(head, actorish=is_actorish)
         if subj is not None:
             holders.append(subj)
         for c in head.children:  # "X threw his support behind Y": the target hangs on the verb
             if c.dep_ == "prep" and c.lower_ in lex.TARGET_PREPS:
-                targets += _pobjs(c)
+                targets += pobjs(c)
     if not targets or not holders:
         return
     # "X's support of the plan by Y" is rare; a possessor that is also the target is not a holder
-    holders = _with_conjuncts(holders)
-    targets = _with_conjuncts(targets)
+    holders = with_conjuncts(holders)
+    targets = with_conjuncts(targets)
     _emit(out, tok, pol, holders, targets, "noun")
 
 
@@ -366,7 +297,7 @@ def _relational_cues(tok: Token, out: list[Cue]) -> None:
     if not pol:
         return
     targets = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "to")
-               for g in _pobjs(c)]
+               for g in pobjs(c)]
     targets += [c for c in tok.children if c.dep_ in ("compound", "poss", "nmod", "amod")
                 and c.ent_type_ in ACTOR_LABELS and c.ent_type_ != "GPE"]
     if not targets:
@@ -378,11 +309,11 @@ def _relational_cues(tok: Token, out: list[Cue]) -> None:
         verb = tok.head
         holders = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if not holders:
-            s = _subject(verb)
+            s = stance_subject(verb, actorish=is_actorish)
             holders = [s] if s is not None else []
     if not holders:
         return
-    holders = _with_conjuncts(holders)
+    holders = with_conjuncts(holders)
     _emit(out, tok, pol, holders, targets, "noun")
 
 
@@ -391,7 +322,7 @@ def _adj_cues(tok: Token, out: list[Cue]) -> None:
     if not pol or tok.dep_ not in ("acomp", "amod", "oprd", "attr", "conj"):
         return
     targets = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in lex.TARGET_PREPS
-               for g in _pobjs(c)]
+               for g in pobjs(c)]
     if not targets:
         return
     if tok.dep_ == "amod":
@@ -400,9 +331,9 @@ def _adj_cues(tok: Token, out: list[Cue]) -> None:
         verb = tok.head
         holders = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if not holders:
-            s = _subject(verb)
+            s = stance_subject(verb, actorish=is_actorish)
             holders = [s] if s is not None else []
-    holders = _with_conjuncts(holders)
+    holders = with_conjuncts(holders)
     _emit(out, tok, pol, holders, targets, "adj")
 
 
@@ -419,14 +350,14 @@ def _under_cues(tok: Token, out: list[Cue]) -> None:
         return
     holders = [g for side in (verb, noun) for c in side.children
                if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
-               for g in _pobjs(c)]
+               for g in pobjs(c)]
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is not None and subj.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
         subj = verb.head  # the relative pronoun stands for the noun the clause hangs on
     if subj is None or not holders:
         return
-    holders = _with_conjuncts(holders)
-    _emit(out, noun, pol, holders, _conjuncts(subj), "phrase")
+    holders = with_conjuncts(holders)
+    _emit(out, noun, pol, holders, conjuncts(subj), "phrase")
 
 
 def find_cues(doc: Doc) -> list[Cue]:

@@ -26,18 +26,20 @@ import logging
 import re
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import cast
 
 import numpy as np
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
-from kg.extract import stance_lexicon as lex
+from kg.extract import lexicon as lex
 from kg.extract.actors import ActorIndex
 from kg.extract.encoder import Encoder, default_encoder
 from kg.extract.pair_scores import PairPlan, PairScores, plan_pairs
 from kg.extract.stance_model import CLASSES, default_model, head_of
-from kg.extract.stance_rules import ACTOR_LABELS, Cue, find_cues, mention_of, sentence_of
-from kg.records import Actor, Span, Stance, Statement
+from kg.extract.stance_rules import ACTOR_LABELS, Cue, find_cues, mention_of
+from kg.extract.syntax import release_context, sentence_of
+from kg.records import Actor, ActorType, Span, Stance, Statement
+from kg.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +50,7 @@ log = logging.getLogger(__name__)
 RULE_CONFIDENCE = {"verb": 0.85, "noun": 0.65, "adj": 0.7, "phrase": 0.7}
 NEGATED_PENALTY = 0.15
 HEDGED_FACTOR = 0.5
-_GOVERNMENT_NOUNS = {"government", "administration", "regime", "ministry", "cabinet", "authorities"}
-_ORG_NOUNS = {"party", "campaign", "committee", "council", "agency", "department", "company", "firm",
-              "union", "coalition", "court", "congress", "senate", "parliament"}
-_TYPE_OF_LABEL = {"PERSON": "Person", "ORG": "Organization", "GPE": "Country", "NORP": "Group"}
+_TYPE_OF_LABEL = {"PERSON": ActorType.Person, "ORG": ActorType.Organization, "GPE": ActorType.Country, "NORP": ActorType.Group}
 
 
 @dataclass
@@ -71,75 +70,85 @@ class _Raw:
     source: str = "rule"
 
 
-def extract_stances(doc: Doc, actors: ActorIndex, statements: list[Statement]) -> list[Stance]:
-    """Every stance in ``doc``: ids ``t1``, ``t2``, ... in text order."""
-    pending = start_stances(doc, actors, statements)
+@dataclass
+class StanceResult:
+    """The stances of a document, and its actors as they need them: the actor step's, then
+    those only a stance names ("the protesters" as a target), which the actor step's index
+    does not get."""
+
+    stances: list[Stance]
+    actors: list[Actor]
+
+
+def extract_stances(doc: Doc, actors: ActorIndex, statements: list[Statement], *,
+                    settings: Settings | None = None) -> StanceResult:
+    """Every stance in ``doc``: ids ``t1``, ``t2``, ... in text order (the models ``settings``
+    names; default :meth:`Settings.load`)."""
+    pending = start_stances(doc, actors, statements, settings=settings)
     return finish_stances(pending, run_encoder(pending))
 
 
 @dataclass
 class PendingStances:
     """A document's stances up to the encoder: what the rules found and the pairs the learned
-    models score (:class:`~kg.extract.pair_scores.PairPlan`, None if scoring failed)."""
+    models score (:class:`~kg.extract.pair_scores.PairPlan`). ``actors`` is this step's own
+    copy of the actor index (:meth:`~kg.extract.actors.ActorIndex.fork`)."""
 
     doc: Doc
     actors: ActorIndex
     raws: list[_Raw]
-    plan: PairPlan | None
+    plan: PairPlan
+    encoder: Encoder | None = None  # what reads plan.inputs (None: the linear model alone)
 
     @property
     def encoder_inputs(self) -> list:
-        return self.plan.inputs if self.plan is not None else []
+        return self.plan.inputs
 
 
-def start_stances(doc: Doc, actors: ActorIndex, statements: list[Statement]) -> PendingStances:
-    """Everything but the encoder pass: rules, quote phrases and the linear pair model."""
+def start_stances(doc: Doc, actors: ActorIndex, statements: list[Statement], *,
+                  settings: Settings | None = None) -> PendingStances:
+    """Everything but the encoder pass: rules, quote phrases and the linear pair model (the
+    models ``settings`` names; default :meth:`Settings.load`)."""
+    settings = settings or Settings.load()
+    encoder = default_encoder(settings)
+    actors = actors.fork()  # the actors a stance names are added here, not to the actor step's index
     raws: list[_Raw] = []
-    try:
-        cues = find_cues(doc)
-    except Exception:  # never let a parse oddity sink the article
-        log.exception("stance rules failed")
-        cues = []
+    cues = find_cues(doc)
     statement_at = _StatementAt(statements)
     for cue in cues:
         raw = _from_cue(doc, cue, statement_at)
         if raw is not None:
             raws.append(raw)
     raws += _from_quote_phrases(doc, statements)
-    try:
-        plan = plan_pairs(doc, cues, default_model(), default_encoder())
-    except Exception:
-        log.exception("stance model failed")
-        plan = None
-    return PendingStances(doc, actors, raws, plan)
+    plan = plan_pairs(doc, cues, default_model(settings), encoder)
+    return PendingStances(doc, actors, raws, plan, encoder)
 
 
 def run_encoder(pending: PendingStances) -> list[np.ndarray] | None:
     """The encoder's answers for ``pending``, computed in this process (the pipeline may send
     ``pending.encoder_inputs`` to :mod:`kg.encoder_process` instead); None when it fails, so
-    the document keeps its other stances."""
-    if not pending.encoder_inputs:
+    the document keeps its other stances. Unlike a rule, the encoder is a component that can
+    fail for reasons outside the article (memory, a worker process that died): its failure is
+    logged as an error and the article keeps what the rules and the linear model found."""
+    if not pending.encoder_inputs or pending.encoder is None:
         return []
     try:
-        return cast(Encoder, default_encoder()).probabilities(pending.encoder_inputs)  # inputs: it loaded
+        return pending.encoder.probabilities(pending.encoder_inputs)
     except Exception:
         log.exception("stance encoder failed")
         return None
 
 
-def finish_stances(pending: PendingStances, encoded: list[np.ndarray] | None) -> list[Stance]:
-    """The stances of ``pending`` with the encoder's answers ``encoded`` blended in."""
+def finish_stances(pending: PendingStances, encoded: list[np.ndarray] | None) -> StanceResult:
+    """The stances of ``pending`` with the encoder's answers ``encoded`` blended in, and the
+    document's actors with those the stances named."""
     doc, raws = pending.doc, list(pending.raws)
     try:
-        if pending.plan is not None and encoded is not None:
-            try:
-                raws += _from_model(doc, pending.plan.finish(encoded))
-            except Exception:
-                log.exception("stance model failed")
-        return _build(doc, pending.actors, _merge(raws))
+        if encoded is not None:
+            raws += _from_model(doc, pending.plan.finish(encoded))
+        return StanceResult(_build(doc, pending.actors, _merge(raws)), pending.actors.actors)
     finally:
-        for key in ("kg_sent_bounds", "kg_sent_feats", "kg_ents"):  # per-call caches: leave the Doc as it came
-            doc.user_data.pop(key, None)
+        release_context(doc)  # leave the Doc as it came
 
 
 # ---------------------------------------------------------------- sources
@@ -167,10 +176,6 @@ class _StatementAt:
             if s.content.start <= char < s.content.end:
                 return s
         return None
-
-
-def _statement_at(statements: list[Statement], char: int) -> Statement | None:
-    return _StatementAt(statements)(char)
 
 
 def _from_cue(doc: Doc, cue: Cue, statements: list[Statement] | _StatementAt) -> _Raw | None:
@@ -288,17 +293,16 @@ def _actor_type(doc: Doc, rng: tuple[int, int]) -> str:
         return _TYPE_OF_LABEL[root.ent_type_]
     low = root.lemma_.lower()
     if root.lower_ in lex.PERSON_PRONOUNS:
-        return "Person"
-    if low in _GOVERNMENT_NOUNS:
-        return "Government"
-    if low in _ORG_NOUNS:
-        return "Organization"
+        return ActorType.Person
+    if low in lex.GOVERNMENT_NOUNS:
+        return ActorType.Government
+    if low in lex.ORG_NOUNS:
+        return ActorType.Organization
     if root.pos_ == "PROPN":
-        return "Person" if len(span) > 1 and all(t.is_title for t in span) else "Organization"
-    if low in ("president", "senator", "governor", "mayor", "minister", "secretary", "spokesman",
-               "spokeswoman", "leader", "general", "strongman", "dictator", "chairman", "judge"):
-        return "Person"
-    return "Group"
+        return ActorType.Person if len(span) > 1 and all(t.is_title for t in span) else ActorType.Organization
+    if low in lex.PERSON_ROLE_NOUNS:
+        return ActorType.Person
+    return ActorType.Group
 
 
 def _actor_for(doc: Doc, actors: ActorIndex, rng: tuple[int, int]) -> Actor | None:
@@ -321,11 +325,7 @@ def _sp(doc: Doc, rng: tuple[int, int] | None) -> Span | None:
 def _build(doc: Doc, actors: ActorIndex, raws: list[_Raw]) -> list[Stance]:
     rows: list[tuple[int, int, Stance, str]] = []
     for r in raws:
-        try:
-            stance = _record(doc, actors, r)
-        except Exception:  # one odd mention must not lose the article's other stances
-            log.exception("stance skipped")
-            continue
+        stance = _record(doc, actors, r)
         if stance is not None:
             first = r.cue[0] if r.cue else r.sent.start
             rows.append((r.sent.start, first, stance, r.source))
@@ -401,4 +401,4 @@ def _record(doc: Doc, actors: ActorIndex, r: _Raw) -> Stance | None:
                   holder_span=holder_span, target_span=_sp(doc, r.target), cue=_sp(doc, r.cue),
                   evidence=Span.from_spacy(r.sent), statement=r.statement.id if r.statement else None,
                   confidence=round(max(0.0, min(1.0, r.confidence)), 4), reported_by=reported_by,
-                  negated=r.negated)
+                  negated=r.negated, extractor=r.source)

@@ -35,8 +35,7 @@ from typing import Literal
 from spacy.tokens import Doc, Token
 
 from kg.extract.actors import ActorIndex
-from kg.extract.quotes import Quote, find_quotes, paragraph_breaks
-from kg.extract.speech_cues import (
+from kg.extract.lexicon import (
     ACCORDING,
     COGNITION_VERBS,
     NAMING_VERBS,
@@ -46,6 +45,8 @@ from kg.extract.speech_cues import (
     SPEECH_VERBS,
     XCOMP_VERBS,
 )
+from kg.extract.quotes import Quote, find_quotes, paragraph_breaks
+from kg.extract.syntax import speech_subject
 from kg.records import Span, Statement
 
 log = logging.getLogger(__name__)
@@ -73,11 +74,7 @@ class _Att:
 
 def extract_statements(doc: Doc, actors: ActorIndex) -> list[Statement]:
     """Direct quotes and reported speech in ``doc``, in text order (ids ``s1, s2, ...``)."""
-    try:
-        return _Extractor(doc, actors).run()
-    except Exception:  # a rule bug must never sink an article: log it and return nothing
-        log.exception("statement extraction failed; no statements for this document")
-        return []
+    return _Extractor(doc, actors).run()
 
 
 class _Extractor:
@@ -117,7 +114,7 @@ class _Extractor:
     def _subject(self, verb: Token) -> Token | None:
         """The subject of ``verb``, climbing through conjuncts and participles (``saying``),
         from a relative pronoun to its noun, and never outside the verb's paragraph."""
-        subj = self._raw_subject(verb)
+        subj = speech_subject(verb)
         if subj is not None and subj.lower_ in RELATIVE_PRONOUNS:
             tok = verb
             for _ in range(4):  # "commentators who have suggested": the noun the clause hangs on
@@ -140,29 +137,6 @@ class _Extractor:
             pa, _ = self.pbounds[self.para[verb.i]]
             subj = self._bare_subject(pa, verb.i, verb) if verb.i > pa else None
         return subj
-
-    def _raw_subject(self, verb: Token) -> Token | None:
-        tok = verb
-        for _ in range(5):
-            for c in tok.children:
-                if c.dep_ in _SUBJ:
-                    return c
-            for c in tok.children:  # passive with an agent: "was announced by the campaign"
-                if c.dep_ == "agent":
-                    for g in c.children:
-                        if g.dep_ == "pobj":
-                            return g
-            if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "relcl", "pcomp", "prep") and tok.head.i != tok.i:
-                if tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
-                    if tok.dep_ == "relcl":  # "Trump, who said ...": the noun is the speaker
-                        return tok.head
-                    tok = tok.head  # "a statement saying ...": go to the verb the noun hangs on
-                    if tok.head.i == tok.i:
-                        return None
-                tok = tok.head
-                continue
-            return None
-        return None
 
     def _np(self, head: Token, stop: Token | None = None) -> tuple[int, int]:
         """Token range of the noun phrase headed by ``head``, kept outside quotations, inside its
@@ -262,11 +236,7 @@ class _Extractor:
         """Every verb-of-saying / belief attribution and ``according to`` in the parse."""
         atts: list[_Att] = []
         for tok in self.doc:
-            try:
-                att = self._attribution_of(tok)
-            except Exception:  # odd parses: skip this cue, keep the rest
-                log.debug("skipped cue %r at %d", tok.text, tok.i, exc_info=True)
-                att = None
+            att = self._attribution_of(tok)
             if att is not None and att.content and self.in_quote[att.cue] < 0:
                 # a cue inside a quotation is part of the quoted words, not a statement of its own
                 atts.append(att)
@@ -532,11 +502,22 @@ class _Extractor:
 
     # ------------------------------------------------------------------ assembly
     def run(self) -> list[Statement]:
-        doc = self.doc
         atts = self.parse_attributions()
         atts_by_cue = {a.cue: a for a in atts}
         self.cues = sorted(atts_by_cue)
-        # which attributions' contents hold each quotation
+        quote_atts = self._attribute_quotes(atts, atts_by_cue)  # statements made of quotations (direct)
+        out_atts: list[_Att] = list(quote_atts)
+        for att in atts:
+            if att.direct or att in quote_atts:
+                continue
+            out_atts.append(att)
+        for att in out_atts:
+            if att.direct:
+                att.rank = 0
+        return self._numbered(self._dedupe(out_atts))
+
+    def _quote_holders(self, atts: list[_Att]) -> dict[int, list[_Att]]:
+        """Quotation number -> the attributions whose contents hold it."""
         holders: dict[int, list[_Att]] = {}
         att: _Att | None  # each attribution here, then each quotation's below
         for att in atts:
@@ -547,9 +528,15 @@ class _Extractor:
                     if qi >= 0 and qi not in seen:
                         seen.add(qi)
                         holders.setdefault(qi, []).append(att)
+        return holders
 
-        quote_atts: list[_Att] = []  # statements made of quotations (direct)
-        consumed: set[int] = set()
+    def _attribute_quotes(self, atts: list[_Att], atts_by_cue: dict[int, _Att]) -> list[_Att]:
+        """Each quotation's attribution: the reported speech right around it, else a saying
+        verb framing it, else the quotation before it continued, else (a quotation that reads
+        as a sentence) an unattributed one; the attributions that hold quotations, in order."""
+        doc = self.doc
+        holders = self._quote_holders(atts)
+        quote_atts: list[_Att] = []
         frame_atts: dict[int, _Att] = {}
         last_direct: _Att | None = None
         for qi, _q in enumerate(self.quotes):
@@ -568,8 +555,7 @@ class _Extractor:
                     break
                 partial = True
             if att is None and partial:
-                consumed.add(qi)  # a partial quotation inside reported speech
-                continue
+                continue  # a partial quotation inside reported speech
             if att is None:
                 att = self._frame_after(qi, atts_by_cue) or self._frame_before(qi, atts_by_cue)
                 if att is not None:  # one verb introducing two quotations makes one statement
@@ -579,7 +565,6 @@ class _Extractor:
                 if prev is not None and self._continues(prev, qi):
                     prev.quotes.append(qi)
                     prev.reach = max(prev.reach, qb)
-                    consumed.add(qi)
                     continue
                 if self._sentence_like(qi):
                     att = _Att(cue=-1, cue_end=-1, source=None, speaker_tok=None)
@@ -592,23 +577,15 @@ class _Extractor:
             if qi not in att.quotes:
                 att.quotes.append(qi)
             att.reach = max(att.reach, qb)
-            consumed.add(qi)
             if att not in quote_atts:
                 quote_atts.append(att)
             last_direct = att
+        return quote_atts
 
-        out_atts: list[_Att] = list(quote_atts)
-        for att in atts:
-            if att.direct or att in quote_atts:
-                continue
-            out_atts.append(att)
-        for att in out_atts:
-            if att.direct:
-                att.rank = 0
-        out_atts = self._dedupe(out_atts)
-
+    def _numbered(self, atts: list[_Att]) -> list[Statement]:
+        """The statements of ``atts`` in text order, numbered ``s1``, ``s2``, ..."""
         statements: list[tuple[int, Statement]] = []
-        for att in out_atts:
+        for att in atts:
             st = self._statement(att)
             if st is not None:
                 statements.append((st.content.start, st))
@@ -709,19 +686,16 @@ class _Extractor:
 
     def _resolve(self, att: _Att) -> str | None:
         doc = self.doc
-        try:
-            if att.speaker_tok is not None:
-                head = doc[att.speaker_tok]
-                a = max(att.source[0], head.left_edge.i) if att.source else head.i
-                core = doc[a:head.i + 1]
-                found = self.actors.resolve(core)
-                if found is not None:
-                    return found.id
-            if att.source is not None:
-                found = self.actors.resolve(doc[att.source[0]:att.source[1]])
-                return found.id if found is not None else None
-        except Exception:
-            log.debug("speaker resolution failed", exc_info=True)
+        if att.speaker_tok is not None:
+            head = doc[att.speaker_tok]
+            a = max(att.source[0], head.left_edge.i) if att.source else head.i
+            core = doc[a:head.i + 1]
+            found = self.actors.resolve(core)
+            if found is not None:
+                return found.id
+        if att.source is not None:
+            found = self.actors.resolve(doc[att.source[0]:att.source[1]])
+            return found.id if found is not None else None
         return None
 
 

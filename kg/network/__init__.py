@@ -29,25 +29,67 @@ the text it rests on.
 """
 from __future__ import annotations
 
-from kg.network.rows import (  # noqa: F401
-    AFFILIATION_QUERY, FILTER_KEYS, KG_NS, NORMALIZATIONS, POLARITY_SIGN, STANCE_QUERIES, TYPE_PRIORITY, Rows,
-    affiliations, filter_rows, local_name, org_closure, resolve_rows, role_strings, stance_rows,
-)
+from kg.network.backbone import BACKBONE_METHODS, disparity_alphas, disparity_backbone  # noqa: F401
 from kg.network.dna import (  # noqa: F401
-    DUPLICATES, EVENT_COLUMNS, ONE_MODE_NORMALIZATIONS, TWO_MODE_NORMALIZATIONS, check_duplicates,
-    count_distinct, deduplicate, event_rows, period_key, two_mode_weights,
+    DUPLICATES,
+    EVENT_COLUMNS,
+    ONE_MODE_NORMALIZATIONS,
+    TWO_MODE_NORMALIZATIONS,
+    check_duplicates,
+    count_distinct,
+    deduplicate,
+    event_rows,
+    period_key,
+    two_mode_weights,
+)
+from kg.network.polarisation import (  # noqa: F401
+    SERIES_COLUMNS,
+    TIES,
+    measure_polarisation,
+    polarisation_series,
+    tie_network,
+    two_camps,
+)
+from kg.network.rows import (  # noqa: F401
+    AFFILIATION_QUERY,
+    FILTER_KEYS,
+    KG_NS,
+    NORMALIZATIONS,
+    POLARITY_SIGN,
+    STANCE_QUERIES,
+    TYPE_PRIORITY,
+    Rows,
+    affiliations,
+    filter_rows,
+    local_name,
+    org_closure,
+    resolve_rows,
+    role_strings,
+    stance_rows,
 )
 from kg.network.views import (  # noqa: F401
-    DEFAULT_DUPLICATES, VIEWS, actor_network, affiliation_array, agreement_pairs, conflict_network,
-    congruence_network, stance_evidence, subtract_network, time_slices, topic_network,
-)
-from kg.network.backbone import BACKBONE_METHODS, disparity_alphas, disparity_backbone  # noqa: F401
-from kg.network.polarisation import (  # noqa: F401
-    SERIES_COLUMNS, TIES, measure_polarisation, polarisation_series, tie_network, two_camps,
+    DEFAULT_DUPLICATES,
+    VIEWS,
+    actor_network,
+    affiliation_array,
+    agreement_pairs,
+    conflict_network,
+    congruence_network,
+    stance_evidence,
+    subtract_network,
+    time_slices,
+    topic_network,
 )
 from kg.network.write import (  # noqa: F401
-    NETWORK_FORMATS, dl_label, flat_copy, write_csv, write_dl, write_events, write_network,
-    write_polarisation, write_table,
+    NETWORK_FORMATS,
+    dl_label,
+    flat_copy,
+    write_csv,
+    write_dl,
+    write_events,
+    write_network,
+    write_polarisation,
+    write_table,
 )
 
 __all__ = [

@@ -17,8 +17,8 @@ outgoing and v's incoming edges (the directed form in the same paper).
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 from collections.abc import Hashable
+from typing import Any
 
 import networkx as nx
 

@@ -2,8 +2,8 @@
 of text escaped (labels can come from articles)."""
 from __future__ import annotations
 
-from html import escape
 from collections.abc import Mapping, Sequence
+from html import escape
 
 WIDTH, HEIGHT = 760, 360
 LEFT, RIGHT, TOP, BOTTOM = 60, 70, 44, 84  # room for slanted dates and the legend

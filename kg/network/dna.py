@@ -7,9 +7,9 @@ Pure functions of the rows of :func:`kg.network.rows.stance_rows`; the views in
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import date
 from typing import Any
-from collections.abc import Hashable, Iterable, Mapping
 
 from kg.network.rows import NORMALIZATIONS, Rows, resolve_rows
 

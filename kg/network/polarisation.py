@@ -36,9 +36,9 @@ themselves make; compare windows of very different density by ``excess``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Iterable
 from datetime import date
 from typing import Any
-from collections.abc import Hashable, Iterable
 
 import networkx as nx
 

@@ -4,33 +4,28 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
-from collections.abc import Iterable, Mapping, Sequence
 
 from kg.corpus import MIN_POST_SHARE
+from kg.records import ActorType
+from kg.vocab import KG, PREFIXES
 
 log = logging.getLogger(__name__)
 
-KG_NS = "https://w3id.org/kg-stance/ontology#"
+KG_NS = str(KG)
 POLARITY_SIGN = {"positive": 1, "negative": -1, "neutral": 0}
 NORMALIZATIONS = ("none", "average", "jaccard", "cosine")
 # When an actor carries several kg: types, the most specific one names it.
-TYPE_PRIORITY = ("Government", "Country", "InternationalOrganization", "Party", "Media", "Group",
-                 "Person", "Organization", "Topic", "Actor")
+TYPE_PRIORITY = (ActorType.Government, ActorType.Country, ActorType.InternationalOrganization, ActorType.Party, ActorType.Media, ActorType.Group,
+                 ActorType.Person, ActorType.Organization, "Topic", "Actor")
 FILTER_KEYS = ("date_from", "date_to", "actors", "actor_types", "min_confidence")
 
 Rows = list[dict[str, Any]]
 
-_PREFIXES = """\
-PREFIX kg: <https://w3id.org/kg-stance/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema: <http://schema.org/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-"""
+# the queries below run on any store (a remote one too), so they declare their prefixes
+_PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("kg", "rdfs", "skos", "schema", "prov", "org", "nif"))
 
 # Stance rows are read with a few flat queries joined in Python rather than one query with a
 # dozen OPTIONALs: Oxigraph evaluates such a query in time that grows much faster than the
@@ -329,7 +324,8 @@ def stance_rows(store: Any, *, date_from: Any = None, date_to: Any = None,
         ``target_orgs``, ``topic`` (the topic IRI or None), ``polarity``, ``confidence``, ``cue``,
         ``quote`` (the evidence, else the statement's content), ``statement``, ``date``,
         ``article``, ``article_id``, ``article_title``, ``reported_by``, ``reported_by_label``,
-        ``negated``, ``extractor`` (what produced the stance, e.g. ``"rule"``, if recorded).
+        ``negated``, ``extractor`` (what read the stance: ``"rule"``, ``"phrase"`` or ``"model"``; None
+        on graphs written before it was recorded).
         ``*_orgs`` are the organisations the actor belongs to (transitively).
 
     Examples

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from itertools import combinations
 from typing import Any
-from collections.abc import Callable, Iterable, Mapping
 
 import networkx as nx
 
-from kg.network.dna import (ONE_MODE_NORMALIZATIONS, TWO_MODE_NORMALIZATIONS, check_duplicates,
-                            check_normalization, count_distinct, period_key, two_mode_weights)
+from kg.network.dna import (
+    ONE_MODE_NORMALIZATIONS,
+    TWO_MODE_NORMALIZATIONS,
+    check_duplicates,
+    check_normalization,
+    count_distinct,
+    period_key,
+    two_mode_weights,
+)
 from kg.network.rows import FILTER_KEYS, POLARITY_SIGN, Rows, local_name, resolve_rows
 
 # What each view does with an actor's repeated stance unless told otherwise (see kg.network.dna):

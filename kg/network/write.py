@@ -6,12 +6,13 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable, Mapping, Sequence
 
 import networkx as nx
+
 
 # ------------------------------------------------------------------------------ writing
 def _flat(value: Any) -> Any:

@@ -1,11 +1,21 @@
-"""Word lists for finding actors: titles and honorifics, descriptions that refer back, pronouns,
-cue words that repair the model's entity types.
+"""Every word list the extractors read, in one place, apart from the rules that use them, so
+that a reviewer can read and extend the vocabulary without touching logic.
 
-Plain data, no logic beyond tiny helpers, so the lists can be read and extended in one place.
-Everything is lower-case; abbreviations keep their dot ("gen.").
+Three parts: actors (titles and honorifics, descriptions that refer back, pronouns, cue words
+that repair the model's entity types; read by the actor modules as ``T``; lower-case,
+abbreviations keep their dot: "gen."), attribution (verbs that introduce what someone said or thinks, read by
+:mod:`kg.extract.statements`) and stances (stance-bearing verbs, nouns and adjectives and the
+words that negate, question or hedge them, read by :mod:`kg.extract.stance_rules`,
+:mod:`kg.extract.stances` and, as features, :mod:`kg.extract.stance_model`). Each verb of
+saying is written once: the ones that also report a stance are ``REPORTING_SPEECH_VERBS``,
+part of ``SPEECH_VERBS``. Lemmas are lower-case, as spaCy's lemmatiser gives them; each stance
+cue maps to a polarity (+1 supports, -1 opposes).
 """
 from __future__ import annotations
 
+from kg.records import ActorType
+
+# ====================================================================== actors
 # ------------------------------------------------------------------ honorifics (not posts)
 # honorific -> gender cue ("male", "female" or None)
 HONORIFICS: dict[str, str | None] = {
@@ -118,18 +128,18 @@ GENERIC_PERSON = {"strongman", "man", "woman", "politician", "leader", "dictator
                   "official", "billionaire", "businessman", "businesswoman", "mogul", "candidate", "nominee"}
 DESCRIPTION_GENDER = {"man": "male", "woman": "female"}
 DESCRIPTION_OTHER: dict[str, tuple[str, ...]] = {
-    "government": ("Government",), "administration": ("Government",), "regime": ("Government",),
-    "cabinet": ("Government",), "ministry": ("Government",), "department": ("Government",),
-    "country": ("Country",), "nation": ("Country",), "state": ("Country", "Government"),
-    "kingdom": ("Country",), "republic": ("Country",),
-    "militia": ("Group",), "militias": ("Group",), "rebels": ("Group",), "movement": ("Group", "Party"),
-    "party": ("Party",),
-    "newspaper": ("Media",), "paper": ("Media",), "network": ("Media",), "broadcaster": ("Media",),
-    "outlet": ("Media",), "agency": ("Government", "Organization", "Media"),
-    "company": ("Organization",), "firm": ("Organization",), "organization": ("Organization", "InternationalOrganization"),
-    "organisation": ("Organization", "InternationalOrganization"), "group": ("Group", "Organization"),
-    "alliance": ("InternationalOrganization", "Group"), "bloc": ("InternationalOrganization",),
-    "body": ("InternationalOrganization", "Organization", "Government"),
+    "government": (ActorType.Government,), "administration": (ActorType.Government,), "regime": (ActorType.Government,),
+    "cabinet": (ActorType.Government,), "ministry": (ActorType.Government,), "department": (ActorType.Government,),
+    "country": (ActorType.Country,), "nation": (ActorType.Country,), "state": (ActorType.Country, ActorType.Government),
+    "kingdom": (ActorType.Country,), "republic": (ActorType.Country,),
+    "militia": (ActorType.Group,), "militias": (ActorType.Group,), "rebels": (ActorType.Group,), "movement": (ActorType.Group, ActorType.Party),
+    "party": (ActorType.Party,),
+    "newspaper": (ActorType.Media,), "paper": (ActorType.Media,), "network": (ActorType.Media,), "broadcaster": (ActorType.Media,),
+    "outlet": (ActorType.Media,), "agency": (ActorType.Government, ActorType.Organization, ActorType.Media),
+    "company": (ActorType.Organization,), "firm": (ActorType.Organization,), "organization": (ActorType.Organization, ActorType.InternationalOrganization),
+    "organisation": (ActorType.Organization, ActorType.InternationalOrganization), "group": (ActorType.Group, ActorType.Organization),
+    "alliance": (ActorType.InternationalOrganization, ActorType.Group), "bloc": (ActorType.InternationalOrganization,),
+    "body": (ActorType.InternationalOrganization, ActorType.Organization, ActorType.Government),
 }
 DEFINITE_DETERMINERS = {"the", "this", "that", "these", "those"}
 
@@ -283,3 +293,263 @@ PEOPLE_NOUNS = {
     "soldiers", "veterans", "police", "officers", "businesses", "owners", "entrepreneurs", "professionals",
     "males", "females", "millennials", "teens", "youths", "adults", "seniors", "elderly", "kids",
 }
+
+
+# ====================================================================== attribution
+# Verbs of saying that also report a stance: a stance in their complement ("X said the U.S.
+# still supports Y") is the embedded holder's, reported by their subject (kg.extract.stance_rules),
+# and the pair model reads them as a feature (SAYING_VERBS below).
+REPORTING_SPEECH_VERBS: frozenset[str] = frozenset("""
+say tell add claim argue insist warn assure report state note explain write tweet announce
+declare acknowledge admit suggest contend allege stress emphasize emphasise maintain assert
+reveal confirm deny
+""".split())
+
+# Verbs of saying: a clause they govern (``X said (that) ...``) or a quotation next to them
+# (``"...," X said``) is a statement by their subject.
+SPEECH_VERBS: frozenset[str] = REPORTING_SPEECH_VERBS | frozenset("""
+accuse respond reply continue remark concede recall urge predict promise vow pledge joke quip
+wonder complain ask testify observe reiterate repeat caution boast brag charge counter retort
+conclude mention disclose post echo shout yell scream whisper muse lament proclaim affirm agree
+answer blast slam criticize criticise praise tout threaten demand propose recount describe sigh
+laugh grumble snap thunder cry plead beg inform remind advise signal indicate estimate
+guarantee swear hint speculate theorize theorise opine clarify elaborate interject counsel
+confess
+""".split())
+
+# Verbs of thinking and perceiving: PolNeAR counts beliefs as attributions too; only their
+# clausal complements are taken (``X believes (that) ...``), never a bare object.
+COGNITION_VERBS: frozenset[str] = frozenset("""
+think believe know hope expect fear feel worry doubt assume guess suspect realize realise
+understand show find decide see hold consider figure imagine recognize recognise learn prove
+demonstrate reckon bet sense presume suppose trust wish want insist
+""".split())
+
+# Speech verbs that also take an infinitive as their content (``urged Congress to act``).
+XCOMP_VERBS: frozenset[str] = frozenset("""
+urge promise vow pledge ask tell threaten warn call demand advise beg plead vow swear
+""".split())
+
+# Verbs of saying whose direct object is what was said or judged (``announced his resignation``,
+# ``criticized Trump for ...``): the object (and an ``of``/``for`` phrase after it) is the content.
+OBJECT_VERBS: frozenset[str] = frozenset("""
+announce deny confirm criticize criticise praise accuse slam blast condemn reject endorse
+applaud blame attack mock ridicule dismiss defend welcome
+""".split())
+
+# Naming verbs: ``called the show "the best"`` -- the object and what it is called are the content.
+NAMING_VERBS: frozenset[str] = frozenset("call label dub brand term".split())
+
+# Verbs of saying that may stand without a complement right beside a quotation and still
+# introduce it (``"...," he continued.``). Every SPEECH_VERBS lemma qualifies; these extras
+# too (``"...," she laughed``).
+QUOTE_ONLY_VERBS: frozenset[str] = frozenset("""
+laugh smile sigh shout yell scream whisper cry exclaim chuckle mutter snap chant read
+interrupt gush marvel
+""".split())
+
+# Subjects that are relative pronouns point back to the noun the clause hangs on.
+RELATIVE_PRONOUNS: frozenset[str] = frozenset({"who", "that", "which", "whom"})
+
+# Prepositional cues: ``according to X``.
+ACCORDING = "according"
+
+
+# ====================================================================== stances
+# -- verbs: holder = subject, target = direct object ------------------------------------------
+POSITIVE_VERBS = frozenset("""
+support back praise welcome endorse defend thank applaud commend hail laud congratulate
+embrace champion admire trust respect credit salute protect favor favour recommend
+reward honor honour compliment vindicate exonerate pardon nominate tout
+""".split())
+
+NEGATIVE_VERBS = frozenset("""
+criticize criticise condemn reject oppose accuse blame attack distrust mistrust slam denounce
+sue blast assail rebuke lambast lambaste chastise decry deride mock ridicule insult threaten
+impeach indict sanction punish disparage denigrate smear vilify scold berate taunt snub boycott
+ban fault scorn bash castigate excoriate skewer ridicule belittle demonize demonise undermine
+betray doubt hate despise discredit humiliate harass intimidate bully charge oust depose
+topple overthrow invade question challenge confront resist fight block obstruct veto censure
+reprimand admonish slander libel defame troll shame denounce repudiate disavow disown
+""".split())
+# Left out on purpose: acts of force and law (kill, bomb, strike, arrest, convict, investigate,
+# fire, beat, defeat): on the training data they mostly report events, not a stance.
+
+# verbs whose target is a prepositional object: (lemma, preposition) -> polarity
+PREP_VERBS = {
+    ("side", "with"): 1, ("stand", "with"): 1, ("stand", "by"): 1, ("stand", "behind"): 1,
+    ("vote", "for"): 1, ("campaign", "for"): 1, ("agree", "with"): 1, ("rally", "behind"): 1,
+    ("rally", "around"): 1, ("cooperate", "with"): 1, ("ally", "with"): 1, ("root", "for"): 1,
+    ("vouch", "for"): 1, ("speak", "for"): 1, ("stick", "with"): 1, ("stick", "by"): 1,
+    ("vote", "against"): -1, ("campaign", "against"): -1, ("disagree", "with"): -1,
+    ("fight", "against"): -1, ("rail", "against"): -1, ("speak", "against"): -1,
+    ("turn", "on"): -1, ("turn", "against"): -1, ("break", "with"): -1, ("lash", "at"): -1,
+    ("side", "against"): -1, ("protest", "against"): -1, ("warn", "against"): -1,
+    ("lash", "out"): -1, ("hit", "at"): -1, ("fire", "at"): -1, ("lash", "against"): -1,
+    ("clash", "with"): -1, ("feud", "with"): -1, ("spar", "with"): -1, ("rebel", "against"): -1,
+    ("retaliate", "against"): -1, ("sneer", "at"): -1, ("scoff", "at"): -1, ("pounce", "on"): -1,
+    ("crack", "on"): -1, ("go", "after"): -1, ("pile", "on"): -1, ("hit", "back"): -1,
+}
+
+# verb + particle (+ preposition) phrasal cues: (lemma, particle) -> polarity; target = object or pobj
+PHRASAL_VERBS = {
+    ("call", "out"): -1, ("lash", "out"): -1, ("speak", "out"): -1, ("hit", "out"): -1,
+    ("stand", "up"): 1, ("cheer", "on"): 1, ("prop", "up"): 1, ("shore", "up"): 1,
+    ("tear", "down"): -1, ("shout", "down"): -1, ("push", "back"): -1, ("crack", "down"): -1,
+    ("sign", "on"): 1, ("back", "away"): -1, ("hit", "back"): -1,
+}
+
+# -- nouns: "X's support for Y", "criticism of Y by X", "X voiced support for Y" ---------------
+POSITIVE_NOUNS = frozenset("""
+support backing praise endorsement approval admiration respect trust gratitude thanks
+solidarity sympathy applause congratulations tribute loyalty alliance friendship confidence
+defense defence
+""".split())
+
+NEGATIVE_NOUNS = frozenset("""
+criticism condemnation opposition attack attacks accusation accusations allegation allegations
+lawsuit distrust mistrust hostility sanctions rebuke denunciation ridicule contempt disdain
+animosity hatred scorn threat threats boycott impeachment insult insults jab jabs broadside
+tirade diatribe backlash outrage rivalry feud grievance grievances objection objections
+""".split())
+
+# nouns naming a person by their stance: "X, a longtime critic of Y", "X is a Y supporter"
+RELATIONAL_NOUNS = {
+    "critic": -1, "opponent": -1, "foe": -1, "detractor": -1, "enemy": -1, "adversary": -1,
+    "nemesis": -1, "accuser": -1, "supporter": 1, "backer": 1, "ally": 1, "fan": 1, "admirer": 1,
+    "defender": 1, "champion": 1, "friend": 1, "loyalist": 1, "confidant": 1, "booster": 1,
+    "endorser": 1, "donor": 1,
+}
+
+# prepositions that introduce the target of a stance noun or adjective
+TARGET_PREPS = frozenset({"for", "of", "to", "on", "against", "behind", "toward", "towards", "at",
+                          "with", "about", "over", "upon"})
+
+# light verbs whose subject holds the stance named by their object: "X voiced criticism of Y"
+LIGHT_VERBS = frozenset("""
+express voice offer give lend throw show pledge declare announce extend reiterate signal
+launch level mount file bring wage step lodge issue unleash direct hurl make
+""".split())
+
+# -- adjectives: "X is critical of Y" ----------------------------------------------------------
+POSITIVE_ADJ = frozenset("""
+supportive grateful loyal sympathetic friendly favorable favourable fond proud appreciative
+thankful warm
+""".split())
+NEGATIVE_ADJ = frozenset("""
+critical hostile opposed wary skeptical sceptical suspicious angry furious dismissive
+contemptuous scornful distrustful resentful harsh unfriendly unfavorable unfavourable
+""".split())
+
+# -- words that frame a stance in a quote: "talking with X is out of the question" -------------
+NEGATIVE_PHRASES = ("out of the question", "not an option", "unacceptable", "cannot be trusted",
+                    "can't be trusted", "not be trusted", "a disgrace", "a liar", "a criminal",
+                    "a terrorist", "a war criminal", "a dictator", "a threat")
+POSITIVE_PHRASES = ("a great leader", "a good man", "a good friend", "a great friend",
+                    "a strong leader", "a partner", "an ally")
+
+# -- modifiers --------------------------------------------------------------------------------
+NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "hardly", "barely", "nt"})
+# verbs whose complement is not done: "refused to back X" = did not back X
+NEGATING_VERBS = frozenset({"refuse", "decline", "fail", "stop", "cease", "deny", "avoid",
+                            "reject", "resist", "hesitate"})
+# hedges: the stance is hypothetical or asked about, not taken
+MODALS = frozenset({"could", "might", "may", "would", "should", "must", "can"})
+HEDGING_VERBS = frozenset({"consider", "weigh", "mull", "threaten", "plan", "hope", "want",
+                           "seek", "try", "expect", "intend", "aim", "promise", "vow", "pledge"})
+
+# verbs of saying (and two of belief) under which a stance is reported by their subject; the
+# saying verbs themselves are the REPORTING_SPEECH_VERBS above
+SAYING_VERBS = REPORTING_SPEECH_VERBS | frozenset({"believe", "think"})
+
+# common nouns that name actors (so "the senator" can be a holder or target)
+ACTOR_NOUNS = frozenset("""
+president senator governor mayor minister secretary official officials spokesman spokeswoman
+spokesperson government administration leader leaders lawmaker lawmakers legislator legislators
+congressman congresswoman representative ambassador diplomat diplomats general commander
+army military militia militias forces rebels police prosecutor prosecutors judge court
+party campaign candidate nominee chairman chairwoman chief director king queen prince
+prime premier chancellor regime authorities ministry department agency committee council
+parliament congress senate democrats republicans conservatives liberals critics supporters
+opponents allies activists protesters voters company firm group union coalition team
+strongman dictator envoy delegation state states country nation
+""".split())
+
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
+GROUP_PRONOUNS = frozenset({"they", "them", "their", "we", "us", "our", "it", "its"})
+FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
+
+
+def verb_polarity(lemma: str) -> int:
+    """+1 / -1 for a stance verb, 0 for anything else."""
+    if lemma in POSITIVE_VERBS:
+        return 1
+    if lemma in NEGATIVE_VERBS:
+        return -1
+    return 0
+
+
+def noun_polarity(lemma: str) -> int:
+    """+1 / -1 for a stance noun, 0 for anything else."""
+    if lemma in POSITIVE_NOUNS:
+        return 1
+    if lemma in NEGATIVE_NOUNS:
+        return -1
+    return 0
+
+
+def adj_polarity(lemma: str) -> int:
+    """+1 / -1 for a stance adjective, 0 for anything else."""
+    if lemma in POSITIVE_ADJ:
+        return 1
+    if lemma in NEGATIVE_ADJ:
+        return -1
+    return 0
+
+
+def cue_polarity(lemma: str) -> int:
+    """Polarity of any cue word regardless of part of speech (used as a model feature)."""
+    return verb_polarity(lemma) or noun_polarity(lemma) or adj_polarity(lemma)
+
+# "X came under attack from Y", "X, which has come under assault by Y", "X is under fire from Y":
+# the noun after "under" is a stance Y holds against the subject X.
+UNDER_NOUNS = {
+    "attack": -1, "assault": -1, "fire": -1, "siege": -1, "bombardment": -1, "criticism": -1,
+    "threat": -1, "shelling": -1, "pressure": -1,
+}
+
+
+# ====================================================================== more words the rules read
+
+# prepositions that make a country named after them a place, not an actor ("in Libya")
+LOCATIVE_PREPS = {"in", "at", "inside", "outside", "near", "into", "to", "across", "around", "throughout",
+                  "within", "toward", "towards", "through", "over", "on", "of", "for"}
+
+# words left out when a name's initials are formed ("Government of National Accord" -> GNA)
+NOT_INITIALLED = {"of", "the", "and", "for", "on", "in", "to", "a", "an", "&", "at", "de", "la"}
+
+# small words that stay lower-case inside a name made readable ("Government of the Republic")
+SMALL_NAME_WORDS = {"of", "the", "and", "for", "de", "del", "la", "le", "von", "van", "on", "in", "at", "a", "an"}
+
+# armed bodies named by whose they are ("Haftar's forces": his group)
+ARMED_GROUP_NOUNS = {"militia", "militias", "force", "forces", "troops", "fighters", "loyalists", "army", "men"}
+
+# verbs whose subject "it" is usually empty ("it seems"), so no actor
+PLEONASTIC_VERBS = {"seem", "appear", "come", "matter", "happen", "take", "rain", "look", "sound", "make", "mean",
+                    "remain", "become", "feel", "turn", "go", "work"}
+
+# modifiers of a description that refers forward or to someone new ("the next president")
+NOT_BACK = {"next", "future", "first", "new", "another", "incoming", "eventual"}
+
+# nouns naming people by their relation to someone: the possessor is not the actor
+RELATIONAL_PEOPLE = frozenset({"critics", "critic", "opponents", "opponent", "supporters", "supporter", "allies",
+                               "ally", "rivals", "rival", "enemies", "enemy", "foes", "foe", "detractors", "fans",
+                               "backers", "challengers", "challenger", "accusers", "accuser", "victims", "victim"})
+
+# the type of an actor only a stance names, by its head noun ("the regime": a government)
+GOVERNMENT_NOUNS = {"government", "administration", "regime", "ministry", "cabinet", "authorities"}
+
+ORG_NOUNS = {"party", "campaign", "committee", "council", "agency", "department", "company", "firm",
+             "union", "coalition", "court", "congress", "senate", "parliament"}
+PERSON_ROLE_NOUNS = frozenset({"president", "senator", "governor", "mayor", "minister", "secretary", "spokesman",
+                               "spokeswoman", "leader", "general", "strongman", "dictator", "chairman", "judge"})
