@@ -181,3 +181,33 @@ def test_acronym_partner_in_both_directions_and_only_for_non_persons():
     assert acronym_partner("Dnc", known) is None  # not written in capitals
     assert acronym_partner("Committee", known) is None
     assert acronym_partner("DNCX", known) is None
+
+
+def _acts(words_before, name, ent):
+    """``<name> said .`` with ``name`` tagged ``ent``; ``words_before``: a sentence before it."""
+    words, heads, deps, ents, pos = [], [], [], [], []
+    for sentence in (words_before, name):
+        if not sentence:
+            continue
+        start = len(words)
+        tokens = sentence if isinstance(sentence, list) else sentence.split()
+        label = ent if sentence is name else "PERSON"
+        n = len(tokens)
+        words += tokens + ["said", "."]
+        heads += [start + n - 1] * (n - 1) + [start + n, start + n, start + n]
+        deps += ["compound"] * (n - 1) + ["nsubj", "ROOT", "punct"]
+        ents += [f"B-{label}"] + [f"I-{label}"] * (n - 1) + ["O", "O"]
+        pos += ["PROPN"] * n + ["VERB", "PUNCT"]
+    return make(words, heads, deps, ents=ents, pos=pos,
+                tags=["NNP" if p == "PROPN" else ("VBD" if p == "VERB" else ".") for p in pos])
+
+
+def test_a_place_name_that_names_no_place_is_not_a_government():
+    """A GPE that is no known place and reads as a person or a medium does not become
+    "Government of …" when it acts; a city that acts still does."""
+    assert labels(extract_actors(_acts(None, "Mary Fisher", "GPE"))) == {("Mary Fisher", "Person")}
+    assert labels(extract_actors(_acts(None, "Miami Herald", "GPE"))) == {("Miami Herald", "Media")}
+    index = extract_actors(_acts("Marine Le Pen", "Le Pen", "GPE"))
+    assert {t for _, t in labels(index)} == {"Person"}
+    assert labels(extract_actors(_acts(None, "Springfield", "GPE"))) == {("Government of Springfield", "Government")}
+    assert labels(extract_actors(_acts(None, "Texas", "GPE"))) == {("Government of Texas", "Government")}

@@ -28,6 +28,10 @@ class TypeReader:
         if label == "NORP":
             return self._people(m, root, words)
         entry = gaz.lookup(name) if gaz else None
+        if label == "GPE" and entry is None:
+            other = self._not_a_place(ent, m, words)
+            if other is not None:
+                return other
         if label in ("GPE", "LOC", "FAC") or (label == "ORG" and entry is None and (
                 places.place(name) is not None or places.country_name(name) is not None)):
             placed = self._place_or_country(label, m, root, entry)
@@ -54,6 +58,37 @@ class TypeReader:
             return m
         m.type = self._org_type(ent, words)
         return m
+
+    def _not_a_place(self, ent: SpacySpan, m: Mention, words: list[str]) -> Mention | None:
+        """A GPE entity that names no known place and reads as something else: a person or an
+        organisation the model took for a place, which would otherwise become "Government of
+        Le Pen" or "Government of Miami Herald" when it acts. It is a person when it looks
+        like one (a common first name and a surname) or ends the name of a person the article names ("Le Pen" after
+        "Marine Le Pen"); a medium, party or group when its words say so ("Miami Herald", "Grand
+        Old Party"); and what the model tags it elsewhere in the article when that is a person or
+        an organisation more often than a place. None: treat it as a place (a city, most often)."""
+        name = m.name
+        if places.country_name(name) is not None or places.place(name) is not None or \
+                (self.gaz is not None and self.gaz.seat(name) is not None):
+            return None
+        folded = name.casefold()
+        tags: dict[str, int] = {}
+        person_tail = False
+        for e in self.doc.ents:
+            text = e.text.strip().casefold()
+            if text == folded:
+                tags[e.label_] = tags.get(e.label_, 0) + 1
+            elif e.label_ == "PERSON" and text.endswith(" " + folded):
+                person_tail = True
+        if person_tail or self._looks_like_a_person(name, words) or \
+                tags.get("PERSON", 0) > tags.get("GPE", 0):
+            m.type = ActorType.Person
+            return m
+        kind = self._org_type(ent, words)
+        if kind in (ActorType.Media, ActorType.Party, ActorType.Group) or tags.get("ORG", 0) > tags.get("GPE", 0):
+            m.type = kind
+            return m
+        return None
 
     @staticmethod
     def _looks_like_a_person(name: str, words: list[str]) -> bool:
