@@ -27,9 +27,11 @@ format asked of the server.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import urllib.parse
+from importlib import resources
 from typing import BinaryIO, Iterable, Iterator
 
 import pyoxigraph as ox
@@ -63,12 +65,33 @@ def is_remote(store) -> bool:
 # - shacl_sparql: kg validate's shapes-as-SPARQL checks (kg.shacl_sparql) read right; Virtuoso 7
 #   reports hundreds of false violations (datatype() of a language-tagged label, class and count
 #   checks), so kg validate reads the graphs and runs pyshacl there
+# - plain_queries: a bundled query with a twin in kg/queries/plain/ is sent as that twin (the
+#   same rows in plainer SPARQL, slower on Oxigraph: see the twin's header); Virtuoso 7 cannot
+#   evaluate the bundled mixed_signals.rq (errors SR319, SL001, SQ156 on a correct query)
 DIALECTS = {
-    "oxigraph": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True},
-    "jena": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True},
-    "virtuoso": {"empty_graph_pattern": False, "trailing_values": False, "shacl_sparql": False},
-    "generic": {"empty_graph_pattern": False, "trailing_values": True, "shacl_sparql": True},
+    "oxigraph": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True, "plain_queries": False},
+    "jena": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True, "plain_queries": False},
+    "virtuoso": {"empty_graph_pattern": False, "trailing_values": False, "shacl_sparql": False,
+                 "plain_queries": True},
+    "generic": {"empty_graph_pattern": False, "trailing_values": True, "shacl_sparql": True, "plain_queries": False},
 }
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_twins() -> dict[str, str]:
+    """``{text of a bundled query: text of its plain twin}`` for the twins in kg/queries/plain/."""
+    folder = resources.files("kg") / "queries"
+    twins = {}
+    for twin in (folder / "plain").iterdir():
+        if twin.name.endswith(".rq") and (folder / twin.name).is_file():
+            twins[(folder / twin.name).read_text(encoding="utf-8")] = twin.read_text(encoding="utf-8")
+    return twins
+
+
+def plain_twin(query: str) -> str | None:
+    """The plain twin of ``query`` if it is the text of a bundled query that has one (matched on
+    the whole text: a query a user changed is sent as it is)."""
+    return _plain_twins().get(query)
 
 
 class Solutions(list):
@@ -221,6 +244,9 @@ class RemoteStore:
         (``GRAPH``) reads the same either way."""
         local = self._parser.query(query, prefixes=prefixes, substitutions=substitutions)  # SyntaxError / RuntimeError
         rows = isinstance(local, (ox.QuerySolutions, ox.QueryBoolean))
+        twin = plain_twin(query)
+        if twin is not None and DIALECTS[self._dialect()]["plain_queries"]:
+            query = twin  # parsed above in its bundled form; the twin is tested to give the same rows
         match_here = bool(substitutions) and not DIALECTS[self._dialect()]["trailing_values"]
         text = _prologue(prefixes) + query + ("" if match_here else _values(substitutions))
         data = {"query": text}
