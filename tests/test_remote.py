@@ -225,3 +225,37 @@ def test_endpoints_of_the_usual_servers(monkeypatch):
     assert endpoints("https://h/sparql") == ("https://h/sparql", "https://h/sparql")
     monkeypatch.setenv("KG_STORE_UPDATE", "https://h/statements")
     assert endpoints("https://h/sparql") == ("https://h/sparql", "https://h/statements")
+
+
+def test_a_login_is_never_printed(remote, tmp_path):
+    """A wrong password is refused with a hint, not echoed; a right one leaves no trace in what
+    kg prints or writes (Virtuoso asks for a login to write; Oxigraph's server for none)."""
+    secret = "s3cret-Pa55word"
+    wrong = {**remote.env, "KG_STORE_USER": "dba", "KG_STORE_PASSWORD": secret}
+    result = run(remote.url, "remove", "no-such-article", env=wrong)
+    if remote.name == "virtuoso":
+        assert result.exit_code == 1 and "HTTP 401" in result.stderr
+    assert secret not in result.output + result.stderr
+    out = tmp_path / "all.nq"
+    for args in (("stats",), ("query", "stances"), ("export", "--format", "nq", "--out", str(out))):
+        result = run(remote.url, *args, env={**remote.env, "KG_STORE_PASSWORD": secret}
+                     if remote.name != "virtuoso" else remote.env)
+        assert result.exit_code == 0
+        assert secret not in result.output + result.stderr
+        if remote.env:
+            assert remote.env["KG_STORE_PASSWORD"] + "@" not in result.output + result.stderr
+    assert secret.encode() not in out.read_bytes() and b"KG_STORE" not in out.read_bytes()
+
+
+@pytest.mark.parametrize("ask", ["ASK { GRAPH <https://w3id.org/kg-stance/id/graph/none> { ?s ?p ?o } }",
+                                 "ASK { ?s a kg:Stance }"])
+def test_ask_agrees(embedded, remote, ask):
+    """Virtuoso answers an ASK as rows (none for false): read as rows, every ASK was true."""
+    from kg.store import open_store
+
+    expected = run(embedded[0], "query", ask)
+    got = run(remote.url, "query", ask, env=remote.env)
+    assert expected.exit_code == got.exit_code == 0 and got.stdout == expected.stdout
+    with _environ(remote.env):
+        store = open_store(remote.url, read_only=True)
+        assert not store.contains_named_graph(ox.NamedNode("https://w3id.org/kg-stance/id/graph/none"))
