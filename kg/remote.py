@@ -14,7 +14,12 @@ What differs from one server to another is kept here, in :data:`DIALECTS` and
 and how to get the union of all graphs as the default graph (a server setting for Oxigraph,
 ``--union-default-graph``, and Fuseki, ``tdb2:unionDefaultGraph``; Jena's
 ``urn:x-arq:UnionGraph`` as ``default-graph-uri`` when it is not set; Virtuoso's default
-graph is every graph). The server is recognised by its ``Server`` header.
+graph is every graph). The server is recognised by its ``Server`` header. A bundled query
+that a server cannot evaluate is sent as its plain twin (``kg/queries/plain/``; Virtuoso 7 and
+``mixed_signals``).
+
+Writers take turns: :class:`WriterLease`, a lease kept in the store itself, is taken when a
+command opens a remote store to write (:func:`kg.store.open_store`) and given back when it ends.
 
 Credentials come from ``$KG_STORE_USER``/``$KG_STORE_PASSWORD`` (HTTP Basic or Digest, as
 the server asks), ``$KG_STORE_TOKEN`` (a bearer token) or ``~/.netrc``; a URL with a user or
