@@ -80,12 +80,17 @@ def is_remote(store) -> bool:
 # - plain_queries: a bundled query with a twin in kg/queries/plain/ is sent as that twin (the
 #   same rows in plainer SPARQL, slower on Oxigraph: see the twin's header); Virtuoso 7 cannot
 #   evaluate the bundled mixed_signals.rq (errors SR319, SL001, SQ156 on a correct query)
+# - chunk: quads per INSERT DATA request when loading many (extend: kg import, the corpus graph
+#   rebuilt); Virtuoso 7's SPARQL compiler runs out of memory on 5,000 (error SP030)
 DIALECTS = {
-    "oxigraph": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True, "plain_queries": False},
-    "jena": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True, "plain_queries": False},
+    "oxigraph": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True, "plain_queries": False,
+                 "chunk": CHUNK},
+    "jena": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True, "plain_queries": False,
+             "chunk": CHUNK},
     "virtuoso": {"empty_graph_pattern": False, "trailing_values": False, "shacl_sparql": False,
-                 "plain_queries": True},
-    "generic": {"empty_graph_pattern": False, "trailing_values": True, "shacl_sparql": True, "plain_queries": False},
+                 "plain_queries": True, "chunk": 1_000},
+    "generic": {"empty_graph_pattern": False, "trailing_values": True, "shacl_sparql": True, "plain_queries": False,
+                "chunk": 1_000},
 }
 
 
@@ -401,18 +406,19 @@ class RemoteStore:
         if lease is not None:
             _return_lease(lease)
 
-    def __enter__(self) -> "RemoteStore":
+    def __enter__(self) -> RemoteStore:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
-        """Insert ``quads``, :data:`CHUNK` at a time (each request is atomic, not the whole)."""
+        """Insert ``quads``, a dialect's ``chunk`` at a time (each request is atomic, not the whole)."""
+        size = DIALECTS[self._dialect()]["chunk"]
         chunk: list[ox.Quad] = []
         for q in quads:
             chunk.append(q)
-            if len(chunk) >= CHUNK:
+            if len(chunk) >= size:
                 self.update(insert_data(chunk))
                 chunk = []
         if chunk:
@@ -425,6 +431,9 @@ class RemoteStore:
 
     def flush(self) -> None:
         pass
+
+    def optimize(self) -> None:
+        """Nothing to do: a server compacts its own storage (kg import calls this after a load)."""
 
     # -------------------------------------------------------------------------- opening
     def check(self) -> None:
@@ -582,7 +591,7 @@ class WriterLease:
                     return
                 self._drop(self.node.value)  # another writer came in at the same time: both withdraw
             if time.monotonic() >= deadline:
-                holder, expires = min(others.values(), key=lambda v: v[1])
+                holder = min(others.values(), key=lambda v: v[1])[0]
                 raise LeaseHeld(f"another kg process is writing to {self.url}: {holder} holds its writer lease "
                                 f"(renewed while it runs; it lapses within {self.seconds:.0f} s of that process stopping). Wait for it "
                                 f"and run this again, or set KG_STORE_LEASE_WAIT to wait longer; if that process is "

@@ -259,3 +259,14 @@ def test_ask_agrees(embedded, remote, ask):
     with _environ(remote.env):
         store = open_store(remote.url, read_only=True)
         assert not store.contains_named_graph(ox.NamedNode("https://w3id.org/kg-stance/id/graph/none"))
+
+
+def test_import_into_a_remote_store(embedded, remote, tmp_path):
+    """kg import through a server: the article graphs in chunks (Virtuoso's compiler takes
+    1,000 quads a request, not 5,000), the corpus graph rebuilt, nothing to compact."""
+    dump = tmp_path / "all.nq"
+    assert run(embedded[0], "export", "--format", "nq", "--out", str(dump)).exit_code == 0
+    result = run(remote.url, "import", str(dump), env=remote.env)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert f"{len(ARTICLES) + 1} article graph(s) loaded" in result.output
+    test_article_and_corpus_graphs_are_the_same(embedded, remote)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 from servers import STARTERS
 from test_remote import ARTICLES
 
