@@ -55,11 +55,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from kg.extract.encoder import CLOSE_A, CLOSE_B, OPEN_A, OPEN_B  # noqa: E402
-from kg.extract.stance_model import CLASSES  # noqa: E402
-
 from fit_stance_encoder import batches, best_threshold, oriented  # noqa: E402
 from fit_stance_model import heldout  # noqa: E402
+
+from kg.extract.encoder import CLOSE_A, CLOSE_B, OPEN_A, OPEN_B  # noqa: E402
+from kg.extract.stance_model import CLASSES  # noqa: E402
 
 BOS, PAD, EOS = 0, 1, 2  # MPNet's <s>, <pad>, </s>
 MINILM_CLS, MINILM_SEP = 101, 102
@@ -256,6 +256,7 @@ def main(argv=None) -> None:
     pairs, transfer = [], []
     if args.transfer:  # found with the shipped encoder's gate and window, as it reads them at run time
         from fit_stance_encoder import transfer_set
+
         from kg.extract.encoder import load_encoder
 
         # a few very long inputs lose a marker to the length limit; the encoder reads them as neutral

@@ -32,13 +32,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from fit_stance_model import macro_f1  # noqa: E402
+
 from kg.extract.encoder import load_encoder  # noqa: E402
 from kg.extract.pair_scores import candidate_pairs, encoder_probabilities  # noqa: E402
 from kg.extract.stance_model import StanceModel, pair_features  # noqa: E402
 from kg.extract.stance_rules import find_cues  # noqa: E402
 from kg.nlp import load_nlp  # noqa: E402
-
-from fit_stance_model import macro_f1  # noqa: E402
 
 # class of the pair (a, b) -> the row's label, when a is p / when a is q
 AS_P = {1: 1, 2: 2, 3: 3, 4: 4}  # a_pos_b = p_pos_q ...

@@ -112,9 +112,12 @@ def _open_store(settings: Settings, *, read_only: bool):
     from kg.store import StoreError, open_store
 
     try:
-        return open_store(settings.store, read_only=read_only)
+        store = open_store(settings.store, read_only=read_only)
     except StoreError as exc:
         _fail(str(exc))
+    if hasattr(store, "close"):  # a remote store gives back its writer lease when the command ends
+        click.get_current_context().call_on_close(store.close)
+    return store
 
 
 _READ_TRIES = 4  # whole reads (open + work) tried beside a busy writer (up to about 7 s in all)

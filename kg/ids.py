@@ -19,6 +19,10 @@ GAZETTEER_GRAPH = DATA + "graph/gazetteer"
 ONTOLOGY_GRAPH = DATA + "graph/ontology"
 # each shared resource's resolved label, type and links, once for the whole corpus (kg.corpus)
 CORPUS_GRAPH = DATA + "graph/corpus"
+# writer leases on a remote store (kg.remote.WriterLease): outside DATA + "graph/", so no
+# command that reads kg's graphs (export, stats, validate) meets them; vocabulary of its own
+LEASE_GRAPH = DATA + "lease"
+LEASE_TERMS = BASE + "lease#"
 # the IRI prefixes of resources shared between articles (described in the corpus graph)
 SHARED_PREFIXES = (DATA + "actor/", DATA + "role/", DATA + "topic/", DATA + "run/")
 
@@ -149,3 +153,8 @@ def run_iri(version: str, model: str) -> str:
     """The extraction activity (PROV) of one version of kg with one spaCy pipeline:
     ``run/kg-0-1-0/en-core-web-sm-3-8-0`` (dots become hyphens so 0.1.0 and 0.10 stay apart)."""
     return f"{DATA}run/kg-{slug(version.replace('.', '-'))}/{slug(model.replace('.', '-'))}"
+
+
+def lease_iri(token: str) -> str:
+    """One writer's lease on a remote store: ``lease/<token>`` (the token is random hex)."""
+    return f"{DATA}lease/{slug(token)}"

@@ -14,7 +14,12 @@ What differs from one server to another is kept here, in :data:`DIALECTS` and
 and how to get the union of all graphs as the default graph (a server setting for Oxigraph,
 ``--union-default-graph``, and Fuseki, ``tdb2:unionDefaultGraph``; Jena's
 ``urn:x-arq:UnionGraph`` as ``default-graph-uri`` when it is not set; Virtuoso's default
-graph is every graph). The server is recognised by its ``Server`` header.
+graph is every graph). The server is recognised by its ``Server`` header. A bundled query
+that a server cannot evaluate is sent as its plain twin (``kg/queries/plain/``; Virtuoso 7 and
+``mixed_signals``).
+
+Writers take turns: :class:`WriterLease`, a lease kept in the store itself, is taken when a
+command opens a remote store to write (:func:`kg.store.open_store`) and given back when it ends.
 
 Credentials come from ``$KG_STORE_USER``/``$KG_STORE_PASSWORD`` (HTTP Basic or Digest, as
 the server asks), ``$KG_STORE_TOKEN`` (a bearer token) or ``~/.netrc``; a URL with a user or
@@ -27,10 +32,19 @@ format asked of the server.
 """
 from __future__ import annotations
 
+import atexit
+import functools
+import getpass
 import logging
 import os
+import random
+import secrets
+import socket
+import threading
+import time
 import urllib.parse
 from collections.abc import Iterable, Iterator
+from importlib import resources
 from typing import BinaryIO, cast
 
 import pyoxigraph as ox
@@ -64,12 +78,48 @@ def is_remote(store) -> bool:
 # - shacl_sparql: kg validate's shapes-as-SPARQL checks (kg.shacl_sparql) read right; Virtuoso 7
 #   reports hundreds of false violations (datatype() of a language-tagged label, class and count
 #   checks), so kg validate reads the graphs and runs pyshacl there
+# - plain_queries: a bundled query with a twin in kg/queries/plain/ is sent as that twin (the
+#   same rows in plainer SPARQL, slower on Oxigraph: see the twin's header); Virtuoso 7 cannot
+#   evaluate the bundled mixed_signals.rq (errors SR319, SL001, SQ156 on a correct query)
+# - chunk: quads per INSERT DATA request when loading many (extend: kg import, the corpus graph
+#   rebuilt); Virtuoso 7's SPARQL compiler runs out of memory on 5,000 (error SP030)
 DIALECTS = {
-    "oxigraph": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True},
-    "jena": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True},
-    "virtuoso": {"empty_graph_pattern": False, "trailing_values": False, "shacl_sparql": False},
-    "generic": {"empty_graph_pattern": False, "trailing_values": True, "shacl_sparql": True},
+    "oxigraph": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True, "plain_queries": False,
+                 "chunk": CHUNK},
+    "jena": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True, "plain_queries": False,
+             "chunk": CHUNK},
+    "virtuoso": {"empty_graph_pattern": False, "trailing_values": False, "shacl_sparql": False,
+                 "plain_queries": True, "chunk": 1_000},
+    "generic": {"empty_graph_pattern": False, "trailing_values": True, "shacl_sparql": True, "plain_queries": False,
+                "chunk": 1_000},
 }
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_twins() -> dict[str, str]:
+    """``{text of a bundled query: text of its plain twin}`` for the twins in kg/queries/plain/."""
+    folder = resources.files("kg") / "queries"
+    twins = {}
+    for twin in (folder / "plain").iterdir():
+        if twin.name.endswith(".rq") and (folder / twin.name).is_file():
+            twins[(folder / twin.name).read_text(encoding="utf-8")] = twin.read_text(encoding="utf-8")
+    return twins
+
+
+def _ask_answer(solutions: ox.QuerySolutions) -> ox.QueryBoolean:
+    """An ASK answered as rows, as Virtuoso 7 does (one variable, ``__ASK_RETVAL``: a row
+    holding 1 for true, no row for false), read as the boolean it is. Read as rows, every ASK
+    would be true: a graph that does not exist would be found."""
+    rows = list(solutions)
+    value = bool(rows) and all(t is None or t.value not in ("0", "false") for t in rows[0])
+    return cast(ox.QueryBoolean, ox.parse_query_results(
+        b'{"head": {}, "boolean": %s}' % (b"true" if value else b"false"), ox.QueryResultsFormat.JSON))
+
+
+def plain_twin(query: str) -> str | None:
+    """The plain twin of ``query`` if it is the text of a bundled query that has one (matched on
+    the whole text: a query a user changed is sent as it is)."""
+    return _plain_twins().get(query)
 
 
 class Solutions(list):
@@ -178,6 +228,7 @@ class RemoteStore:
         self.dialect = "generic"
         self._default_graph: str | None = None  # a default-graph-uri to send (Jena's union graph)
         self._parser = ox.Store()  # empty, in memory: parses queries as the embedded store does
+        self.lease: WriterLease | None = None  # held while kg writes through this store (take_lease)
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.url!r})"
@@ -222,6 +273,9 @@ class RemoteStore:
         (``GRAPH``) reads the same either way."""
         local = self._parser.query(query, prefixes=prefixes, substitutions=substitutions)  # SyntaxError / RuntimeError
         rows = isinstance(local, (ox.QuerySolutions, ox.QueryBoolean))
+        twin = plain_twin(query)
+        if twin is not None and DIALECTS[self._dialect()]["plain_queries"]:
+            query = twin  # parsed above in its bundled form; the twin is tested to give the same rows
         match_here = bool(substitutions) and not DIALECTS[self._dialect()]["trailing_values"]
         text = _prologue(prefixes) + query + ("" if match_here else _values(substitutions))
         data = {"query": text}
@@ -232,6 +286,8 @@ class RemoteStore:
         try:
             if rows:
                 result = ox.parse_query_results(resp.content, self._results_format(kind))
+                if isinstance(local, ox.QueryBoolean) and isinstance(result, ox.QuerySolutions):
+                    return _ask_answer(result)
                 if match_here and isinstance(result, ox.QuerySolutions):
                     want = {v.value: t for v, t in (substitutions or {}).items()}  # match_here: given
                     return Solutions(result.variables, [sol for sol in result
@@ -284,7 +340,7 @@ class RemoteStore:
 
     def supports(self, feature: str) -> bool:
         """Whether this server does ``feature`` of :data:`DIALECTS` as SPARQL 1.1 says."""
-        return DIALECTS[self._dialect()][feature]
+        return bool(DIALECTS[self._dialect()][feature])
 
     def _dialect(self) -> str:
         if self.dialect == "generic":
@@ -336,14 +392,35 @@ class RemoteStore:
 
     # -------------------------------------------------------------------------- writing
     def update(self, update: str, **_ignored) -> None:
+        if self.lease is not None:
+            self.lease.check()  # a writer that lost its lease must not write over another's changes
         self._post(self.update_url, {"update": update})
 
+    def take_lease(self) -> None:
+        """Become the store's one writer (:class:`WriterLease`) until :meth:`close`; a second
+        store object of this process on the same URL shares the lease."""
+        if self.lease is None:
+            self.lease = _shared_lease(self.url)
+
+    def close(self) -> None:
+        """Give back the writer lease, if this store holds it (the last user in the process)."""
+        lease, self.lease = self.lease, None
+        if lease is not None:
+            _return_lease(lease)
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def extend(self, quads: Iterable[ox.Quad]) -> None:
-        """Insert ``quads``, :data:`CHUNK` at a time (each request is atomic, not the whole)."""
+        """Insert ``quads``, a dialect's ``chunk`` at a time (each request is atomic, not the whole)."""
+        size = DIALECTS[self._dialect()]["chunk"]
         chunk: list[ox.Quad] = []
         for q in quads:
             chunk.append(q)
-            if len(chunk) >= CHUNK:
+            if len(chunk) >= size:
                 self.update(cast(str, insert_data(chunk)))  # a str: the chunk is not empty
                 chunk = []
         if chunk:
@@ -356,6 +433,9 @@ class RemoteStore:
 
     def flush(self) -> None:
         pass
+
+    def optimize(self) -> None:
+        """Nothing to do: a server compacts its own storage (kg import calls this after a load)."""
 
     # -------------------------------------------------------------------------- opening
     def check(self) -> None:
@@ -388,3 +468,229 @@ def open_remote(url: str) -> RemoteStore:
     store.check()
     return store
 
+
+
+# ------------------------------------------------------------------------------ writer lease
+class LeaseHeld(RuntimeError):
+    """Another writer holds the store's writer lease."""
+
+
+LEASE_SECONDS = 60.0  # a crashed writer blocks others this long at most ($KG_STORE_LEASE_SECONDS)
+LEASE_WAIT = 10.0  # how long a writer waits for the lease before refusing ($KG_STORE_LEASE_WAIT)
+_LEASE_GRAPH = ox.NamedNode(ids.LEASE_GRAPH)
+_HOLDER = ox.NamedNode(ids.LEASE_TERMS + "holder")
+_EXPIRES = ox.NamedNode(ids.LEASE_TERMS + "expires")  # milliseconds since 1970 (UTC), an xsd:integer
+_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+def _env_seconds(name: str, default: float) -> float:
+    try:
+        return max(0.0, float(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class WriterLease:
+    """One writer at a time on a remote store, by a lease kept in the store itself.
+
+    Why: a write reads the corpus graph's tallies, works out the changes in Python and sends
+    them in one update; two writers at once could both read the same tally and one of the two
+    changes would be lost. The corpus changes cannot be computed by the server in the same
+    update (the rules that resolve a label or a type live in :mod:`kg.corpus`), so writers
+    take turns.
+
+    The lease is a resource in its own graph (:data:`kg.ids.LEASE_GRAPH`) with a holder (user,
+    host, process) and an expiry. Taking it: if no other live lease is there, insert ours, then
+    read all leases back; ours is held only if no other live lease is there after our insert
+    was committed. Two writers that insert at once both see the other, both withdraw and try
+    again after a random pause; of two that insert one after the other, the second sees the
+    first. This needs no transaction isolation beyond "a read sees every update committed
+    before it", which Oxigraph, Virtuoso and Jena give, and no server-specific syntax.
+
+    A background thread renews the lease every third of its life, so a crashed writer (kill -9,
+    a lost machine) blocks others for at most :data:`LEASE_SECONDS`; an expired lease is
+    removed by the next writer (only if it has not been renewed meanwhile).
+    ``$KG_STORE_BREAK_LEASE=1`` removes every other lease first: for a writer known to be dead.
+    A writer whose lease was lost (not renewed in time: the process was stopped for longer than
+    the lease lives) is refused its next write.
+    """
+
+    def __init__(self, url: str, *, seconds: float | None = None, wait: float | None = None):
+        self.url = url
+        self.seconds = seconds if seconds is not None else _env_seconds("KG_STORE_LEASE_SECONDS", LEASE_SECONDS)
+        self.wait = wait if wait is not None else _env_seconds("KG_STORE_LEASE_WAIT", LEASE_WAIT)
+        self.token = secrets.token_hex(12)
+        self.node = ox.NamedNode(ids.lease_iri(self.token))
+        self.holder = (f"{getpass.getuser()}@{socket.gethostname()} pid {os.getpid()}, since "
+                       f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC")
+        self.expires = 0
+        self.lost = False
+        self._client = RemoteStore(url)  # its own HTTP session: the renewing thread uses it too
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ---------------------------------------------------------------- reading and writing leases
+    def leases(self) -> dict[str, tuple[str, int]]:
+        """Every lease in the store: ``{lease IRI: (holder, expiry in ms)}``."""
+        sols = self._client.query(f"SELECT ?l ?h ?e WHERE {{ GRAPH {_LEASE_GRAPH} {{ ?l {_EXPIRES} ?e . "
+                                  f"OPTIONAL {{ ?l {_HOLDER} ?h }} }} }}")
+        out = {}
+        for sol in sols:
+            try:
+                expires = int(sol["e"].value)
+            except ValueError:
+                expires = 0  # not a lease kg wrote: treat it as expired
+            out[sol["l"].value] = (sol["h"].value if sol["h"] is not None else "an unnamed writer", expires)
+        return out
+
+    def _drop(self, lease: str, expires: int | None = None) -> None:
+        """Remove a lease; with ``expires``, only if it still has that expiry (not renewed since)."""
+        node = _term(ox.NamedNode(lease))
+        cond = f"{node} {_EXPIRES} {_term(ox.Literal(str(expires), datatype=_XSD_INTEGER))} . " if expires is not None else ""
+        self._client.update(f"DELETE {{ GRAPH {_LEASE_GRAPH} {{ {node} ?p ?o }} }} "
+                            f"WHERE {{ GRAPH {_LEASE_GRAPH} {{ {cond}{node} ?p ?o }} }}")
+
+    def _expiry(self) -> int:
+        return _now_ms() + int(self.seconds * 1000)
+
+    def _others(self) -> dict[str, tuple[str, int]]:
+        """The live leases of other writers; expired ones are removed on the way."""
+        now = _now_ms()
+        others = {}
+        for lease, (holder, expires) in self.leases().items():
+            if lease == self.node.value:
+                continue
+            if expires <= now:
+                log.info("removing an expired writer lease of %s", holder)
+                self._drop(lease, expires)
+            else:
+                others[lease] = (holder, expires)
+        return others
+
+    # ---------------------------------------------------------------- the protocol
+    def acquire(self) -> None:
+        """Take the lease, waiting up to ``wait`` seconds; :class:`LeaseHeld` names the holder."""
+        if os.environ.get("KG_STORE_BREAK_LEASE", "") not in ("", "0"):
+            for lease, (holder, _) in self.leases().items():
+                log.warning("breaking the writer lease of %s ($KG_STORE_BREAK_LEASE)", holder)
+                self._drop(lease)
+        deadline = time.monotonic() + self.wait
+        while True:
+            others = self._others()
+            if not others:
+                self.expires = self._expiry()
+                self._client.update(cast(str, insert_data([
+                    ox.Quad(self.node, _HOLDER, ox.Literal(self.holder), _LEASE_GRAPH),
+                    ox.Quad(self.node, _EXPIRES, ox.Literal(str(self.expires), datatype=_XSD_INTEGER), _LEASE_GRAPH)])))
+                others = self._others()  # read back after our insert was committed
+                if not others:
+                    self._start_renewing()
+                    return
+                self._drop(self.node.value)  # another writer came in at the same time: both withdraw
+            if time.monotonic() >= deadline:
+                holder = min(others.values(), key=lambda v: v[1])[0]
+                raise LeaseHeld(f"another kg process is writing to {self.url}: {holder} holds its writer lease "
+                                f"(renewed while it runs; it lapses within {self.seconds:.0f} s of that process stopping). Wait for it "
+                                f"and run this again, or set KG_STORE_LEASE_WAIT to wait longer; if that process is "
+                                f"known to be dead, KG_STORE_BREAK_LEASE=1 removes its lease")
+            time.sleep(random.uniform(0.2, 1.0))
+
+    def renew(self) -> bool:
+        """Push the expiry on; False (and ``lost``) if the lease is no longer ours."""
+        with self._lock:
+            if self.lost:
+                return False
+            new = self._expiry()
+            old_lit = _term(ox.Literal(str(self.expires), datatype=_XSD_INTEGER))
+            new_lit = _term(ox.Literal(str(new), datatype=_XSD_INTEGER))
+            node = _term(self.node)
+            self._client.update(f"DELETE {{ GRAPH {_LEASE_GRAPH} {{ {node} {_EXPIRES} {old_lit} }} }} "
+                                f"INSERT {{ GRAPH {_LEASE_GRAPH} {{ {node} {_EXPIRES} {new_lit} }} }} "
+                                f"WHERE {{ GRAPH {_LEASE_GRAPH} {{ {node} {_EXPIRES} {old_lit} }} }}")
+            mine = self.leases().get(self.node.value)
+            if mine is None or mine[1] != new:
+                # removed by another writer when it had expired: the next write is refused
+                self.lost = True
+                log.warning("lost the writer lease on %s", self.url)
+                return False
+            self.expires = new
+            return True
+
+    def check(self) -> None:
+        """Raise :class:`LeaseHeld` if this writer no longer holds the lease."""
+        if self.lost or (self.expires and self.expires <= _now_ms()):
+            self.lost = True
+            raise LeaseHeld(f"this kg process lost its writer lease on {self.url} (not renewed for {self.seconds:.0f} s: "
+                            f"was it stopped?); another writer may have written since. Run the command again")
+
+    def release(self) -> None:
+        """Give the lease back (stop renewing, remove it from the store)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        with self._lock:
+            if not self.lost and self.expires:
+                try:
+                    self._drop(self.node.value)
+                except (OSError, RuntimeError, PermissionError) as exc:  # it expires by itself
+                    log.warning("could not give back the writer lease on %s: %s", self.url, exc)
+            self.expires = 0
+
+    def _start_renewing(self) -> None:
+        def loop() -> None:
+            while not self._stop.wait(self.seconds / 3):
+                try:
+                    if not self.renew():
+                        return
+                except (OSError, RuntimeError, PermissionError) as exc:  # try again next time; check() says when it lapsed
+                    log.warning("could not renew the writer lease on %s: %s", self.url, exc)
+
+        self._thread = threading.Thread(target=loop, name="kg-writer-lease", daemon=True)
+        self._thread.start()
+
+
+# one lease per process and URL, shared by the store objects that write there (a process is one
+# writer: kg's own code opens the store once per command, a notebook may open it twice)
+_LEASES: dict[str, tuple[WriterLease, int]] = {}
+_LEASES_LOCK = threading.Lock()
+
+
+def _shared_lease(url: str) -> WriterLease:
+    with _LEASES_LOCK:
+        if url in _LEASES and not _LEASES[url][0].lost:
+            lease, users = _LEASES[url]
+            _LEASES[url] = (lease, users + 1)
+            return lease
+        lease = WriterLease(url)
+        lease.acquire()  # LeaseHeld when another process writes there
+        _LEASES[url] = (lease, 1)
+        return lease
+
+
+def _return_lease(lease: WriterLease) -> None:
+    with _LEASES_LOCK:
+        held = _LEASES.get(lease.url)
+        if held is None or held[0] is not lease:
+            lease.release()
+            return
+        if held[1] > 1:
+            _LEASES[lease.url] = (lease, held[1] - 1)
+            return
+        del _LEASES[lease.url]
+    lease.release()
+
+
+@atexit.register
+def _release_all() -> None:
+    """A process that ends without closing its stores gives its leases back (a killed one
+    cannot: its lease lapses after LEASE_SECONDS)."""
+    with _LEASES_LOCK:
+        leases = [lease for lease, _ in _LEASES.values()]
+        _LEASES.clear()
+    for lease in leases:
+        lease.release()

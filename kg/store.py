@@ -151,14 +151,20 @@ def _open_remote(url: str, *, read_only: bool):
     (A store on a server is never in the layout of an earlier kg: there is nothing to upgrade.)"""
     from kg.remote import open_remote
 
+    store = None
     try:
         store = open_remote(url)
         if not read_only:
+            # one writer at a time (kg.remote.WriterLease): a write works out the corpus
+            # graph's changes from what it read, so two at once could lose tallies
+            store.take_lease()
             as_store = cast(ox.Store, store)  # a RemoteStore answers the ox.Store methods these use
             if sync_static_graphs(as_store) or _corpus_missing(as_store):
                 rebuild_corpus(as_store)
         store.check_union()
     except (OSError, RuntimeError, LookupError, ValueError) as exc:
+        if store is not None:
+            store.close()
         raise StoreError(str(exc)) from None
     return store
 

@@ -10,7 +10,6 @@ from kg.extract.actors import extract_actors, initials
 from kg.extract.names import acronym_partner, person_label, segments
 from kg.records import Actor
 
-
 # a blank English vocabulary: lexical attributes (lower case, punctuation) without a model
 VOCAB = spacy.blank("en").vocab
 

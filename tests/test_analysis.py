@@ -10,6 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from network_fixtures import DATA, EGYPT, GNA, HAFTAR, MAITEEQ, POMPEO, TRUMP, TURKEY, UN, US, A, S, load  # noqa: F401
 
 import kg.analysis
 import kg.network.backbone
@@ -21,9 +22,6 @@ import kg.network.views
 import kg.network.write
 from kg import analysis as An
 from kg import network as N
-
-from network_fixtures import (A, DATA, EGYPT, GNA, HAFTAR, MAITEEQ, POMPEO, S, TRUMP,  # noqa: F401
-                              TURKEY, UN, US, load)
 
 QUERY = Path(kg.__file__).parent / "queries" / "mixed_signals.rq"
 

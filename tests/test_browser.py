@@ -15,9 +15,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from test_viz import XSS_IMG, XSS_SCRIPT, _evidence, actor_graph, big_graph
 
 from kg.viz import _rank, _Whole, show, write_html
-from test_viz import XSS_IMG, XSS_SCRIPT, _evidence, actor_graph, big_graph
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-
 from conftest import SEED
 from rdflib.compare import isomorphic
 

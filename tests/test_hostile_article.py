@@ -6,9 +6,9 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from test_browser import Opened, browser  # noqa: F401  (the module-scoped Chromium fixture)
 
 from kg.cli import cli
-from test_browser import Opened, browser  # noqa: F401  (the module-scoped Chromium fixture)
 
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = "</script><script>alert(1)</script>"

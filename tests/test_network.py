@@ -14,11 +14,9 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from network_fixtures import DATA, EGYPT, GNA, HAFTAR, MAITEEQ, POMPEO, TRUMP, TURKEY, UN, US, A, S, load  # noqa: F401
 
 from kg import network as N
-
-from network_fixtures import (A, DATA, EGYPT, GNA, HAFTAR, MAITEEQ, POMPEO, S, TRUMP,  # noqa: F401
-                              TURKEY, UN, US, load)
 
 CEASEFIRE = "https://w3id.org/kg-stance/id/topic/ceasefire"
 

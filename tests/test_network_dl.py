@@ -6,10 +6,9 @@ import shlex
 
 import networkx as nx
 import pytest
+from network_fixtures import load
 
 from kg import network as N
-
-from network_fixtures import load
 
 
 def read_dl(text: str) -> dict:

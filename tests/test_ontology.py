@@ -102,7 +102,7 @@ def _kg_names(text: str) -> set[str]:
 
 def test_queries_and_shapes_use_only_declared_terms():
     declared = declared_terms()
-    files = sorted((ROOT / "kg" / "queries").glob("*.rq")) + [ontology_file("shapes.ttl")]
+    files = sorted((ROOT / "kg" / "queries").rglob("*.rq"))  # the plain twins too + [ontology_file("shapes.ttl")]
     gazetteer = ROOT / "kg" / "data" / "gazetteer.ttl"
     if gazetteer.exists():
         files.append(gazetteer)

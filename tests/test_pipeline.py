@@ -54,7 +54,7 @@ def test_encoder_worker_answers_like_this_process(nlp):
 
     from kg.encoder_process import start_worker
     from kg.extract.encoder import default_encoder
-    from kg.extract.pair_scores import encoder_inputs, candidate_pairs
+    from kg.extract.pair_scores import candidate_pairs, encoder_inputs
 
     encoder = default_encoder()
     doc = nlp(STANCE_TEXTS[0] + " " + STANCE_TEXTS[3])

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib import namespace as rns
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg import ids
 from kg.rdf import content_hash, extraction_graph

@@ -11,10 +11,10 @@ import os
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-
-from kg.cli import cli
 from conftest import SEED
 from servers import STARTERS
+
+from kg.cli import cli
 
 ARTICLES = {
     "a1": 'date 2024-02-01 Foreign Minister Anna Berg said the plan "will fail". '
@@ -23,6 +23,9 @@ ARTICLES = {
           "said she supports the agreement. Prime Minister Erik Lund criticised Anna Berg.",
     "a3": 'date 2024-04-10 President Joe Biden praised Anna Berg. "We back Norway," Biden said. '
           "Erik Lund rejected the United Nations and condemned Joe Biden.",
+    # two voices of Norway for and against the same target: a "direct" row of mixed_signals
+    "a5": "date 2024-05-02 Foreign Minister Anna Berg of Norway praised the European Union on Monday. "
+          "Prime Minister Erik Lund of Norway criticised the European Union.",
 }
 KINDS = ["embedded", "oxigraph", "virtuoso", "fuseki"]
 
@@ -54,7 +57,7 @@ def remote(request, tmp_path_factory, folder, nlp):
     try:
         result = run(server.url, "ingest", "--no-progress", str(folder), env=server.env)
         assert result.exit_code == 0, result.output
-        assert "4 article(s) added" in result.output
+        assert f"{len(ARTICLES) + 1} article(s) added" in result.output
         yield server
     finally:
         server.stop()
@@ -65,19 +68,51 @@ def rows(store: str, env: dict, query: str, *bind: str) -> list[tuple]:
     assert result.exit_code == 0, result.output
     table = list(csv.reader(io.StringIO(result.stdout)))
     # GROUP_CONCAT's order inside a cell is the engine's (SPARQL leaves it open), and so is the
-    # order of rows that tie under ORDER BY: compare cells as sets and rows as a multiset
-    norm = [tuple("; ".join(sorted(c.split("; "))) if "; " in c else c for c in row) for row in table[1:]]
+    # order of rows that tie under ORDER BY: compare the cells of a GROUP_CONCAT column (the
+    # separators of the bundled queries: "; " and roles' articleIds ", ") as sets and rows as a multiset
+    concat = {i for i, name in enumerate(table[0]) if name in ("roles", "partOf", "ledBy", "articleIds")}
+    norm = [tuple(", ".join(sorted(c.replace("; ", ", ").split(", "))) if i in concat else c
+                  for i, c in enumerate(row)) for row in table[1:]]
     return [tuple(table[0])] + sorted(norm)
 
 
 @pytest.mark.parametrize("query", ["actors", "roles", "stances", "statements", "mixed_signals"])
 def test_bundled_queries_agree(embedded, remote, query):
-    if query == "mixed_signals" and remote.name == "virtuoso":
-        pytest.xfail("Virtuoso 7.2.5 cannot evaluate mixed_signals.rq (SL001: STRAFTER … needs a string value, "
-                     "after the UNION); each of its two halves runs alone. kg.analysis.mixed_signals works there.")
     expected = rows(*embedded, query)
     assert len(expected) > 1
+    if query == "mixed_signals":  # both kinds of finding are compared
+        assert {r[0] for r in expected[1:]} == {"direct", "third_party"}
     assert rows(remote.url, remote.env, query) == expected
+
+
+def _solutions(store: ox.Store, text: str) -> list[tuple]:
+    from kg.store import PREFIXES
+
+    res = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+    names = [v.value for v in res.variables]
+    return sorted(tuple(sol[n].value if sol[n] is not None else None for n in names) for sol in res)
+
+
+def _twin_stores(embedded):
+    from network_fixtures import load
+
+    yield ox.Store.read_only(embedded[0])
+    yield load("network_story.trig")  # two direct findings and a third-party one
+
+
+def test_plain_twins_give_the_bundled_rows(embedded):
+    """Virtuoso is sent kg/queries/plain/<name>.rq for a bundled query with a twin: on the
+    embedded store the twin must give the bundled query's rows, every cell, term for term."""
+    from kg.remote import _plain_twins
+    from kg.store import bundled_query
+
+    assert _plain_twins(), "no plain twin found"
+    assert bundled_query("mixed_signals") in _plain_twins()
+    for store in _twin_stores(embedded):
+        for bundled, twin in _plain_twins().items():
+            expected = _solutions(store, bundled)
+            assert expected and {r[0] for r in expected} == {"direct", "third_party"}
+            assert _solutions(store, twin) == expected
 
 
 def test_bound_query_agrees(embedded, remote):
@@ -152,7 +187,7 @@ def test_stats_validate_export_and_ingest_again(embedded, remote, folder, tmp_pa
     assert len(list(ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS))) == int(
         __import__("json").loads(stats[1])["quads"])
     again = run(remote.url, "ingest", "--no-progress", str(folder), env=remote.env)
-    assert again.exit_code == 0 and "0 article(s) added, 0 replaced, 4 unchanged" in again.output
+    assert again.exit_code == 0 and f"0 article(s) added, 0 replaced, {len(ARTICLES) + 1} unchanged" in again.output
 
 
 def test_remove_through_a_remote_store(embedded, remote, tmp_path, folder):
@@ -190,3 +225,48 @@ def test_endpoints_of_the_usual_servers(monkeypatch):
     assert endpoints("https://h/sparql") == ("https://h/sparql", "https://h/sparql")
     monkeypatch.setenv("KG_STORE_UPDATE", "https://h/statements")
     assert endpoints("https://h/sparql") == ("https://h/sparql", "https://h/statements")
+
+
+def test_a_login_is_never_printed(remote, tmp_path):
+    """A wrong password is refused with a hint, not echoed; a right one leaves no trace in what
+    kg prints or writes (Virtuoso asks for a login to write; Oxigraph's server for none)."""
+    secret = "s3cret-Pa55word"
+    wrong = {**remote.env, "KG_STORE_USER": "dba", "KG_STORE_PASSWORD": secret}
+    result = run(remote.url, "remove", "no-such-article", env=wrong)
+    if remote.name == "virtuoso":
+        assert result.exit_code == 1 and "HTTP 401" in result.stderr
+    assert secret not in result.output + result.stderr
+    out = tmp_path / "all.nq"
+    for args in (("stats",), ("query", "stances"), ("export", "--format", "nq", "--out", str(out))):
+        result = run(remote.url, *args, env={**remote.env, "KG_STORE_PASSWORD": secret}
+                     if remote.name != "virtuoso" else remote.env)
+        assert result.exit_code == 0
+        assert secret not in result.output + result.stderr
+        if remote.env:
+            assert remote.env["KG_STORE_PASSWORD"] + "@" not in result.output + result.stderr
+    assert secret.encode() not in out.read_bytes() and b"KG_STORE" not in out.read_bytes()
+
+
+@pytest.mark.parametrize("ask", ["ASK { GRAPH <https://w3id.org/kg-stance/id/graph/none> { ?s ?p ?o } }",
+                                 "ASK { ?s a kg:Stance }"])
+def test_ask_agrees(embedded, remote, ask):
+    """Virtuoso answers an ASK as rows (none for false): read as rows, every ASK was true."""
+    from kg.store import open_store
+
+    expected = run(embedded[0], "query", ask)
+    got = run(remote.url, "query", ask, env=remote.env)
+    assert expected.exit_code == got.exit_code == 0 and got.stdout == expected.stdout
+    with _environ(remote.env):
+        store = open_store(remote.url, read_only=True)
+        assert not store.contains_named_graph(ox.NamedNode("https://w3id.org/kg-stance/id/graph/none"))
+
+
+def test_import_into_a_remote_store(embedded, remote, tmp_path):
+    """kg import through a server: the article graphs in chunks (Virtuoso's compiler takes
+    1,000 quads a request, not 5,000), the corpus graph rebuilt, nothing to compact."""
+    dump = tmp_path / "all.nq"
+    assert run(embedded[0], "export", "--format", "nq", "--out", str(dump)).exit_code == 0
+    result = run(remote.url, "import", str(dump), env=remote.env)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert f"{len(ARTICLES) + 1} article graph(s) loaded" in result.output
+    test_article_and_corpus_graphs_are_the_same(embedded, remote)

@@ -5,9 +5,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from test_viz import edges_of, nodes_of  # the page's columns as the browser's records
 
 from kg.cli import cli
-from test_viz import edges_of, nodes_of  # the page's columns as the browser's records
 
 
 def actor_named(ex, word):

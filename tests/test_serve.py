@@ -35,6 +35,14 @@ def environment() -> dict:
     return {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
 
 
+def _sigint_as_in_a_terminal() -> None:
+    """In the child before exec: Ctrl-C as a terminal delivers it. A child inherits an ignored
+    SIGINT, and then Python installs no KeyboardInterrupt handler: run as a background job of a
+    non-interactive shell (`pytest … &`, which POSIX starts with SIGINT ignored), the tests
+    started a kg serve that ignored their Ctrl-C and was killed (exit -9)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Serving:
     """``kg serve`` in a subprocess, with the lines it printed before it was ready."""
 
@@ -42,7 +50,7 @@ class Serving:
         self.port = free_port()
         self.proc = subprocess.Popen(kg_command("--store", str(store), "serve", "--port", str(self.port), *args),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(),
-                                     cwd=ROOT)
+                                     cwd=ROOT, preexec_fn=_sigint_as_in_a_terminal)
         self.lines = []
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -86,9 +94,10 @@ def _server_processes(port: int) -> list[str]:
 
 
 def test_serve_read_only_sparqlwrapper_curl_and_ctrl_c(store):
+    from urllib.error import HTTPError
+
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-    from urllib.error import HTTPError
 
     server = Serving(store)
     try:

@@ -5,7 +5,6 @@ import pytest
 
 from kg.extract.quotes import find_quotes
 
-
 # ---------------------------------------------------------------- helpers
 
 def _pieces(st):

@@ -10,12 +10,24 @@ import sys
 import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
+from test_rdf import TEXT, sample_extraction
 
 from kg import ids
-from kg.store import (QueryError, StoreError, StoreLocked, StoreMissing, bundled_query, bundled_queries,
-                      export_store, format_result, open_store, put_extraction, run_query, store_stats,
-                      to_dataset)
-from test_rdf import TEXT, sample_extraction
+from kg.store import (
+    QueryError,
+    StoreError,
+    StoreLocked,
+    StoreMissing,
+    bundled_queries,
+    bundled_query,
+    export_store,
+    format_result,
+    open_store,
+    put_extraction,
+    run_query,
+    store_stats,
+    to_dataset,
+)
 
 
 def _graph_quads(store, article_id: str) -> set:

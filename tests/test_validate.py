@@ -5,10 +5,21 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
-from test_ontology import (_break_actor_without_label, _break_actor_without_type, _break_anchor_not_string,
-                           _break_article_hash, _break_bad_polarity, _break_confidence, _break_holder_not_actor,
-                           _break_missing_holder, _break_negative_offset, _break_offsets_reversed,
-                           _break_statement_without_content, _break_target_and_topic, good_graph)
+from test_ontology import (
+    _break_actor_without_label,
+    _break_actor_without_type,
+    _break_anchor_not_string,
+    _break_article_hash,
+    _break_bad_polarity,
+    _break_confidence,
+    _break_holder_not_actor,
+    _break_missing_holder,
+    _break_negative_offset,
+    _break_offsets_reversed,
+    _break_statement_without_content,
+    _break_target_and_topic,
+    good_graph,
+)
 
 from kg import ids
 from kg.shacl_sparql import UnsupportedShape, compile_shapes
