@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Fine-tune the stance encoder of :mod:`kg.extract.encoder` on the DSA training split.
 
 Data: Kunwoo Park, Zhufeng Pan, Jungseock Joo. 2021. *Who Blames or Endorses Whom?
@@ -73,14 +72,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from kg.extract.encoder import CLOSE_A, CLOSE_B, ENCODER_PATH, HEADS, OPEN_A, OPEN_B, LN_EPS, base_weights, marked_ids, plain_ids  # noqa: E402
-from kg.extract.stance_model import CLASSES  # noqa: E402
-
-from fit_stance_model import CITATION, heldout, macro_f1  # noqa: E402
+from kg.extract.encoder import CLOSE_A, CLOSE_B, ENCODER_PATH, HEADS, OPEN_A, OPEN_B, LN_EPS, base_weights, marked_ids, plain_ids
+from kg.extract.stance_model import CLASSES
+from training.common import CITATION, heldout, macro_f1
 
 SWAP = {"neutral": "neutral", "p_pos_q": "b_pos_a", "q_pos_p": "a_pos_b", "p_neg_q": "b_neg_a", "q_neg_p": "a_neg_b"}
 KEEP = {"neutral": "neutral", "p_pos_q": "a_pos_b", "q_pos_p": "b_pos_a", "p_neg_q": "a_neg_b", "q_neg_p": "b_neg_a"}

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Choose how the linear pair model and the encoder are combined (gate, blend, threshold).
 
 On DSA rows held out from both models' training (``fit_stance_model.py --heldout-out`` writes
@@ -15,7 +14,7 @@ It prints macro-F1 over the five classes and the share of pairs the encoder read
 ``--write FILE`` stores the chosen setting in that encoder file. Rules are left out of the
 replay, so the end-to-end figure (``score.py``) differs a little.
 
-Usage: .venv/bin/python benchmarks/tune_stance_gate.py --heldout /tmp/heldout.jsonl \
+Usage: .venv/bin/python -m training.tune_stance_gate --heldout /tmp/heldout.jsonl \
          --linear /tmp/linear_partial.npz --encoder /tmp/encoder_partial.npz [--window 8] \
          [--write kg/data/stance_encoder.npz]
 """
@@ -28,17 +27,12 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from kg.extract.encoder import load_encoder  # noqa: E402
-from kg.extract.pair_scores import candidate_pairs, encoder_probabilities  # noqa: E402
-from kg.extract.stance_model import CLASSES, StanceModel, pair_features  # noqa: E402
-from kg.extract.stance_rules import find_cues  # noqa: E402
-from kg.nlp import load_nlp  # noqa: E402
-
-from fit_stance_model import macro_f1  # noqa: E402
+from kg.extract.encoder import load_encoder
+from kg.extract.pair_scores import candidate_pairs, encoder_probabilities
+from kg.extract.stance_model import CLASSES, StanceModel, pair_features
+from kg.extract.stance_rules import find_cues
+from kg.nlp import load_nlp
+from training.common import macro_f1
 
 # class of the pair (a, b) -> the row's label, when a is p / when a is q
 AS_P = {1: 1, 2: 2, 3: 3, 4: 4}  # a_pos_b = p_pos_q ...
