@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from kg import __version__
+from kg.extract.calibration import VIEW_MIN_CONFIDENCE
 from kg.records import ACTOR_TYPES
 
 log = logging.getLogger("kg")
@@ -114,6 +115,33 @@ def _check_settings() -> None:
         _fail(str(exc), code=EXIT_USAGE)
 
 
+def _stances_option(command):
+    return click.option(
+        "--stances", type=click.Choice(["fast", "accurate"]), default=None,
+        help="Stance model: fast (default; MiniLM encoder) or accurate (a base-size model, several times the CPU; "
+             "needs `make install-accurate`). Default: KG_STANCES, else fast.")(command)
+
+
+def _set_stance_mode(stances: str | None) -> None:
+    """Apply --stances (else KG_STANCES) for this process and the encoder worker it starts; a
+    clear error when the accurate mode is asked for and cannot load."""
+    from kg.extract.encoder import STANCES_ENV, stance_mode
+
+    if stances:
+        os.environ[STANCES_ENV] = stances
+    try:
+        mode = stance_mode()
+    except ValueError as exc:
+        _fail(str(exc), code=EXIT_USAGE)
+    if mode == "accurate":
+        from kg.extract.accurate import AccurateUnavailable, default_accurate
+
+        try:
+            default_accurate()
+        except AccurateUnavailable as exc:
+            _fail(str(exc))
+
+
 def _load_nlp(settings: Settings):
     from kg.nlp import ModelNotFound, load_nlp
 
@@ -188,8 +216,9 @@ def _write_out(out: Path, write) -> Path:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "nquads"]), default="jsonl", show_default=True,
               help="jsonl: one object per article per line (the extraction contract); json: indented; "
                    "nquads: each article's named graph as `kg ingest` would store it, for `kg import`.")
+@_stances_option
 @click.pass_obj
-def extract(settings: Settings, paths: tuple[str, ...], fmt: str) -> None:
+def extract(settings: Settings, paths: tuple[str, ...], fmt: str, stances: str | None) -> None:
     """Print what the extractors find in PATHS (files, folders, or - for stdin).
 
     Writes nothing to the store. Each article becomes one JSON object with its actors,
@@ -203,6 +232,7 @@ def extract(settings: Settings, paths: tuple[str, ...], fmt: str) -> None:
     from kg.rdf import extraction_quads
 
     _check_settings()
+    _set_stance_mode(stances)
     nlp = _load_nlp(settings)
     model = pipeline_label(nlp)
     failed = done = 0
@@ -273,9 +303,10 @@ def import_(settings: Settings, files: tuple[Path, ...]) -> None:
                    "Default: this process and its stance-encoder helper, as suits one or two cores.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
               help="Extract on the Dask cluster of this scheduler (its workers need kg and the model installed).")
+@_stances_option
 @click.pass_obj
 def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, workers: int | None,
-           scheduler: str | None) -> None:
+           scheduler: str | None, stances: str | None) -> None:
     """Read articles from PATHS and add them to the store, one named graph each.
 
     PATHS are files (.txt in the seed or plain format, .jsonl, .json), folders (read
@@ -295,6 +326,7 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, wo
     from kg.store import StoreError, put_extraction
 
     _check_settings()
+    _set_stance_mode(stances)
     try:
         items = list(iter_articles(paths))
         if workers is not None or scheduler is not None:
@@ -573,7 +605,7 @@ def export(settings: Settings, fmt: str, out: Path | None) -> None:
 @cli.command()
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("kg-network.html"),
               show_default=True, help="HTML file to write.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.6, show_default=True,
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=VIEW_MIN_CONFIDENCE, show_default=True,
               help="Only stances with at least this confidence (0 shows every stance).")
 @click.pass_obj
 def viz(settings: Settings, out: Path, min_confidence: float) -> None:
@@ -637,7 +669,7 @@ def _filter_options(command):
                      help="Only stances held by (or, for actors/topics, aimed at) this actor; repeatable."),
         click.option("--type", "actor_types", multiple=True, callback=_actor_types, metavar="TYPE",
                      help=f"Only actors of this type ({', '.join(ACTOR_TYPES)}; any case); repeatable."),
-        click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.6, show_default=True,
+        click.option("--min-confidence", type=click.FloatRange(0, 1), default=VIEW_MIN_CONFIDENCE, show_default=True,
                      help="Only stances with at least this confidence (0 shows every stance; "
                           "see README, Known limits)."),
     ]

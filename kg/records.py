@@ -157,6 +157,10 @@ class Stance:
     confidence: float = 0.5
     reported_by: str | None = None  # local actor id of who reported this stance, if not the holder
     negated: bool = False
+    # where it came from ("rule", "phrase", "model") and its confidence before calibration
+    # (kg.extract.calibration); in memory only, for fitting and analysis, not in the JSON
+    source: str | None = field(default=None, compare=False)
+    raw_confidence: float | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -14,8 +14,9 @@ Three sources, merged per (holder mention, target mention):
    transformer encoder (:mod:`kg.extract.encoder`) on the pairs the linear one does not find
    clearly neutral, their probabilities blended; they abstain below a threshold.
 
-Confidence reflects how often each source is right on held-out training data; hedged
-(modal, question) and negated stances get less. Precision matters more than recall here: a
+Confidence is a probability that the stance (holder, target, polarity) is right: each source's
+raw score (hedged and negated rule stances get less) goes through that source's calibration map
+(:mod:`kg.extract.calibration`, fitted on DSA training rows held out from the models' fitting). Precision matters more than recall here: a
 wrong "supports" misleads an analyst, so when sources disagree on a pair the pair is dropped
 unless one is clearly more confident.
 """
@@ -32,7 +33,8 @@ from spacy.tokens import Doc, Span as SpacySpan
 
 from kg.extract import stance_lexicon as lex
 from kg.extract.actors import ActorIndex
-from kg.extract.encoder import default_encoder
+from kg.extract.calibration import calibrate
+from kg.extract.encoder import default_encoder, stance_mode
 from kg.extract.pair_scores import PairPlan, PairScores, plan_pairs
 from kg.extract.stance_model import CLASSES, default_model, head_of
 from kg.extract.stance_rules import ACTOR_LABELS, Cue, find_cues, mention_of, sentence_of
@@ -45,6 +47,7 @@ log = logging.getLogger(__name__)
 # the labels are noisy, so these are floors more than ceilings). Model stances get 0.9 x their
 # class probability, so a stance at >= 0.7 comes from a rule or a confident model.
 RULE_CONFIDENCE = {"verb": 0.85, "noun": 0.65, "adj": 0.7, "phrase": 0.7}
+_LEARNED = ("model", "accurate")  # stance sources that are the learned pair models
 NEGATED_PENALTY = 0.15
 HEDGED_FACTOR = 0.5
 _GOVERNMENT_NOUNS = {"government", "administration", "regime", "ministry", "cabinet", "authorities"}
@@ -232,6 +235,7 @@ def _from_quote_phrases(doc: Doc, statements: list[Statement]) -> list[_Raw]:
 
 def _from_model(doc: Doc, scores: PairScores) -> list[_Raw]:
     out: list[_Raw] = []
+    source = "accurate" if stance_mode() == "accurate" else "model"  # each has its calibration map
     for (sent, a, b), p in zip(scores.pairs, scores.probs):
         k = int(p[1:].argmax()) + 1
         if p[k] < scores.threshold:
@@ -244,7 +248,7 @@ def _from_model(doc: Doc, scores: PairScores) -> list[_Raw]:
         out.append(_Raw(holder=holder, target=target, target_is_actor=doc[target[0]].ent_type_ in ACTOR_LABELS
                         or doc[target[0]].pos_ == "PROPN" and not doc[target[0]].ent_type_,
                         polarity="positive" if "_pos_" in label else "negative", confidence=float(p[k]) * 0.9,
-                        cue=(lca.i, lca.i + 1) if lca is not None else None, sent=sent, source="model"))
+                        cue=(lca.i, lca.i + 1) if lca is not None else None, sent=sent, source=source))
     return out
 
 
@@ -269,7 +273,7 @@ def _merge(raws: list[_Raw]) -> list[_Raw]:
             by_pair[key] = r
             continue
         okey = key if key in by_pair else rev
-        if old.source != "model" and r.source == "model":
+        if old.source not in _LEARNED and r.source in _LEARNED:
             if old.polarity == r.polarity and key == okey:
                 old.confidence = min(0.95, max(old.confidence, r.confidence) + 0.05)
             continue
@@ -341,13 +345,13 @@ def _drop_contradicted(rows: list[tuple[int, int, Stance, str]]) -> list[tuple[i
     goes: the rule read the words, the model only their surroundings."""
     ruled: dict[tuple[str, str], set[str]] = {}
     for _, _, st, source in rows:
-        if source != "model" and st.target and st.polarity != "neutral" and not st.negated:
+        if source not in _LEARNED and st.target and st.polarity != "neutral" and not st.negated:
             ruled.setdefault((st.holder, st.target), set()).add(st.polarity)
     out = []
     for row in rows:
         st, source = row[2], row[3]
         pols = ruled.get((st.holder, st.target or ""))
-        if source == "model" and pols and st.polarity not in pols:
+        if source in _LEARNED and pols and st.polarity not in pols:
             continue
         out.append(row)
     return out
@@ -398,5 +402,5 @@ def _record(doc: Doc, actors: ActorIndex, r: _Raw) -> Stance | None:
     return Stance(id="", holder=holder_id, polarity=r.polarity, target=target_id, topic=topic,
                   holder_span=holder_span, target_span=_sp(doc, r.target), cue=_sp(doc, r.cue),
                   evidence=Span.from_spacy(r.sent), statement=r.statement.id if r.statement else None,
-                  confidence=round(max(0.0, min(1.0, r.confidence)), 4), reported_by=reported_by,
-                  negated=r.negated)
+                  confidence=round(max(0.0, min(1.0, calibrate(r.source, r.confidence))), 4),
+                  reported_by=reported_by, negated=r.negated, source=r.source, raw_confidence=r.confidence)
