@@ -255,6 +255,8 @@ def main(argv=None) -> None:
         maps = data.get("maps", {})
         fitted_maps = fit_platt_groups([c["raw"] for c in raw], [c["right"] for c in raw], [c["group"] for c in raw])
         for g, (a, b) in fitted_maps.items():
+            if args.stances == "accurate" and g != "accurate":
+                continue  # the rule map stays the default mode's
             n = sum(1 for c in raw if c["group"] == g)
             ok = sum(1 for c in raw if c["group"] == g and c["right"])
             maps[g] = {"a": round(a, 5), "b": round(b, 5), "n": n, "right": ok}
