@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 ACCURATE_PATH = Path(__file__).resolve().parent.parent / "data" / "stance_accurate.npz"
 BASE_ENV = "KG_ACCURATE_BASE"
+WEIGHTS_ENV = "KG_STANCE_ACCURATE"  # another accurate-mode weights file
 BASE_NAME = "all-mpnet-base-v2"
 BOS, PAD, EOS = 0, 1, 2
 HEADS = 12
@@ -220,4 +221,5 @@ def load_accurate(path: Path = ACCURATE_PATH) -> AccurateEncoder:
 def default_accurate() -> AccurateEncoder:
     """The shipped accurate encoder; raises :class:`AccurateUnavailable` when it cannot load
     (asked for explicitly, accurate mode fails rather than quietly running the fast one)."""
-    return load_accurate()
+    chosen = os.environ.get(WEIGHTS_ENV)
+    return load_accurate(Path(chosen) if chosen else ACCURATE_PATH)
