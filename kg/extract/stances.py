@@ -15,10 +15,10 @@ Three sources, merged per (holder mention, target mention):
    clearly neutral, their probabilities blended; they abstain below a threshold.
 
 Confidence is a probability that the stance (holder, target, polarity) is right: each source's
-raw score (hedged and negated rule stances get less) goes through that source's calibration map
-(:mod:`kg.extract.calibration`, fitted on DSA training rows held out from the models' fitting). Precision matters more than recall here: a
-wrong "supports" misleads an analyst, so when sources disagree on a pair the pair is dropped
-unless one is clearly more confident.
+raw score (hedged and negated rule stances get less) goes through that source's calibration
+map (:mod:`kg.extract.calibration`, fitted on DSA training rows held out from the models'
+fitting). Precision matters more than recall here: a wrong "supports" misleads an analyst, so
+when sources disagree on a pair the pair is dropped unless one is clearly more confident.
 """
 from __future__ import annotations
 
@@ -42,10 +42,10 @@ from kg.records import Actor, Span, Stance, Statement
 
 log = logging.getLogger(__name__)
 
-# confidence of a rule stance by the kind of cue: roughly the share of rule stances that agree
+# raw score of a rule stance by the kind of cue: roughly the share of rule stances that agree
 # with the crowd label on the DSA training rows they touch (verbs 0.87, nouns 0.62, adjectives 0.7;
-# the labels are noisy, so these are floors more than ceilings). Model stances get 0.9 x their
-# class probability, so a stance at >= 0.7 comes from a rule or a confident model.
+# the labels are noisy, so these are floors more than ceilings). Model stances score 0.9 x their
+# class probability. Both are raw: kg.extract.calibration maps them to the emitted confidence.
 RULE_CONFIDENCE = {"verb": 0.85, "noun": 0.65, "adj": 0.7, "phrase": 0.7}
 _LEARNED = ("model", "accurate")  # stance sources that are the learned pair models
 NEGATED_PENALTY = 0.15
