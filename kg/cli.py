@@ -14,6 +14,7 @@ from typing import NoReturn
 import click
 
 from kg import __version__
+from kg.extract.calibration import VIEW_MIN_CONFIDENCE
 from kg.records import ACTOR_TYPES
 from kg.settings import ConfigError, Settings
 
@@ -99,6 +100,30 @@ def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     raise click.exceptions.Exit(code)
 
 
+def _stances_option(command):
+    return click.option(
+        "--stances", type=click.Choice(["fast", "accurate"]), default=None,
+        help="Stance model: fast (default; MiniLM encoder) or accurate (a base-size model, several times the CPU; "
+             "needs `make install-accurate` and fitted weights). Default: KG_STANCES, else fast.")(command)
+
+
+def _with_stance_mode(settings: Settings, stances: str | None) -> Settings:
+    """``settings`` with --stances applied (it overrides KG_STANCES); a clear error when the
+    accurate mode is asked for and cannot load."""
+    import dataclasses
+
+    if stances:
+        settings = dataclasses.replace(settings, stances=stances)
+    if settings.stances == "accurate":
+        from kg.extract.accurate import AccurateUnavailable, accurate_encoder
+
+        try:
+            accurate_encoder(settings)
+        except AccurateUnavailable as exc:
+            _fail(str(exc))
+    return settings
+
+
 def _load_nlp(settings: Settings):
     from kg.nlp import ModelNotFound, load_nlp
 
@@ -176,8 +201,9 @@ def _write_out(out: Path, write) -> Path:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "nquads"]), default="jsonl", show_default=True,
               help="jsonl: one object per article per line (the extraction contract); json: indented; "
                    "nquads: each article's named graph as `kg ingest` would store it, for `kg import`.")
+@_stances_option
 @click.pass_obj
-def extract(settings: Settings, paths: tuple[str, ...], fmt: str) -> None:
+def extract(settings: Settings, paths: tuple[str, ...], fmt: str, stances: str | None) -> None:
     """Print what the extractors find in PATHS (files, folders, or - for stdin).
 
     Writes nothing to the store. Each article becomes one JSON object with its actors,
@@ -190,6 +216,7 @@ def extract(settings: Settings, paths: tuple[str, ...], fmt: str) -> None:
     from kg.pipeline import ExtractError, extract_articles
     from kg.rdf import extraction_quads
 
+    settings = _with_stance_mode(settings, stances)
     nlp = _load_nlp(settings)
     model = pipeline_label(nlp)
     failed = done = 0
@@ -262,9 +289,10 @@ def import_(settings: Settings, files: tuple[Path, ...]) -> None:
                    "Default: this process and its stance-encoder helper, as suits one or two cores.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
               help="Extract on the Dask cluster of this scheduler (its workers need kg and the model installed).")
+@_stances_option
 @click.pass_obj
 def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, workers: int | None,
-           scheduler: str | None) -> None:
+           scheduler: str | None, stances: str | None) -> None:
     """Read articles from PATHS and add them to the store, one named graph each.
 
     PATHS are files (.txt in the seed or plain format, .jsonl, .json), folders (read
@@ -283,6 +311,7 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, wo
     from kg.ingest import ingest as ingest_articles
     from kg.nlp import pipeline_label
 
+    settings = _with_stance_mode(settings, stances)
     if workers is not None or scheduler is not None:
         if workers is not None and scheduler is not None:
             _fail("give --workers (a local cluster) or --scheduler (an existing one), not both")
@@ -549,7 +578,7 @@ def export(settings: Settings, fmt: str, out: Path | None) -> None:
 @cli.command()
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("kg-network.html"),
               show_default=True, help="HTML file to write.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.6, show_default=True,
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=VIEW_MIN_CONFIDENCE, show_default=True,
               help="Only stances with at least this confidence (0 shows every stance).")
 @click.pass_obj
 def viz(settings: Settings, out: Path, min_confidence: float) -> None:
@@ -613,7 +642,7 @@ def _filter_options(command):
                      help="Only stances held by (or, for actors/topics, aimed at) this actor; repeatable."),
         click.option("--type", "actor_types", multiple=True, callback=_actor_types, metavar="TYPE",
                      help=f"Only actors of this type ({', '.join(ACTOR_TYPES)}; any case); repeatable."),
-        click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.6, show_default=True,
+        click.option("--min-confidence", type=click.FloatRange(0, 1), default=VIEW_MIN_CONFIDENCE, show_default=True,
                      help="Only stances with at least this confidence (0 shows every stance; "
                           "see README, Known limits)."),
     ]

@@ -130,7 +130,10 @@ def start_worker(settings: Settings | None = None) -> EncoderWorker | None:
     its own process)."""
     from kg.extract.encoder import encoder_at
 
-    encoder_path = (settings or Settings.load()).stance_encoder
+    settings = settings or Settings.load()
+    if settings.stances == "accurate":
+        return None  # the accurate encoder runs in this process (the worker runs the fast one)
+    encoder_path = settings.stance_encoder
 
     if encoder_path is None or encoder_at(encoder_path) is None:
         return None

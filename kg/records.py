@@ -177,6 +177,10 @@ class Stance:
     # in a speaker's quote) or "model" (the learned pair classifiers); lets an analyst weigh or
     # filter model guesses apart from stances read off the words
     extractor: str | None = None
+    # where it came from ("rule", "phrase", "model") and its confidence before calibration
+    # (kg.extract.calibration); in memory only, for fitting and analysis, not in the JSON
+    source: str | None = field(default=None, compare=False)
+    raw_confidence: float | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {

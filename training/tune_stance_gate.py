@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Choose how the linear pair model and the encoder are combined (gate, blend, threshold).
 
 On DSA rows held out from both models' training (``fit_stance_model.py --heldout-out`` writes
@@ -15,7 +14,7 @@ It prints macro-F1 over the five classes and the share of pairs the encoder read
 ``--write FILE`` stores the chosen setting in that encoder file. Rules are left out of the
 replay, so the end-to-end figure (``score.py``) differs a little.
 
-Usage: .venv/bin/python benchmarks/tune_stance_gate.py --heldout /tmp/heldout.jsonl \
+Usage: .venv/bin/python -m training.tune_stance_gate --heldout /tmp/heldout.jsonl \
          --linear /tmp/linear_partial.npz --encoder /tmp/encoder_partial.npz [--window 8] \
          [--write kg/data/stance_encoder.npz]
 """
@@ -28,17 +27,12 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from fit_stance_model import macro_f1  # noqa: E402
-
-from kg.extract.encoder import load_encoder  # noqa: E402
-from kg.extract.pair_scores import candidate_pairs, encoder_probabilities  # noqa: E402
-from kg.extract.stance_model import StanceModel, pair_features  # noqa: E402
-from kg.extract.stance_rules import find_cues  # noqa: E402
-from kg.nlp import load_nlp  # noqa: E402
+from kg.extract.encoder import load_encoder
+from kg.extract.pair_scores import candidate_pairs, encoder_probabilities
+from kg.extract.stance_model import StanceModel, pair_features
+from kg.extract.stance_rules import find_cues
+from kg.nlp import load_nlp
+from training.common import macro_f1
 
 # class of the pair (a, b) -> the row's label, when a is p / when a is q
 AS_P = {1: 1, 2: 2, 3: 3, 4: 4}  # a_pos_b = p_pos_q ...
@@ -75,7 +69,8 @@ def collect(rows, linear, encoder):
     return out, n_pairs
 
 
-def replay(collected, gold, gate, blend, threshold):
+def replay(collected, gold, gate, blend, threshold, back=None):
+    """The scorer's prediction per row; ``back``: another threshold for the b-about-a classes."""
     pred = np.zeros(len(gold), dtype=int)
     encoded = total = 0
     for r, hits in enumerate(collected):
@@ -87,7 +82,8 @@ def replay(collected, gold, gate, blend, threshold):
                 encoded += 1
                 p = blend * enc + (1 - blend) * lin
             k = int(p[1:].argmax()) + 1
-            if p[k] >= threshold and (best is None or p[k] > best[0]):
+            th = back if back is not None and k in (2, 4) else threshold
+            if p[k] >= th and (best is None or p[k] > best[0]):
                 best = (p[k], table[k])
         pred[r] = best[1] if best else 0
     return pred, encoded / max(total, 1)
@@ -103,13 +99,21 @@ def main(argv=None):
     ap.add_argument("--window", type=int, default=None,
                     help="pair mode: pieces kept round the pair at inference (0: whole sentence); stored with --write")
     ap.add_argument("--write", default=None, help="encoder .npz to store the best setting in")
+    ap.add_argument("--accurate", action="store_true",
+                    help="--encoder is an accurate-mode file (fit_stance_teacher.py --save-weights)")
+    ap.add_argument("--back", action="store_true", help="also try a threshold of its own for the b-about-a classes")
     ap.add_argument("--max-encoded", type=float, default=1.0, help="largest share of pairs the encoder may read")
     args = ap.parse_args(argv)
 
     rows = [json.loads(x) for x in open(args.heldout, encoding="utf-8") if x.strip()]
     rows = [r for r in rows if r.get("eval_clean", True)]
     gold = np.array([GOLD[r["label"]] for r in rows])
-    encoder = load_encoder(Path(args.encoder))
+    if args.accurate:
+        from kg.extract.accurate import load_accurate
+
+        encoder = load_accurate(Path(args.encoder))
+    else:
+        encoder = load_encoder(Path(args.encoder))
     if args.window is not None:
         encoder.window = args.window
     collected, n_pairs = collect(rows, StanceModel.load(Path(args.linear)), encoder)
@@ -129,6 +133,11 @@ def main(argv=None):
             if line[2] <= args.max_encoded and (best is None or line[0] > best[0]):
                 best = (line[0], gate, blend, line[1])
     print(json.dumps({"macro_f1_5": round(best[0], 4), "gate": best[1], "blend": best[2], "threshold": round(best[3], 3)}))
+    if args.back:  # a threshold of its own for the later-mention-holds classes, at the best setting
+        for back in np.arange(0.2, 0.7, 0.025):
+            pred, _ = replay(collected, gold, best[1], best[2], best[3], float(back))
+            m, per = macro_f1(gold, pred)
+            print(f"threshold {best[3]:.3f}, b-about-a classes {back:.3f}: macro-F1 {m:.3f}; per class {[round(x, 3) for x in per]}")
     if args.write:
         with np.load(args.write, allow_pickle=False) as z:
             data = {k: z[k] for k in z.files}

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Fit the pair classifier of :mod:`kg.extract.stance_model` on the DSA training split.
 
 Data: Kunwoo Park, Zhufeng Pan, Jungseock Joo. 2021. *Who Blames or Endorses Whom?
@@ -16,14 +15,13 @@ What it does
    the five classes on the held-out part;
 4. refits on all training rows with that setting and writes the weights.
 
-Usage:  .venv/bin/python benchmarks/fit_stance_model.py --train ../shared/eval/data/dsa_train.jsonl
+Usage:  .venv/bin/python -m training.fit_stance_model --train ../shared/eval/data/dsa_train.jsonl
         [--cache /tmp/train.spacy] [--heldout-out /tmp/heldout.jsonl] [--C 0.5]
 scikit-learn is needed here only (the dev extra); inference is plain numpy.
 """
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -32,15 +30,11 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from kg.extract.stance_model import CLASSES, MODEL_PATH, candidate_mentions, pair_features
+from kg.extract.stance_rules import find_cues
+from kg.nlp import load_nlp
+from training.common import CITATION, heldout, heldout_row, macro_f1  # noqa: F401 (re-exported)
 
-from kg.extract.stance_model import CLASSES, MODEL_PATH, candidate_mentions, pair_features  # noqa: E402
-from kg.extract.stance_rules import find_cues  # noqa: E402
-from kg.nlp import load_nlp  # noqa: E402
-
-CITATION = ("Park, Pan & Joo (2021). Who Blames or Endorses Whom? Entity-to-Entity Directed "
-            "Sentiment Extraction in News Text. Findings of ACL.")
 LABEL_TO_CLASS = {"neutral": "neutral", "p_pos_q": "a_pos_b", "q_pos_p": "b_pos_a",
                   "p_neg_q": "a_neg_b", "q_neg_p": "b_neg_a"}
 
@@ -94,29 +88,6 @@ def examples(rows, docs):
         keep.append(k)
     print(f"mentions found (p, q): {dict(found)}; pairs: {len(feats)} of {len(rows)}", file=sys.stderr)
     return feats, np.array(labels), keep
-
-
-def heldout(sentence: str) -> bool:
-    return int(hashlib.sha1(sentence.encode()).hexdigest(), 16) % 100 < 15
-
-
-def heldout_row(row: dict, by: str = "sentence") -> bool:
-    """Held-out rows: by sentence hash, or by the entities' names ("entity": rows naming the same
-    people go to the same side, a proxy for splitting by article, which the corpus does not mark)."""
-    if by == "entity":
-        key = "|".join(sorted(row[k]["word"]["text"].lower().strip("’' ") for k in ("p", "q")))
-        return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 100 < 15
-    return heldout(row["sentence"])
-
-
-def macro_f1(gold, pred, n=len(CLASSES)):
-    fs = []
-    for c in range(n):
-        tp = int(((gold == c) & (pred == c)).sum())
-        p = tp / max(int((pred == c).sum()), 1)
-        r = tp / max(int((gold == c).sum()), 1)
-        fs.append(2 * p * r / (p + r) if p + r else 0.0)
-    return float(np.mean(fs)), fs
 
 
 def decide(probs, threshold):

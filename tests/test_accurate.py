@@ -1,0 +1,70 @@
+"""The accurate stance mode's switches and the numpy pieces of its forward pass."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.extract import accurate as A
+from kg.settings import ConfigError, Settings
+
+
+def _hf_bucket(rel: int, num_buckets: int = 32, max_distance: int = 128) -> int:
+    """transformers' MPNetEncoder.relative_position_bucket, for one offset (key - query)."""
+    n = -rel
+    num_buckets //= 2
+    ret = num_buckets if n < 0 else 0
+    n = abs(n)
+    max_exact = num_buckets // 2
+    if n < max_exact:
+        return ret + n
+    large = max_exact + int(math.log(n / max_exact) / math.log(max_distance / max_exact) * (num_buckets - max_exact))
+    return ret + min(large, num_buckets - 1)
+
+
+def test_relative_buckets_match_the_reference():
+    n = 300
+    got = A.relative_buckets(n)
+    for q in (0, 1, 7, 150, 299):
+        for k in range(n):
+            assert got[q, k] == _hf_bucket(k - q), (q, k)
+
+
+def test_erf_matches_math_erf():
+    xs = np.linspace(-5, 5, 1001)
+    assert np.abs(A.erf(xs) - np.array([math.erf(x) for x in xs])).max() < 2e-7
+
+
+def test_stance_mode_from_the_environment():
+    assert Settings.load(environ={}).stances == "fast"
+    assert Settings.load(environ={"KG_STANCES": "Accurate"}).stances == "accurate"
+    assert Settings.load(environ={"KG_STANCES": "fast"}, stances="accurate").stances == "accurate"
+    with pytest.raises(ConfigError):
+        Settings.load(environ={"KG_STANCES": "best"})
+
+
+def test_accurate_without_its_base_model_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv(A.BASE_ENV, str(tmp_path / "nowhere"))
+    monkeypatch.delenv("KG_STANCES", raising=False)
+    src = tmp_path / "a.txt"
+    src.write_text("Haftar attacked the government.")
+    result = CliRunner().invoke(cli, ["extract", "--stances", "accurate", str(src)])
+    assert result.exit_code != 0
+    assert "make install-accurate" in result.output
+
+
+def test_unknown_mode_in_the_environment_is_a_usage_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("KG_STANCES", "best")
+    src = tmp_path / "a.txt"
+    src.write_text("Haftar attacked the government.")
+    result = CliRunner().invoke(cli, ["extract", str(src)])
+    assert result.exit_code == 2
+    assert "KG_STANCES" in result.output
+
+
+def test_both_commands_take_the_option():
+    for name in ("extract", "ingest"):
+        assert any(p.name == "stances" for p in cli.commands[name].params), name

@@ -1,0 +1,127 @@
+"""The stance calibration map (kg.extract.calibration) on hand-built inputs."""
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from kg.extract import calibration as C
+
+
+def test_platt_is_identity_at_one_zero():
+    for p in (0.05, 0.3, 0.5, 0.77, 0.99):
+        assert C.platt(p, 1.0, 0.0) == pytest.approx(p, abs=1e-9)
+
+
+def test_platt_is_monotone_and_bounded():
+    xs = [k / 100 for k in range(0, 101)]
+    ys = [C.platt(x, 1.7, -0.4) for x in xs]
+    assert all(0.0 < y < 1.0 for y in ys)
+    assert ys == sorted(ys)
+
+
+def test_fit_platt_recovers_the_map_that_made_the_data():
+    rng = random.Random(3)
+    raw = [rng.uniform(0.05, 0.95) for _ in range(4000)]
+    right = [rng.random() < C.platt(r, 2.0, -0.5) for r in raw]
+    a, b = C.fit_platt(raw, right)
+    assert a == pytest.approx(2.0, abs=0.25)
+    assert b == pytest.approx(-0.5, abs=0.15)
+
+
+def test_fit_platt_on_already_calibrated_scores_stays_near_identity():
+    rng = random.Random(5)
+    raw = [rng.uniform(0.05, 0.95) for _ in range(4000)]
+    right = [rng.random() < r for r in raw]
+    a, b = C.fit_platt(raw, right)
+    assert a == pytest.approx(1.0, abs=0.15) and b == pytest.approx(0.0, abs=0.12)
+
+
+def test_fit_platt_on_separable_data_stays_finite():
+    a, b = C.fit_platt([0.2, 0.3, 0.8, 0.9], [False, False, True, True])
+    assert math.isfinite(a) and math.isfinite(b) and a > 0
+
+
+def test_fit_platt_without_data_is_identity():
+    assert C.fit_platt([], []) == (1.0, 0.0)
+
+
+def test_ece_by_hand():
+    # bin 0.2-0.3: two stances at 0.25, one right (share 0.5, gap 0.25); bin 0.9-1.0: two at
+    # 0.95, both right (gap 0.05): ECE = 2/4 * 0.25 + 2/4 * 0.05 = 0.15
+    probs, right = [0.25, 0.25, 0.95, 0.95], [True, False, True, True]
+    assert C.ece(probs, right) == pytest.approx(0.15)
+    table = C.reliability(probs, right)
+    assert len(table) == 10
+    assert table[2] == {"bin": "0.2-0.3", "n": 2, "confidence": 0.25, "right": 0.5}
+    assert table[9]["n"] == 2 and table[9]["right"] == 1.0
+    assert C.ece([], []) == 0.0
+
+
+def test_ece_is_zero_when_confidence_matches_the_share_right():
+    probs = [0.7] * 10
+    right = [True] * 7 + [False] * 3
+    assert C.ece(probs, right) == pytest.approx(0.0)
+
+
+def test_view_threshold_is_the_lowest_with_enough_precision():
+    probs = [0.3] * 20 + [0.5] * 20 + [0.8] * 20
+    right = [False] * 20 + [True] * 10 + [False] * 10 + [True] * 20
+    # >= 0.3: 30/60; >= 0.31 .. 0.5: 30/40 = 0.75; so 0.31
+    assert C.view_threshold(probs, right, 0.75, min_kept=5) == pytest.approx(0.31)
+    assert C.view_threshold(probs, right, 0.99, min_kept=5) == pytest.approx(0.51)
+    assert C.view_threshold(probs, [False] * 60, 0.75) == 1.0
+
+
+def test_calibration_applies_the_map_of_the_source_group():
+    cal = C.Calibration({"rule": (1.0, 1.0), "model": (2.0, 0.0)})
+    assert cal("verb", 0.5) == pytest.approx(1 / (1 + math.exp(-1.0)))  # rules and phrases share a map
+    assert cal("phrase", 0.5) == cal("rule", 0.5)
+    assert cal("model", 0.5) == pytest.approx(0.5)
+    assert cal("model", 0.8) > 0.8
+    assert cal("accurate", 0.42) == 0.42  # no map for that group: the raw score
+    assert C.source_group("accurate") == "accurate" and C.source_group("quote") == "rule"
+
+
+def test_load_round_trip(tmp_path):
+    path = tmp_path / "cal.json"
+    path.write_text(json.dumps({"maps": {"model": {"a": 1.5, "b": 0.1, "n": 3}}, "view_threshold": 0.55}))
+    cal = C.Calibration.load(path)
+    assert cal.maps == {"model": (1.5, 0.1)} and cal.view_threshold == 0.55
+
+
+def test_environment_turns_calibration_off(monkeypatch):
+    monkeypatch.setenv("KG_STANCE_CALIBRATION", "none")
+    assert C.calibrate("model", 0.37) == 0.37
+    monkeypatch.delenv("KG_STANCE_CALIBRATION")
+    assert C.calibrate("model", 0.37) != 0.37
+
+
+def test_shipped_map_and_view_threshold_agree():
+    data = json.loads(C.CALIBRATION_PATH.read_text())
+    assert set(data["maps"]) >= {"rule", "model"}
+    assert data["view_threshold"] == C.VIEW_MIN_CONFIDENCE
+    assert 0.0 < C.VIEW_MIN_CONFIDENCE < 1.0
+    for group in ("rule", "model"):  # monotone increasing maps
+        assert data["maps"][group]["a"] > 0
+
+
+def test_views_and_bundled_query_use_the_one_threshold():
+    """kg network / kg viz default to VIEW_MIN_CONFIDENCE; the bundled mixed_signals query
+    writes the same number (SPARQL files cannot import it)."""
+    from kg.cli import cli
+
+    checked = 0
+    for name, command in cli.commands.items():
+        for param in command.params:
+            if param.name == "min_confidence":
+                assert param.default == C.VIEW_MIN_CONFIDENCE, name
+                checked += 1
+    assert checked >= 4  # viz, network, events, polarisation
+    rq = (Path(C.__file__).resolve().parents[1] / "queries" / "mixed_signals.rq").read_text()
+    numbers = set(re.findall(r">= ([0-9.]+)\)", rq))
+    assert numbers == {str(C.VIEW_MIN_CONFIDENCE)}
