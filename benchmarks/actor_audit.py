@@ -30,6 +30,7 @@ What is counted ("actors" are the nodes with at least one ``kg:mention``, i.e. n
 - ``top``: the most frequent actors (by articles, then mentions) with their types and the posts
   most often stated for them (``title (organisation)``, with the number of articles stating it).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,8 +46,16 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 KG = "https://w3id.org/kg-stance/ontology#"
-ACTOR_TYPES = ("Person", "Organization", "Government", "Country", "Group", "Media", "InternationalOrganization",
-               "Party")
+ACTOR_TYPES = (
+    "Person",
+    "Organization",
+    "Government",
+    "Country",
+    "Group",
+    "Media",
+    "InternationalOrganization",
+    "Party",
+)
 PREFIXES = f"""PREFIX kg: <{KG}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -56,22 +65,38 @@ PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 SEP = "\u001f"
 
 # one row per actor each; no query joins two facts that are written once per article
-Q_MENTIONS = PREFIXES + """
+Q_MENTIONS = (
+    PREFIXES
+    + """
 SELECT ?a (COUNT(DISTINCT ?art) AS ?articles) (COUNT(DISTINCT ?m) AS ?mentions)
 WHERE { ?a kg:mention ?m . ?m nif:referenceContext ?art }
 GROUP BY ?a"""
-Q_TYPES = PREFIXES + """
+)
+Q_TYPES = (
+    PREFIXES
+    + """
 SELECT ?a (GROUP_CONCAT(DISTINCT STRAFTER(STR(?cls), "#"); SEPARATOR=" ") AS ?types)
 WHERE { ?a a ?cls . FILTER(?cls IN (%s)) }
-GROUP BY ?a""" % ", ".join(f"kg:{t}" for t in ACTOR_TYPES)
-Q_LABELS = PREFIXES + """
+GROUP BY ?a"""
+    % ", ".join(f"kg:{t}" for t in ACTOR_TYPES)
+)
+Q_LABELS = (
+    PREFIXES
+    + """
 SELECT ?a (GROUP_CONCAT(DISTINCT STR(?l); SEPARATOR="%s") AS ?labels)
 WHERE { ?a rdfs:label ?l }
-GROUP BY ?a""" % SEP
-Q_ROLE_LABELS = PREFIXES + """
+GROUP BY ?a"""
+    % SEP
+)
+Q_ROLE_LABELS = (
+    PREFIXES
+    + """
 SELECT ?r (MIN(STR(?t)) AS ?title) WHERE { ?r a org:Role . ?r skos:prefLabel ?t } GROUP BY ?r"""
+)
 # posts of the given actors: (actor, role, organisation) with the number of graphs stating it
-Q_POSTS = PREFIXES + """
+Q_POSTS = (
+    PREFIXES
+    + """
 SELECT ?a ?r ?o (COUNT(DISTINCT ?g) AS ?n)
 WHERE {
   VALUES ?a { %s }
@@ -79,13 +104,39 @@ WHERE {
   BIND(COALESCE(?org, <urn:kg:none>) AS ?o)
 }
 GROUP BY ?a ?r ?o"""
+)
 
 # words that are not actors when they are the whole name
 _RELIGION_ETHNIC = {
-    "islamic", "muslim", "christian", "jewish", "catholic", "protestant", "evangelical", "evangelicals",
-    "mormon", "hindu", "buddhist", "sikh", "hispanic", "latino", "latina", "african american", "black",
-    "white", "asian", "arab", "sunni", "shiite", "shia", "native american", "jew", "islamist", "conservative",
-    "liberal", "progressive",
+    "islamic",
+    "muslim",
+    "christian",
+    "jewish",
+    "catholic",
+    "protestant",
+    "evangelical",
+    "evangelicals",
+    "mormon",
+    "hindu",
+    "buddhist",
+    "sikh",
+    "hispanic",
+    "latino",
+    "latina",
+    "african american",
+    "black",
+    "white",
+    "asian",
+    "arab",
+    "sunni",
+    "shiite",
+    "shia",
+    "native american",
+    "jew",
+    "islamist",
+    "conservative",
+    "liberal",
+    "progressive",
 }
 _EXTRA_NON_ACTORS = {"pac", "super pac", "state", "senate-style"}
 
@@ -138,7 +189,7 @@ class Places:
             pass
 
     def kind(self, name: str) -> str | None:
-        """"state", "subdivision" or "city" for a place that is not a country, else None."""
+        """ "state", "subdivision" or "city" for a place that is not a country, else None."""
         f = fold(name)
         if f in self.countries:
             return None
@@ -159,7 +210,9 @@ def non_actor_words() -> tuple[set[str], set[str]]:
         from kg.extract import lexicon as T
         from kg.gazetteer import load_gazetteer
 
-        titles |= {fold(t) for t in T.TITLES} | {fold(t) for t in T.ROLE_HEADS} | {fold(v) for v in T.ABBREVIATIONS.values()}
+        titles |= (
+            {fold(t) for t in T.TITLES} | {fold(t) for t in T.ROLE_HEADS} | {fold(v) for v in T.ABBREVIATIONS.values()}
+        )
         for e in load_gazetteer().entries.values():
             if e.type == "Country":
                 adjectives |= {fold(h) for h in e.hidden if not h.endswith("s")}  # "Libyan", not "Libyans"
@@ -195,8 +248,13 @@ def audit(store, *, top: int = 50) -> dict:
     label = {a: (labels.get(a) or [a.rsplit("/", 1)[-1]])[0] for a in actors}
 
     def show(a: str) -> dict:
-        return {"iri": a, "labels": labels.get(a, []), "types": types.get(a, []), "articles": mentions[a][0],
-                "mentions": mentions[a][1]}
+        return {
+            "iri": a,
+            "labels": labels.get(a, []),
+            "types": types.get(a, []),
+            "articles": mentions[a][0],
+            "mentions": mentions[a][1],
+        }
 
     multi = [show(a) for a in actors if len(types.get(a, [])) > 1]
     variants = [show(a) for a in actors if len(labels.get(a, [])) > 1]
@@ -204,8 +262,11 @@ def audit(store, *, top: int = 50) -> dict:
     for a in actors:
         for lab in labels.get(a, []):
             by_fold[fold(lab)].add(a)
-    shared = [{"name": k, "actors": [show(a) for a in sorted(v, key=actors.index)]}
-              for k, v in sorted(by_fold.items(), key=lambda kv: -sum(mentions[a][0] for a in kv[1])) if len(v) > 1]
+    shared = [
+        {"name": k, "actors": [show(a) for a in sorted(v, key=actors.index)]}
+        for k, v in sorted(by_fold.items(), key=lambda kv: -sum(mentions[a][0] for a in kv[1]))
+        if len(v) > 1
+    ]
 
     places = Places()
     as_country, not_country = [], []
@@ -274,21 +335,29 @@ def report(res: dict) -> str:
     def brief(x: dict) -> str:
         return f"{' | '.join(x['labels'])} [{', '.join(x['types'])}] {x['articles']} art."
 
-    for key, title in (("multi_typed", "more than one type"), ("places_as_countries", "places typed as countries"),
-                       ("non_actors", "not actors"), ("label_variants", "more than one label")):
+    for key, title in (
+        ("multi_typed", "more than one type"),
+        ("places_as_countries", "places typed as countries"),
+        ("non_actors", "not actors"),
+        ("label_variants", "more than one label"),
+    ):
         if ex[key]:
             out.append(f"-- {title} (first {min(len(ex[key]), 12)}):")
             out += ["   " + brief(x) for x in ex[key][:12]]
     if ex["shared_names"]:
         out.append(f"-- shared names (first {min(len(ex['shared_names']), 12)}):")
         for g in ex["shared_names"][:12]:
-            out.append(f"   {g['name']!r}: " + "; ".join(
-                f"{x['iri'].rsplit('/', 1)[-1]} [{', '.join(x['types'])}]" for x in g["actors"]))
+            out.append(
+                f"   {g['name']!r}: "
+                + "; ".join(f"{x['iri'].rsplit('/', 1)[-1]} [{', '.join(x['types'])}]" for x in g["actors"])
+            )
     out.append("")
     out.append(f"{'#':>3}  {'actor':<32} {'type':<28} {'art.':>5} {'ment.':>6}  top posts [articles]")
     for n, r in enumerate(res["top"], 1):
-        out.append(f"{n:>3}  {r['label'][:32]:<32} {', '.join(r['types'])[:28]:<28} {r['articles']:>5} "
-                   f"{r['mentions']:>6}  {'; '.join(r['posts'])[:110]}")
+        out.append(
+            f"{n:>3}  {r['label'][:32]:<32} {', '.join(r['types'])[:28]:<28} {r['articles']:>5} "
+            f"{r['mentions']:>6}  {'; '.join(r['posts'])[:110]}"
+        )
     return "\n".join(out)
 
 

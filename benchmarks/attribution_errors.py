@@ -11,6 +11,7 @@ by Dice; speaker right when the source span covers the gold source's last token)
 counts of false positives by cue and by kind (direct / reported), misses by gold cue, and
 examples of each error class. It prints article text to the terminal only; nothing is saved.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,7 @@ def analyse(sc, gold_rows, preds):
             if not ct:
                 continue
             st = sc.token_ids(toks, sc.span_pieces(a.get("source"))) if a.get("source") else set()
-            gold.append({"a": a, "content": ct, "last": max(st) if st else None,
-                         "speech": sc.is_speech(text, a)})
+            gold.append({"a": a, "content": ct, "last": max(st) if st else None, "speech": sc.is_speech(text, a)})
         ps = []
         for s in pred.get("statements", []):
             ct = sc.token_ids(toks, sc.span_pieces(s["content"]))
@@ -67,19 +67,37 @@ def analyse(sc, gold_rows, preds):
             match[i] = j
         for i, p in enumerate(ps):
             j = match.get(i)
-            rec = {"kind": "pred", "id": g["id"], "text": text, "p": p, "gold": gold[j] if j is not None else None,
-                   "near": gold[best[i][1]] if i in best else None, "dice": best[i][0] if i in best else 0.0}
+            rec = {
+                "kind": "pred",
+                "id": g["id"],
+                "text": text,
+                "p": p,
+                "gold": gold[j] if j is not None else None,
+                "near": gold[best[i][1]] if i in best else None,
+                "dice": best[i][0] if i in best else 0.0,
+            }
             yield rec
         for j, x in enumerate(gold):
             if j not in ug:
                 b = best.get(("g", j))
-                yield {"kind": "miss", "id": g["id"], "text": text, "gold": x,
-                       "near": ps[b[1]] if b else None, "dice": b[0] if b else 0.0}
+                yield {
+                    "kind": "miss",
+                    "id": g["id"],
+                    "text": text,
+                    "gold": x,
+                    "near": ps[b[1]] if b else None,
+                    "dice": b[0] if b else 0.0,
+                }
 
 
 def _ctx(text, start, end, width=90):
-    return text[max(0, start - width):start].replace("\n", "/") + " [[" + text[start:end].replace("\n", "/") \
-        + "]] " + text[end:end + width].replace("\n", "/")
+    return (
+        text[max(0, start - width) : start].replace("\n", "/")
+        + " [["
+        + text[start:end].replace("\n", "/")
+        + "]] "
+        + text[end : end + width].replace("\n", "/")
+    )
 
 
 def main(argv=None):
@@ -120,8 +138,10 @@ def main(argv=None):
             if args.show == "fn" and shown < args.n:
                 shown += 1
                 c = a["content"]
-                print(f"FN cue={a.get('cue', {}).get('text')!r} src={(a.get('source') or {}).get('text')!r} "
-                      f"near_dice={r['dice']:.2f}")
+                print(
+                    f"FN cue={a.get('cue', {}).get('text')!r} src={(a.get('source') or {}).get('text')!r} "
+                    f"near_dice={r['dice']:.2f}"
+                )
                 print("   ", _ctx(r["text"], c["start"], c["end"]))
                 if r["near"] is not None and r["dice"] > 0.1:
                     print("    ours:", r["near"]["s"]["content"]["text"][:200].replace("\n", "/"))
@@ -142,9 +162,11 @@ def main(argv=None):
                 spk[why] += 1
                 if args.show == "speaker" and why != "no-gold-source" and shown < args.n:
                     shown += 1
-                    print(f"SPK {why}: ours={s.get('source_span') and s['source_span']['text']!r} "
-                          f"gold={(a.get('source') or {}).get('text')!r} cue={(s.get('cue') or {}).get('text')!r}"
-                          f" gold-cue={(a.get('cue') or {}).get('text')!r}")
+                    print(
+                        f"SPK {why}: ours={s.get('source_span') and s['source_span']['text']!r} "
+                        f"gold={(a.get('source') or {}).get('text')!r} cue={(s.get('cue') or {}).get('text')!r}"
+                        f" gold-cue={(a.get('cue') or {}).get('text')!r}"
+                    )
                     c = s["content"]
                     print("   ", _ctx(r["text"], c["start"], c["end"], 120))
     if args.show == "summary":

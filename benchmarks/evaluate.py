@@ -6,6 +6,7 @@ Runs ``../shared/eval/score.py run …`` against this checkout's ``kg`` for PolN
 and directed sentiment (DSA) and prints the scorer's reports. The data stays in ../shared/eval;
 nothing of it is copied into the project. See the README's "Accuracy" section for the figures.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -7,6 +7,7 @@ Prints one JSON line per run and a summary line with the ratio ingest / extract 
 1.2 or less), and the bulk path (`kg extract --format nquads` then `kg import`) beside them.
 The articles are the PolNeAR split named by --source, read at run time from ../shared/eval.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,9 @@ def main() -> None:
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="kg-ingest-speed-"))
     corpus = tmp / "articles.jsonl"
-    subprocess.run([sys.executable, str(EVAL / "corpus.py"), args.source, str(corpus)], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(EVAL / "corpus.py"), args.source, str(corpus)], check=True, stdout=subprocess.DEVNULL
+    )
     ratios = []
     for run in range(args.repeat):
         extract = timed("extract", "--format", "jsonl", str(corpus))
@@ -48,13 +50,26 @@ def main() -> None:
         imported = tmp / f"imported-{run}"
         load = timed("--store", str(imported), "import", str(nq))
         ratios.append(ingest / extract)
-        print(json.dumps({"run": run, "extract_s": round(extract, 2), "ingest_s": round(ingest, 2),
-                          "ratio": round(ingest / extract, 3), "extract_nquads_s": round(extract_nq, 2),
-                          "import_s": round(load, 2)}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "run": run,
+                    "extract_s": round(extract, 2),
+                    "ingest_s": round(ingest, 2),
+                    "ratio": round(ingest / extract, 3),
+                    "extract_nquads_s": round(extract_nq, 2),
+                    "import_s": round(load, 2),
+                }
+            ),
+            flush=True,
+        )
         shutil.rmtree(store, ignore_errors=True)
         shutil.rmtree(imported, ignore_errors=True)
-    print(json.dumps({"summary": "ingest / extract", "ratios": [round(r, 3) for r in ratios],
-                      "best": round(min(ratios), 3)}))
+    print(
+        json.dumps(
+            {"summary": "ingest / extract", "ratios": [round(r, 3) for r in ratios], "best": round(min(ratios), 3)}
+        )
+    )
     shutil.rmtree(tmp, ignore_errors=True)
 
 

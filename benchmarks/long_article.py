@@ -17,6 +17,7 @@ prints one JSON object:
 
 The stance encoder runs as shipped unless ``KG_STANCE_ENCODER=none`` is set.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,31 +33,102 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 PEOPLE = [
-    ("Senator", "Mara Quill"), ("Governor", "Tom Reyes"), ("Mayor", "Ann Bolt"), ("Minister", "Erik Lund"),
-    ("Foreign Minister", "Anna Berg"), ("President", "Daniel Okafor"), ("Prime Minister", "Helen Varga"),
-    ("General", "Victor Sandoval"), ("Ambassador", "Lucia Ferraro"), ("Representative", "James Whitfield"),
-    ("Chancellor", "Petra Holm"), ("Secretary", "Samuel Adeyemi"), ("Judge", "Carmen Ruiz"),
-    ("Commissioner", "Olivia Grant"), ("Defence Minister", "Rashid Karimov"), ("Senator", "Paul Hendricks"),
-    ("Deputy Prime Minister", "Nadia Haddad"), ("Interior Minister", "Jonas Weber"), ("Speaker", "Grace Mensah"),
-    ("Governor", "Luis Ortega"), ("Mayor", "Irene Kowalski"), ("President", "Ahmed Mansour"),
+    ("Senator", "Mara Quill"),
+    ("Governor", "Tom Reyes"),
+    ("Mayor", "Ann Bolt"),
+    ("Minister", "Erik Lund"),
+    ("Foreign Minister", "Anna Berg"),
+    ("President", "Daniel Okafor"),
+    ("Prime Minister", "Helen Varga"),
+    ("General", "Victor Sandoval"),
+    ("Ambassador", "Lucia Ferraro"),
+    ("Representative", "James Whitfield"),
+    ("Chancellor", "Petra Holm"),
+    ("Secretary", "Samuel Adeyemi"),
+    ("Judge", "Carmen Ruiz"),
+    ("Commissioner", "Olivia Grant"),
+    ("Defence Minister", "Rashid Karimov"),
+    ("Senator", "Paul Hendricks"),
+    ("Deputy Prime Minister", "Nadia Haddad"),
+    ("Interior Minister", "Jonas Weber"),
+    ("Speaker", "Grace Mensah"),
+    ("Governor", "Luis Ortega"),
+    ("Mayor", "Irene Kowalski"),
+    ("President", "Ahmed Mansour"),
 ]
-ORGS = ["the United Nations", "the European Union", "NATO", "the World Bank", "the Red Cross",
-        "the Justice Ministry", "the Central Bank", "the Labour Party", "the National Assembly",
-        "the Supreme Court", "the African Union", "the Electoral Commission", "Reuters", "the opposition alliance"]
-COUNTRIES = ["France", "Germany", "Libya", "Egypt", "Turkey", "Russia", "China", "Brazil", "Nigeria", "Japan",
-             "the United States", "Italy", "Qatar", "Sudan", "Mexico"]
-TOPICS = ["the ceasefire", "the budget", "the new tax", "the peace talks", "the arms embargo", "the election law",
-          "the trade deal", "the reform plan", "the oil agreement", "the refugee policy", "the court ruling"]
+ORGS = [
+    "the United Nations",
+    "the European Union",
+    "NATO",
+    "the World Bank",
+    "the Red Cross",
+    "the Justice Ministry",
+    "the Central Bank",
+    "the Labour Party",
+    "the National Assembly",
+    "the Supreme Court",
+    "the African Union",
+    "the Electoral Commission",
+    "Reuters",
+    "the opposition alliance",
+]
+COUNTRIES = [
+    "France",
+    "Germany",
+    "Libya",
+    "Egypt",
+    "Turkey",
+    "Russia",
+    "China",
+    "Brazil",
+    "Nigeria",
+    "Japan",
+    "the United States",
+    "Italy",
+    "Qatar",
+    "Sudan",
+    "Mexico",
+]
+TOPICS = [
+    "the ceasefire",
+    "the budget",
+    "the new tax",
+    "the peace talks",
+    "the arms embargo",
+    "the election law",
+    "the trade deal",
+    "the reform plan",
+    "the oil agreement",
+    "the refugee policy",
+    "the court ruling",
+]
 PRAISE = ["praised", "welcomed", "backed", "supported", "thanked", "applauded", "defended", "endorsed"]
 BLAME = ["criticised", "condemned", "rejected", "attacked", "accused", "blamed", "denounced", "opposed"]
 SAY = ["said", "told reporters", "added", "insisted", "warned", "argued", "noted", "stressed"]
-PLACES = ["in Geneva", "in Tripoli", "on Tuesday", "in a statement", "at a news conference", "on Friday",
-          "during a visit to the capital", "in an interview", "late on Sunday", "before parliament"]
-QUOTES = ["This is a historic step for our people", "We will not accept this decision",
-          "The plan is reckless and will fail", "Our partners have shown real courage",
-          "There can be no military solution", "They have betrayed the trust of voters",
-          "We are ready to work with anyone who respects the law", "The talks are going nowhere",
-          "This government has lost its way", "We welcome every effort towards peace"]
+PLACES = [
+    "in Geneva",
+    "in Tripoli",
+    "on Tuesday",
+    "in a statement",
+    "at a news conference",
+    "on Friday",
+    "during a visit to the capital",
+    "in an interview",
+    "late on Sunday",
+    "before parliament",
+]
+QUOTES = [
+    "This is a historic step for our people",
+    "We will not accept this decision",
+    "The plan is reckless and will fail",
+    "Our partners have shown real courage",
+    "There can be no military solution",
+    "They have betrayed the trust of voters",
+    "We are ready to work with anyone who respects the law",
+    "The talks are going nowhere",
+    "This government has lost its way",
+    "We welcome every effort towards peace",
+]
 
 
 def _person(rng: random.Random) -> tuple[str, str]:
@@ -79,9 +151,13 @@ def _sentence(rng: random.Random) -> str:
         lambda: f"In {country}, officials {rng.choice(SAY)} {topic} would be delayed until next year.",
         lambda: f"She {rng.choice(PRAISE)} {p2} for his work on {topic}.",
         lambda: f"{org} {rng.choice(SAY)} it was studying the proposal, which {p1} has {rng.choice(BLAME)}.",
-        lambda: f"\u201c{rng.choice(QUOTES)}. {rng.choice(QUOTES)},\u201d {t2} {p2} {rng.choice(SAY)} {rng.choice(PLACES)}.",
+        lambda: (
+            f"\u201c{rng.choice(QUOTES)}. {rng.choice(QUOTES)},\u201d {t2} {p2} {rng.choice(SAY)} {rng.choice(PLACES)}."
+        ),
         lambda: f"The decision drew a sharp response from {p1}, who {rng.choice(BLAME)} {p2} and {org}.",
-        lambda: f"Talks between {country} and {rng.choice(COUNTRIES)} on {topic} resumed after a pause of {rng.randint(2, 11)} weeks.",
+        lambda: (
+            f"Talks between {country} and {rng.choice(COUNTRIES)} on {topic} resumed after a pause of {rng.randint(2, 11)} weeks."
+        ),
     ]
     return rng.choice(forms)()
 
@@ -125,12 +201,19 @@ def _run(part: str, chars: int, short_chars: int) -> dict:
     out = list(extract_articles(arts, nlp=nlp))
     wall = time.perf_counter() - t0
     c1 = os.times()
-    cpu = (c1.user - c0.user) + (c1.system - c0.system) + (c1.children_user - c0.children_user) + (
-        c1.children_system - c0.children_system)
+    cpu = (
+        (c1.user - c0.user)
+        + (c1.system - c0.system)
+        + (c1.children_user - c0.children_user)
+        + (c1.children_system - c0.children_system)
+    )
     bad = [str(x) for x in out if not isinstance(x, Extraction)]
     stats = {
-        "articles": len(texts), "chars": sum(len(t) for t in texts), "words": words,
-        "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
+        "articles": len(texts),
+        "chars": sum(len(t) for t in texts),
+        "words": words,
+        "seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
         "seconds_per_1000_words": round(1000 * wall / words, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "peak_rss_mb_after_loading": round(rss_loaded / 1024),
@@ -155,19 +238,37 @@ def main() -> None:
         print(json.dumps(_run(args.part, args.chars, args.short_chars)))
         return
     parts = ["long", "short"] if args.part == "both" else [args.part]
-    result: dict = {"chars": args.chars, "short_chars": args.short_chars,
-                    "encoder": os.environ.get("KG_STANCE_ENCODER", "shipped")}
+    result: dict = {
+        "chars": args.chars,
+        "short_chars": args.short_chars,
+        "encoder": os.environ.get("KG_STANCE_ENCODER", "shipped"),
+    }
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     for part in parts:
-        proc = subprocess.run([sys.executable, __file__, "--child", "--part", part, "--chars", str(args.chars),
-                               "--short-chars", str(args.short_chars)], env=env, capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "--part",
+                part,
+                "--chars",
+                str(args.chars),
+                "--short-chars",
+                str(args.short_chars),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode:
             sys.stderr.write(proc.stderr)
             raise SystemExit(f"the {part} run failed (exit {proc.returncode})")
         result[part] = json.loads(proc.stdout.strip().splitlines()[-1])
     if "long" in result and "short" in result:
-        result["per_word_ratio"] = round(result["long"]["seconds_per_1000_words"]
-                                         / result["short"]["seconds_per_1000_words"], 2)
+        result["per_word_ratio"] = round(
+            result["long"]["seconds_per_1000_words"] / result["short"]["seconds_per_1000_words"], 2
+        )
     print(json.dumps(result, indent=1))
 
 

@@ -15,6 +15,7 @@ limits, and resetting. For each: ``apply_ms`` (selecting from the whole network,
 updating the drawing: the page answers after this) and ``settled_ms`` (until the new nodes'
 layout has settled and physics is off again). Nothing is asserted: tests check correctness.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,14 @@ from views_scale import synthetic_rows  # noqa: E402
 from kg import network as N  # noqa: E402
 from kg import viz  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def emit(step: str, **info) -> None:
@@ -93,27 +100,43 @@ def browser_figures(path: Path, actors_left_out: list[str]) -> None:
             domContentLoaded: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
             firstDraw: kgViz.firstDrawAt, settled: kgViz.settledAt,
             nodes: kgViz.nodes.length, edges: kgViz.edges.length })""")
-        emit("browser first drawing", load_event_ms=round(first["load"]), dom_ready_ms=round(first["domContentLoaded"]),
-             first_draw_ms=round(first["firstDraw"] or 0), settled_ms=round(first["settled"]),
-             drawn_nodes=first["nodes"], drawn_edges=first["edges"])
+        emit(
+            "browser first drawing",
+            load_event_ms=round(first["load"]),
+            dom_ready_ms=round(first["domContentLoaded"]),
+            first_draw_ms=round(first["firstDraw"] or 0),
+            settled_ms=round(first["settled"]),
+            drawn_nodes=first["nodes"],
+            drawn_edges=first["edges"],
+        )
 
         def interact(step: str, script: str, arg=None) -> None:
             """Run ``script`` (a JS function of one argument) and time the page's answer."""
             # The page's CSP forbids eval, so the script cannot be passed as a string: each
             # interaction is its own function literal, evaluated by Playwright.
-            t = page.evaluate(f"""(arg) => {{
+            t = page.evaluate(
+                f"""(arg) => {{
                 const t0 = performance.now();
                 ({script})(arg);
-                return {{ t0, apply: kgViz.lastApplyMs, sync: performance.now() - t0 }}; }}""", arg)
+                return {{ t0, apply: kgViz.lastApplyMs, sync: performance.now() - t0 }}; }}""",
+                arg,
+            )
             wait_settled()
             after = page.evaluate("""() => ({ settled: kgViz.settledAt, nodes: kgViz.nodes.length,
                 edges: kgViz.edges.length, notice: document.getElementById('kg-notice').textContent,
                 matching: document.getElementById('kg-count').getAttribute('data-matching-nodes'),
                 search: document.getElementById('kg-search-result').textContent })""")
             settled = max(after["settled"] - t["t0"], t["sync"])
-            emit(step, apply_ms=round(t["apply"], 1), handler_ms=round(t["sync"], 1), settled_ms=round(settled),
-                 drawn_nodes=after["nodes"], drawn_edges=after["edges"], matching_nodes=int(after["matching"]),
-                 **({"search_result": after["search"]} if "search" in step else {}))
+            emit(
+                step,
+                apply_ms=round(t["apply"], 1),
+                handler_ms=round(t["sync"], 1),
+                settled_ms=round(settled),
+                drawn_nodes=after["nodes"],
+                drawn_edges=after["edges"],
+                matching_nodes=int(after["matching"]),
+                **({"search_result": after["search"]} if "search" in step else {}),
+            )
 
         set_dates = """(range) => {
             const a = document.getElementById('kg-date-from'), b = document.getElementById('kg-date-to');
@@ -122,17 +145,23 @@ def browser_figures(path: Path, actors_left_out: list[str]) -> None:
         interact("filter dates 2019-03-01..2019-03-07", set_dates, ["2019-03-01", "2019-03-07"])
         interact("filter dates 2019-06-01..2019-06-30", set_dates, ["2019-06-01", "2019-06-30"])
         interact("reset filters", "() => document.getElementById('kg-reset').click()")
-        interact("filter polarity: hide negative", """() => {
+        interact(
+            "filter polarity: hide negative",
+            """() => {
             const box = document.querySelector('#kg-pols input[data-value="negative"]');
-            box.checked = false; box.dispatchEvent(new Event('change')); }""")
+            box.checked = false; box.dispatchEvent(new Event('change')); }""",
+        )
         interact("reset filters", "() => document.getElementById('kg-reset').click()")
         for name in actors_left_out[:2]:
             interact(f"search {name!r} (not in the first drawing)", "(q) => kgViz.search(q)", name)
         interact("search cleared", "() => kgViz.search('')")
-        interact("raise limits to 600 nodes / 2,000 edges", """() => {
+        interact(
+            "raise limits to 600 nodes / 2,000 edges",
+            """() => {
             const n = document.getElementById('kg-max-nodes'), e = document.getElementById('kg-max-edges');
             n.value = '600'; n.dispatchEvent(new Event('change'));
-            e.value = '2000'; e.dispatchEvent(new Event('change')); }""")
+            e.value = '2000'; e.dispatchEvent(new Event('change')); }""",
+        )
         emit("browser errors", errors=errors)
         browser.close()
 
@@ -152,9 +181,16 @@ def main() -> None:
     rows = timed("synthetic rows", lambda: synthetic_rows(args.actors, args.pairs, 200, args.seed))
     G = timed("view actors", lambda: N.actor_network(rows))
     viz.html_string(N.actor_network(rows[:50]), title="warm-up")  # the template compiles once per process
-    page = timed("python build html_string", lambda: viz.html_string(
-        G, title="3,000 actors", max_nodes=args.max_nodes, max_edges=args.max_edges,
-        evidence_budget=args.evidence_budget))
+    page = timed(
+        "python build html_string",
+        lambda: viz.html_string(
+            G,
+            title="3,000 actors",
+            max_nodes=args.max_nodes,
+            max_edges=args.max_edges,
+            evidence_budget=args.evidence_budget,
+        ),
+    )
     emit("page size", **sizes(page))
     folder = args.keep or Path(tempfile.mkdtemp(prefix="kg-page-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -166,11 +202,11 @@ def main() -> None:
 
     # actors the first drawing leaves out, with at least one edge (searching must bring them in)
     whole = viz._Whole(G)
-    drawn, _ = viz._rank(range(len(whole.nodes)), range(len(whole.data)), whole.src, whole.dst, whole.w,
-                         args.max_nodes, args.max_edges)
+    drawn, _ = viz._rank(
+        range(len(whole.nodes)), range(len(whole.data)), whole.src, whole.dst, whole.w, args.max_nodes, args.max_edges
+    )
     drawn_set = set(drawn)
-    left_out = [G.nodes[v]["label"] for i, v in enumerate(whole.nodes)
-                if i not in drawn_set and G.degree(v) > 0]
+    left_out = [G.nodes[v]["label"] for i, v in enumerate(whole.nodes) if i not in drawn_set and G.degree(v) > 0]
     browser_figures(path, [left_out[len(left_out) // 2], left_out[-1]] if left_out else [])
 
 

@@ -19,6 +19,7 @@ By default the base is the PolNeAR dev split (84 articles, extracted here first,
 ``--records FILE --texts FILE`` reuse an extraction made before (``kg extract --format jsonl
 TEXTS > FILE``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,8 +71,9 @@ def base_records(args: argparse.Namespace) -> list:
 
     tmp = Path(tempfile.mkdtemp(prefix="kg-scale-"))
     corpus = tmp / "base.jsonl"
-    subprocess.run([sys.executable, str(EVAL / "corpus.py"), args.source, str(corpus)], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(EVAL / "corpus.py"), args.source, str(corpus)], check=True, stdout=subprocess.DEVNULL
+    )
     start = time.perf_counter()
     out = [x for x in extract_articles(iter_articles([str(corpus)]), nlp=load_nlp(None)) if isinstance(x, Extraction)]
     emit("extract base", articles=len(out), seconds=round(time.perf_counter() - start, 2))
@@ -95,11 +97,27 @@ def synthetic(base: list, n: int, *, first: int = 0) -> Iterator:
         for a in b.actors:
             if replica and named[a.iri] < 3 and a.type != "Country":
                 label = f"{a.label} {replica}"
-                a = Actor(a.id, label, a.type, ids.actor_iri(label, a.type), a.roles, a.mentions, a.aliases,
-                          [], a.part_of, a.leader)
+                a = Actor(
+                    a.id,
+                    label,
+                    a.type,
+                    ids.actor_iri(label, a.type),
+                    a.roles,
+                    a.mentions,
+                    a.aliases,
+                    [],
+                    a.part_of,
+                    a.leader,
+                )
             actors.append(a)
-        art = Article(id=f"{b.article.id}~{replica:05d}", text=b.article.text, date=day.isoformat(),
-                      title=b.article.title, url=b.article.url, source=b.article.source)
+        art = Article(
+            id=f"{b.article.id}~{replica:05d}",
+            text=b.article.text,
+            date=day.isoformat(),
+            title=b.article.title,
+            url=b.article.url,
+            source=b.article.source,
+        )
         yield Extraction(article=art, actors=actors, statements=b.statements, stances=b.stances)
 
 
@@ -123,11 +141,18 @@ def write(store_path: Path, articles: Iterator, label: str) -> None:
     optimize_seconds = time.perf_counter() - start_optimize
     del store
     compacted = folder_bytes(store_path)
-    emit(label, articles=count, seconds=round(seconds, 2), articles_per_s=round(count / seconds, 1),
-         quads=quads, quads_written_per_s=round((quads - quads_before) / seconds), store_bytes_after_writes=written,
-         store_bytes=compacted,
-         optimize_seconds=round(optimize_seconds, 1),
-         peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    emit(
+        label,
+        articles=count,
+        seconds=round(seconds, 2),
+        articles_per_s=round(count / seconds, 1),
+        quads=quads,
+        quads_written_per_s=round((quads - quads_before) / seconds),
+        store_bytes_after_writes=written,
+        store_bytes=compacted,
+        optimize_seconds=round(optimize_seconds, 1),
+        peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    )
 
 
 def run_cli(step: str, store: Path, *argv: str, out: Path | None = None) -> None:
@@ -159,8 +184,9 @@ def main() -> None:
     ap.add_argument("--records", help="extraction records to replicate (kg extract --format jsonl output)")
     ap.add_argument("--texts", help="the articles those records were extracted from (JSONL with id and text)")
     ap.add_argument("--real", action="store_true", help="write the base articles as they are (no replicas)")
-    ap.add_argument("--skip", default="", help="comma-separated steps to skip: build, more, queries, views, "
-                                                "stats, validate, export")
+    ap.add_argument(
+        "--skip", default="", help="comma-separated steps to skip: build, more, queries, views, stats, validate, export"
+    )
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     sys.path.insert(0, str(ROOT))

@@ -14,6 +14,7 @@ else the project's seeds/. It prints, from one run:
   wall-clock time is well under its CPU time;
 * the share of each extractor, from one more pass that runs them one after the other.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,6 +33,7 @@ DEFAULT = ROOT.parent / "shared" / "eval" / "data" / "polnear_dev.jsonl"
 def timed(run) -> tuple[float, float]:
     """(wall, CPU) seconds of ``run()``; CPU counts this process's threads and the child
     processes it waited for (the encoder worker)."""
+
     def cpu() -> float:
         t = os.times()
         return t.user + t.system + t.children_user + t.children_system

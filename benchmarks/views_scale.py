@@ -11,6 +11,7 @@ polarisation have structure to find. ``--html`` also times the interactive page 
 nodes: slow and big, off by default). Nothing is asserted: the tests check correctness, this
 script measures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,16 +37,26 @@ def synthetic_rows(actors: int, pairs: int, topics: int, seed: int) -> list[dict
 
     def add(holder: str, target: str, kind: str, polarity: str, article: int) -> None:
         day = start + timedelta(days=article % 365)
-        rows.append({
-            "stance": f"https://example.org/stance/{len(rows)}", "holder": holder,
-            "holder_label": f"Actor {holder.rsplit('/', 1)[1]}", "holder_type": "Person",
-            "target": target, "target_label": target.rsplit("/", 1)[1],
-            "target_type": "Topic" if kind == "topic" else "Person",
-            "target_kind": kind, "polarity": polarity, "confidence": round(rng.uniform(0.6, 1.0), 2),
-            "quote": f"Quote {len(rows)}, with \"quotes\" and =formula-like text", "cue": "said",
-            "date": day.isoformat(), "article": f"https://example.org/article/{article}",
-            "article_id": f"a{article}", "article_title": f"Article {article}",
-        })
+        rows.append(
+            {
+                "stance": f"https://example.org/stance/{len(rows)}",
+                "holder": holder,
+                "holder_label": f"Actor {holder.rsplit('/', 1)[1]}",
+                "holder_type": "Person",
+                "target": target,
+                "target_label": target.rsplit("/", 1)[1],
+                "target_type": "Topic" if kind == "topic" else "Person",
+                "target_kind": kind,
+                "polarity": polarity,
+                "confidence": round(rng.uniform(0.6, 1.0), 2),
+                "quote": f'Quote {len(rows)}, with "quotes" and =formula-like text',
+                "cue": "said",
+                "date": day.isoformat(),
+                "article": f"https://example.org/article/{article}",
+                "article_id": f"a{article}",
+                "article_title": f"Article {article}",
+            }
+        )
 
     def polarity(a: str, b_camp: int) -> str:
         same = camp[a] == b_camp
@@ -113,12 +124,22 @@ def main() -> None:
     timed("backbone subtract alpha=0.05", lambda: N.disparity_backbone(subtract, 0.05))
     ties = timed("tie network both", lambda: N.tie_network(rows))
     p = timed("polarisation whole range", lambda: N.measure_polarisation(ties))
-    print(json.dumps({"step": "polarisation value", "polarisation": p["polarisation"],
-                      "camp_sizes": p["camp_sizes"]}), flush=True)
+    print(
+        json.dumps({"step": "polarisation value", "polarisation": p["polarisation"], "camp_sizes": p["camp_sizes"]}),
+        flush=True,
+    )
     timed("polarisation series month null=0", lambda: N.polarisation_series(rows, "month", null=0))
     series = timed("polarisation series month null=10", lambda: N.polarisation_series(rows, "month"))
-    print(json.dumps({"step": "polarisation series values", "polarisation": [s["polarisation"] for s in series],
-                      "baseline": [s["baseline"] for s in series]}), flush=True)
+    print(
+        json.dumps(
+            {
+                "step": "polarisation series values",
+                "polarisation": [s["polarisation"] for s in series],
+                "baseline": [s["baseline"] for s in series],
+            }
+        ),
+        flush=True,
+    )
     events = timed("event rows", lambda: N.event_rows(rows))
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="kg-views-"))

@@ -1,4 +1,5 @@
 """``python -m kg`` runs the command line."""
+
 from kg.cli import main
 
 main()

@@ -9,6 +9,7 @@
   backing someone who attacks it ("third party"). ``kg/queries/mixed_signals.rq`` asks the
   store the same question in SPARQL.
 """
+
 from __future__ import annotations
 
 import math
@@ -154,8 +155,7 @@ def frustration(G: nx.Graph, partition: Mapping[Hashable, int]) -> dict[str, Any
         if (w > 0 and not same) or (w < 0 and same):
             bad.append((u, v, w))
     value = float(sum(abs(w) for _, _, w in bad))
-    return {"frustration": value, "total": total, "ratio": value / total if total else 0.0,
-            "frustrated_edges": bad}
+    return {"frustration": value, "total": total, "ratio": value / total if total else 0.0, "frustrated_edges": bad}
 
 
 def _tree_sides(nodes: list[Hashable], ties: Mapping[tuple[Hashable, Hashable], float]) -> dict[Hashable, float]:
@@ -172,8 +172,7 @@ def _tree_sides(nodes: list[Hashable], ties: Mapping[tuple[Hashable, Hashable], 
     return sides
 
 
-def _split_component(nodes: list[Hashable],
-                     ties: Mapping[tuple[Hashable, Hashable], float]) -> dict[Hashable, int]:
+def _split_component(nodes: list[Hashable], ties: Mapping[tuple[Hashable, Hashable], float]) -> dict[Hashable, int]:
     """Two camps (+1/-1) for one connected component.
 
     Two starts — the signed Laplacian's eigenvector of the smallest eigenvalue and the signs
@@ -306,10 +305,18 @@ def _stance_entry(row: Mapping[str, Any], part: str) -> dict[str, Any]:
     return entry
 
 
-def mixed_signals(store_or_rows: Any, *, date_from: Any = None, date_to: Any = None,
-                  actors: Iterable[str] | None = None, actor_types: Iterable[str] | None = None,
-                  min_confidence: float | None = None, min_count: int | None = None,
-                  third_party: bool = True, direct: bool = True) -> list[dict[str, Any]]:
+def mixed_signals(
+    store_or_rows: Any,
+    *,
+    date_from: Any = None,
+    date_to: Any = None,
+    actors: Iterable[str] | None = None,
+    actor_types: Iterable[str] | None = None,
+    min_confidence: float | None = None,
+    min_count: int | None = None,
+    third_party: bool = True,
+    direct: bool = True,
+) -> list[dict[str, Any]]:
     """Organisations that speak with more than one voice.
 
     An organisation's *voices* are the organisation itself and every actor that belongs to it
@@ -364,8 +371,9 @@ def mixed_signals(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
     >>> [(f["kind"], f["organisation_label"]) for f in mixed_signals(rows)]
     [('third_party', 'US')]
     """
-    filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
-                   min_confidence=min_confidence)
+    filters = dict(
+        date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types, min_confidence=min_confidence
+    )
     rows = resolve_rows(store_or_rows, filters)
     voices = _Voices(rows)
     findings = _Findings()
@@ -407,11 +415,27 @@ class _Findings(dict):
     """Findings by (kind, target, third party, the stances they rest on), each with every
     organisation that explains it."""
 
-    def add(self, kind: str, org: str, target: str, target_label: str, parts: list[tuple[dict, str]],
-            third: str | None = None) -> None:
+    def add(
+        self,
+        kind: str,
+        org: str,
+        target: str,
+        target_label: str,
+        parts: list[tuple[dict, str]],
+        third: str | None = None,
+    ) -> None:
         key = (kind, target, third, frozenset(r["stance"] for r, _ in parts))
-        f = self.setdefault(key, {"kind": kind, "orgs": set(), "target": target, "target_label": target_label,
-                                  "third": third, "parts": parts})
+        f = self.setdefault(
+            key,
+            {
+                "kind": kind,
+                "orgs": set(),
+                "target": target,
+                "target_label": target_label,
+                "third": third,
+                "parts": parts,
+            },
+        )
         f["orgs"].add(org)
 
 
@@ -427,9 +451,14 @@ def _find_direct(voices: _Voices, findings: _Findings) -> None:
         if len(voices_for | voices_against) < 2:
             continue  # one actor changing its mind is not two voices (see time_slices)
         p0 = pros[0]
-        findings.add("direct", org, target, p0.get("target_label") or local_name(target),
-                     [(r, f"{r['holder_label']} for {r['target_label']}") for r in pros]
-                     + [(r, f"{r['holder_label']} against {r['target_label']}") for r in cons])
+        findings.add(
+            "direct",
+            org,
+            target,
+            p0.get("target_label") or local_name(target),
+            [(r, f"{r['holder_label']} for {r['target_label']}") for r in pros]
+            + [(r, f"{r['holder_label']} against {r['target_label']}") for r in cons],
+        )
 
 
 def _find_third_party(rows: list[dict[str, Any]], voices: _Voices, findings: _Findings) -> None:
@@ -450,11 +479,16 @@ def _find_third_party(rows: list[dict[str, Any]], voices: _Voices, findings: _Fi
             if not praise or org in family.get(c, {c}):
                 continue
             b_label = backs[0].get("target_label") or local_name(b)
-            findings.add("third_party", org, b, b_label,
-                         [(r, f"{r['holder_label']} backs {r['target_label']}") for r in backs]
-                         + [(r, f"{r['holder_label']} attacks {r['target_label']}") for r in c_attacks]
-                         + [(r, f"{r['holder_label']} backs {r['target_label']}") for r in praise],
-                         third=c)
+            findings.add(
+                "third_party",
+                org,
+                b,
+                b_label,
+                [(r, f"{r['holder_label']} backs {r['target_label']}") for r in backs]
+                + [(r, f"{r['holder_label']} attacks {r['target_label']}") for r in c_attacks]
+                + [(r, f"{r['holder_label']} backs {r['target_label']}") for r in praise],
+                third=c,
+            )
 
 
 def _report(findings: _Findings, voices: _Voices, min_count: int | None) -> list[dict[str, Any]]:
@@ -464,8 +498,17 @@ def _report(findings: _Findings, voices: _Voices, min_count: int | None) -> list
     for f in findings.values():
         org = voices.most_specific(f["orgs"])
         key = (f["kind"], org, f["target"], f["third"])
-        m = merged.setdefault(key, {"kind": f["kind"], "organisation": org, "organisations": set(),
-                                    "target": f["target"], "target_label": f["target_label"], "stances": {}})
+        m = merged.setdefault(
+            key,
+            {
+                "kind": f["kind"],
+                "organisation": org,
+                "organisations": set(),
+                "target": f["target"],
+                "target_label": f["target_label"],
+                "stances": {},
+            },
+        )
         m["organisations"] |= {voices.label(o) for o in f["orgs"]}
         if f["third"] is not None:
             m["third_party"], m["third_party_label"] = f["third"], voices.label(f["third"])
@@ -477,8 +520,10 @@ def _report(findings: _Findings, voices: _Voices, min_count: int | None) -> list
         m["organisations"] = sorted(m["organisations"])
         m["stances"] = list(m["stances"].values())  # in the order of the story: backs, attacks, backs
         if m["kind"] == "direct":
-            m["voices"] = {"for": len({e["holder_iri"] for e in m["stances"] if e["polarity"] == "positive"}),
-                           "against": len({e["holder_iri"] for e in m["stances"] if e["polarity"] == "negative"})}
+            m["voices"] = {
+                "for": len({e["holder_iri"] for e in m["stances"] if e["polarity"] == "positive"}),
+                "against": len({e["holder_iri"] for e in m["stances"] if e["polarity"] == "negative"}),
+            }
         if min_count and len(m["stances"]) < min_count:
             continue
         m["summary"] = _summary(m)
@@ -492,8 +537,10 @@ def _summary(m: dict[str, Any]) -> str:
     parts = ("; ".join(dict.fromkeys(e["part"] for e in m["stances"]))) + "."
     if m["kind"] == "direct":
         return f"{org} speaks with two voices on {m['target_label']}: {parts}"
-    return (f"{org} backs {m['target_label']}, which {m['third_party_label']} attacks, "
-            f"and also backs {m['third_party_label']}: {parts}")
+    return (
+        f"{org} backs {m['target_label']}, which {m['third_party_label']} attacks, "
+        f"and also backs {m['third_party_label']}: {parts}"
+    )
 
 
 __all__ = ["centralities", "camps", "frustration", "signed_balance", "signed_weights", "mixed_signals"]

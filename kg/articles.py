@@ -28,6 +28,7 @@ Reading never raises for one bad article: :func:`iter_articles` yields a :class:
 in its place (naming the file, line or folder and why), so a batch goes on and the caller
 reports the failure by name.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -56,11 +57,49 @@ ARTICLE_SUFFIXES = (".txt", ".jsonl", ".json")
 _DATE_LINE = re.compile(r"^\s*date[ \t:]+(\S+)(?:[ \t]+|[ \t]*\r?\n|$)", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:$|[Tt ]\d)")
 # a value after a leading "date" that is meant as a date (so a wrong one is an error, not body text)
-_DATE_WORDS = {"yesterday", "today", "tomorrow", "now", "unknown", "none", "null", "n/a", "na", "tbd",
-               "january", "february", "march", "april", "may", "june", "july", "august", "september",
-               "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-               "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
-               "saturday", "sunday"}
+_DATE_WORDS = {
+    "yesterday",
+    "today",
+    "tomorrow",
+    "now",
+    "unknown",
+    "none",
+    "null",
+    "n/a",
+    "na",
+    "tbd",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+}
 _READ_CAP_SLACK = 64  # bytes read beyond the longest article, to tell "too long" apart
 
 
@@ -121,7 +160,7 @@ def split_date_prefix(raw: str) -> tuple[str | None, str]:
     token = m.group(1)
     if not _date_like(token):
         return None, raw
-    return parse_date(token, "the leading date line"), raw[m.end():]
+    return parse_date(token, "the leading date line"), raw[m.end() :]
 
 
 def _surrogate(value: str) -> int | None:
@@ -138,12 +177,19 @@ def check_text_field(value: str, field: str) -> None:
     which JSON can write but nothing downstream can store)."""
     at = _surrogate(value)
     if at is not None:
-        raise ArticleError(f'"{field}" holds a lone surrogate (\\u{ord(value[at]):04x} at character {at}), '
-                           "which is not valid Unicode; fix the producer of this file")
+        raise ArticleError(
+            f'"{field}" holds a lone surrogate (\\u{ord(value[at]):04x} at character {at}), '
+            "which is not valid Unicode; fix the producer of this file"
+        )
 
 
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def decode_text(data: bytes, where: str) -> str:
@@ -156,8 +202,10 @@ def decode_text(data: bytes, where: str) -> str:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise ArticleError(f"starts with a {encoding.upper()} byte-order mark but is not {encoding.upper()} "
-                               f"text ({exc.reason} at offset {exc.start})") from None
+            raise ArticleError(
+                f"starts with a {encoding.upper()} byte-order mark but is not {encoding.upper()} "
+                f"text ({exc.reason} at offset {exc.start})"
+            ) from None
         if "\x00" in text:
             raise ArticleError("binary file (contains NUL characters), not a text article")
         return text
@@ -178,8 +226,7 @@ def _check_body(text: str, limit: int) -> None:
         raise ArticleError("empty article (no text)")
     if len(text) > limit:
         raise ArticleError(
-            f"article too long ({len(text):,} characters; the limit is {limit:,}, "
-            f"set {MAX_CHARS_ENV} to change it)"
+            f"article too long ({len(text):,} characters; the limit is {limit:,}, set {MAX_CHARS_ENV} to change it)"
         )
     check_text_field(text, "text")
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
@@ -187,8 +234,9 @@ def _check_body(text: str, limit: int) -> None:
         raise ArticleError("looks binary (many control characters), not a text article")
 
 
-def article_from_text(raw: str, *, id: str | None = None, path: str | None = None,
-                      max_chars: int | None = None) -> Article:
+def article_from_text(
+    raw: str, *, id: str | None = None, path: str | None = None, max_chars: int | None = None
+) -> Article:
     """An :class:`Article` from plain text in the seed or plain format, at most ``max_chars``
     characters long (default: the settings' limit)."""
     date, body = split_date_prefix(raw)
@@ -196,14 +244,13 @@ def article_from_text(raw: str, *, id: str | None = None, path: str | None = Non
     return Article(id=id or content_id(body), text=body, date=date, path=path)
 
 
-def article_from_record(rec: object, *, where: str, path: str | None = None, max_chars: int | None = None
-                        ) -> Article:
+def article_from_record(rec: object, *, where: str, path: str | None = None, max_chars: int | None = None) -> Article:
     """An :class:`Article` from one JSON object ``{"id", "text", "date"?, "title"?, "url"?, "source"?}``."""
     if not isinstance(rec, dict):
-        raise ArticleError("expected a JSON object with a \"text\" field")
+        raise ArticleError('expected a JSON object with a "text" field')
     text = rec.get("text")
     if not isinstance(text, str):
-        raise ArticleError("missing or non-string \"text\" field")
+        raise ArticleError('missing or non-string "text" field')
     _check_body(text, max_chars or max_article_chars())
     given = rec.get("id")
     if given is not None and not isinstance(given, (str, int, float)) or isinstance(given, bool):
@@ -224,8 +271,7 @@ def article_from_record(rec: object, *, where: str, path: str | None = None, max
         check_text_field(value, key)
         return value
 
-    return Article(id=art_id, text=text, date=date, title=opt("title"), url=opt("url"),
-                   source=opt("source"), path=path)
+    return Article(id=art_id, text=text, date=date, title=opt("title"), url=opt("url"), source=opt("source"), path=path)
 
 
 # ------------------------------------------------------------------------------ formats
@@ -322,8 +368,14 @@ def _iter_file(path: Path, *, limit: int, explicit: bool = False) -> Iterator[tu
     single = suffix not in (".jsonl", ".json")
     try:
         if single and stat.S_ISREG(st.st_mode) and st.st_size > 4 * limit + _READ_CAP_SLACK:
-            yield name, ReadError(name, f"article too long ({st.st_size:,} bytes; the limit is {limit:,} "
-                                        f"characters, set {MAX_CHARS_ENV} to change it)")
+            yield (
+                name,
+                ReadError(
+                    name,
+                    f"article too long ({st.st_size:,} bytes; the limit is {limit:,} "
+                    f"characters, set {MAX_CHARS_ENV} to change it)",
+                ),
+            )
             return
         data = _read_capped(path, 4 * limit + _READ_CAP_SLACK) if single else path.read_bytes()
     except OSError as exc:
@@ -416,8 +468,9 @@ def _walk(folder: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[Path | Read
         yield from _walk(d, seen_dirs)
 
 
-def _iter_paths(paths: Iterable[str | os.PathLike[str]], stdin: IO[str] | None, limit: int
-                ) -> Iterator[tuple[str, Article | ReadError]]:
+def _iter_paths(
+    paths: Iterable[str | os.PathLike[str]], stdin: IO[str] | None, limit: int
+) -> Iterator[tuple[str, Article | ReadError]]:
     seen_files: set[tuple[int, int]] = set()
     seen_dirs: set[tuple[int, int]] = set()
 
@@ -457,8 +510,9 @@ def _iter_paths(paths: Iterable[str | os.PathLike[str]], stdin: IO[str] | None, 
             yield str(path), ReadError(str(path), "no such file or folder")
 
 
-def iter_articles(paths: Iterable[str | os.PathLike[str]], *, stdin: IO[str] | None = None,
-                  max_chars: int | None = None) -> Iterator[Article | ReadError]:
+def iter_articles(
+    paths: Iterable[str | os.PathLike[str]], *, stdin: IO[str] | None = None, max_chars: int | None = None
+) -> Iterator[Article | ReadError]:
     """Articles from files, folders (recursive) and ``-`` (standard input), in order, each at
     most ``max_chars`` characters long (default: the settings' limit, read once here).
 
@@ -470,9 +524,12 @@ def iter_articles(paths: Iterable[str | os.PathLike[str]], *, stdin: IO[str] | N
     for where, item in _iter_paths(paths, stdin, max_chars or max_article_chars()):
         if isinstance(item, Article):
             if item.id in first:
-                item = ReadError(where, f"article id {item.id!r} is also the id of {first[item.id]} in this run "
-                                        "(an id is the JSON \"id\", else the file name without its extension); "
-                                        "give one of them another id")
+                item = ReadError(
+                    where,
+                    f"article id {item.id!r} is also the id of {first[item.id]} in this run "
+                    '(an id is the JSON "id", else the file name without its extension); '
+                    "give one of them another id",
+                )
             else:
                 first[item.id] = where
         yield item

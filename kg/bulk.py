@@ -11,6 +11,7 @@ Not one transaction: the file is loaded in pieces that end at an article graph's
 (the bulk loader writes each piece at once), and the corpus graph is rebuilt at the end. If
 an import stops half way, run it again: it replaces the graphs it had loaded.
 """
+
 from __future__ import annotations
 
 import logging
@@ -112,7 +113,7 @@ def article_graphs_of_nquads(path: Path) -> tuple[set[str], int] | None:
             if not line.endswith(b"."):
                 return None
             body = line[:-1].rstrip()
-            term = body[body.rfind(b" ") + 1:]
+            term = body[body.rfind(b" ") + 1 :]
             if not (term.startswith(prefix) and term.endswith(b">")):
                 return None
             graphs.add(term)
@@ -120,8 +121,9 @@ def article_graphs_of_nquads(path: Path) -> tuple[set[str], int] | None:
     return {g[1:-1].decode("utf-8") for g in graphs}, quads
 
 
-def _bulk_load_nquads(store: ox.Store, path: Path, graphs: set[str], quads: int,
-                      loaded: set[ox.NamedNode], report: ImportReport) -> int:
+def _bulk_load_nquads(
+    store: ox.Store, path: Path, graphs: set[str], quads: int, loaded: set[ox.NamedNode], report: ImportReport
+) -> int:
     """Hand a file of article graphs only to Oxigraph's bulk loader as it is: parsing and
     loading in Rust, no Python object per quad. Returns the quads loaded."""
     names = {ox.NamedNode(g) for g in graphs}
@@ -141,8 +143,9 @@ def _bulk_load_nquads(store: ox.Store, path: Path, graphs: set[str], quads: int,
     return quads - len(strays)
 
 
-def import_files(store: ox.Store, paths: Iterable[str | Path], *,
-                 progress: Callable[[int], None] | None = None) -> ImportReport:
+def import_files(
+    store: ox.Store, paths: Iterable[str | Path], *, progress: Callable[[int], None] | None = None
+) -> ImportReport:
     """Load the article graphs of N-Quads / TriG files into ``store`` with the bulk loader,
     replacing any the store already holds, then rebuild the corpus graph."""
     from kg.store import StoreError, rebuild_corpus

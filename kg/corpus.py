@@ -23,6 +23,7 @@ each triple is in the union of graphs once).
 This module is pure (no I/O): :mod:`kg.store` reads the current state and writes the result
 in the same transaction as the article graph.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -68,16 +69,28 @@ ROLE, ROLE_SCHEME = _N(str(ORG.Role)), _N(str(KG.RoleScheme))
 ACTIVITY = _N(str(PROV.Activity))
 GENERATED_BY = _N(str(PROV.wasGeneratedBy))
 VERSION, MODEL = _N(str(KG.softwareVersion)), _N(str(KG.model))
-STATEMENT, SUBJECT, PREDICATE, OBJECT = (_N(str(RDF.Statement)), _N(str(RDF.subject)), _N(str(RDF.predicate)),
-                                         _N(str(RDF.object)))
+STATEMENT, SUBJECT, PREDICATE, OBJECT = (
+    _N(str(RDF.Statement)),
+    _N(str(RDF.subject)),
+    _N(str(RDF.predicate)),
+    _N(str(RDF.object)),
+)
 _INTEGER = _N(str(XSD.integer))
 _CLAIMS = frozenset(CLAIMS)
 _RUN_CLAIMS = (VERSION, MODEL)
 
 # When articles disagree on an actor's type as often, the earlier type wins (a government
 # that some articles call by its country's name is still a government).
-TYPE_ORDER = (ActorType.Government, ActorType.Country, ActorType.InternationalOrganization, ActorType.Party, ActorType.Media, ActorType.Group, ActorType.Person,
-              ActorType.Organization)
+TYPE_ORDER = (
+    ActorType.Government,
+    ActorType.Country,
+    ActorType.InternationalOrganization,
+    ActorType.Party,
+    ActorType.Media,
+    ActorType.Group,
+    ActorType.Person,
+    ActorType.Organization,
+)
 _TYPE_RANK = {ACTOR_CLASS[t]: i for i, t in enumerate(TYPE_ORDER)}
 
 Term = ox.NamedNode | ox.Literal
@@ -168,12 +181,16 @@ def _best_type(types: Mapping[ox.NamedNode, int]) -> ox.NamedNode | None:
 
 def kind(resource: ox.NamedNode) -> str:
     """``"actor"``, ``"role"``, ``"topic"`` or ``"run"`` from the resource's IRI (minted by kg.ids)."""
-    tail = resource.value[len(ids.DATA):] if resource.value.startswith(ids.DATA) else ""
+    tail = resource.value[len(ids.DATA) :] if resource.value.startswith(ids.DATA) else ""
     return tail.split("/", 1)[0] if tail else "actor"
 
 
-def describe(resource: ox.NamedNode, count: int, tallies: Mapping[tuple[ox.NamedNode, Term], int],
-             gazetteer: Collection[tuple[ox.NamedNode, Term]] = frozenset()) -> set[tuple[ox.NamedNode, Term]]:
+def describe(
+    resource: ox.NamedNode,
+    count: int,
+    tallies: Mapping[tuple[ox.NamedNode, Term], int],
+    gazetteer: Collection[tuple[ox.NamedNode, Term]] = frozenset(),
+) -> set[tuple[ox.NamedNode, Term]]:
     """The resolved description of ``resource`` as (property, value) pairs for the corpus graph,
     leaving out what the gazetteer graph already states of it. Empty when no article names it.
 
@@ -242,9 +259,13 @@ def tally_quads(resource: ox.NamedNode, tallies: Mapping[tuple[ox.NamedNode, Ter
         if n <= 0:
             continue
         t = tally_node(resource, prop, value)
-        out |= {ox.Quad(t, A, STATEMENT, CORPUS), ox.Quad(t, SUBJECT, resource, CORPUS),
-                ox.Quad(t, PREDICATE, prop, CORPUS), ox.Quad(t, OBJECT, value, CORPUS),
-                ox.Quad(t, ARTICLE_COUNT, _count(n), CORPUS)}
+        out |= {
+            ox.Quad(t, A, STATEMENT, CORPUS),
+            ox.Quad(t, SUBJECT, resource, CORPUS),
+            ox.Quad(t, PREDICATE, prop, CORPUS),
+            ox.Quad(t, OBJECT, value, CORPUS),
+            ox.Quad(t, ARTICLE_COUNT, _count(n), CORPUS),
+        }
     return out
 
 
@@ -255,8 +276,9 @@ def corpus_quads(resource: ox.NamedNode, state: State) -> set[ox.Quad]:
     return out | (tally_quads(resource, state.tallies) if state.count > 0 else set())
 
 
-def apply(state: State, resource: ox.NamedNode, res_delta: int,
-          claim_deltas: Mapping[tuple[ox.NamedNode, Term], int]) -> tuple[set[ox.Quad], set[ox.Quad]]:
+def apply(
+    state: State, resource: ox.NamedNode, res_delta: int, claim_deltas: Mapping[tuple[ox.NamedNode, Term], int]
+) -> tuple[set[ox.Quad], set[ox.Quad]]:
     """Apply one article's change to a resource: ``(quads to delete, quads to insert)``."""
     tallies = Counter(state.tallies)
     for key, d in claim_deltas.items():

@@ -10,6 +10,7 @@ and ranges) on stdin and writes the class probabilities on stdout; documents sta
 Jobs wait in this process until the worker has loaded the encoder and is free, so a job it
 has not begun can still be cancelled and done by the caller.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,12 @@ class EncoderWorker:
 
     def __init__(self, encoder_path: str) -> None:
         env = child_environment(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-        self._proc = subprocess.Popen([sys.executable, "-m", "kg.encoder_process", encoder_path],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "kg.encoder_process", encoder_path],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
         # both are pipes (stdin=PIPE, stdout=PIPE), never None
         self._to_worker = cast(IO[bytes], self._proc.stdin)
         self._from_worker = cast(IO[bytes], self._proc.stdout)

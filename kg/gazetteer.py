@@ -17,6 +17,7 @@ Lookups ignore case, accents, dots, apostrophes, hyphens and a leading "the". Th
 (:mod:`kg.extract.actors`) uses them to type and name actors; :func:`gazetteer_graph` is what the
 store loads into its gazetteer named graph.
 """
+
 from __future__ import annotations
 
 import functools
@@ -37,15 +38,25 @@ from kg.vocab import KG, ORG, SCHEMA
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "gazetteer.ttl"
 
 
-
 # a bare name ("Libya") means the country rather than its government of the same name
-_DEFAULT_ORDER = (ActorType.Person, ActorType.Country, ActorType.InternationalOrganization, ActorType.Party, ActorType.Media, ActorType.Group, ActorType.Organization,
-                  ActorType.Government)
+_DEFAULT_ORDER = (
+    ActorType.Person,
+    ActorType.Country,
+    ActorType.InternationalOrganization,
+    ActorType.Party,
+    ActorType.Media,
+    ActorType.Group,
+    ActorType.Organization,
+    ActorType.Government,
+)
 
 
-_WITH_THE = re.compile(r"^(?:united|republic|democratic|federated|holy|kingdom|state|commonwealth|people's)\b"
-                       r"|\b(?:republic|islands|emirates|states|kingdom|netherlands|philippines|bahamas|gambia|"
-                       r"maldives|comoros|seychelles|vatican|union|federation|territories)$", re.IGNORECASE)
+_WITH_THE = re.compile(
+    r"^(?:united|republic|democratic|federated|holy|kingdom|state|commonwealth|people's)\b"
+    r"|\b(?:republic|islands|emirates|states|kingdom|netherlands|philippines|bahamas|gambia|"
+    r"maldives|comoros|seychelles|vatican|union|federation|territories)$",
+    re.IGNORECASE,
+)
 
 
 def government_label(place: str) -> str:
@@ -130,8 +141,9 @@ class Gazetteer:
     def lookup(self, name: str, types: tuple[str, ...] | None = None, *, hidden: bool = False) -> Entry | None:
         """The entry called ``name`` (label or alias; hidden labels only with ``hidden=True``),
         restricted to ``types`` and preferring the earlier type in ``types``."""
-        found = [(e, k) for e, k in self.candidates(name) if (hidden or k != "hidden")
-                 and (types is None or e.type in types)]
+        found = [
+            (e, k) for e, k in self.candidates(name) if (hidden or k != "hidden") and (types is None or e.type in types)
+        ]
         if not found:
             return None
         rank = {t: i for i, t in enumerate(types or _DEFAULT_ORDER)}
@@ -181,7 +193,7 @@ class Gazetteer:
 def _type_of(graph: rdflib.Graph, subject: rdflib.term.Node) -> str | None:
     for t in graph.objects(subject, RDF.type):
         if isinstance(t, rdflib.URIRef) and str(t).startswith(ids.ONTOLOGY):
-            name = str(t)[len(ids.ONTOLOGY):]
+            name = str(t)[len(ids.ONTOLOGY) :]
             if name in ACTOR_TYPES:
                 return name
     return None
@@ -202,7 +214,9 @@ def _build(graph: rdflib.Graph) -> Gazetteer:
         labels = sorted(str(x) for x in graph.objects(s, RDFS.label))
         gender = graph.value(s, SCHEMA.gender)
         entry = Entry(
-            iri=str(s), label=labels[0], type=actor_type,
+            iri=str(s),
+            label=labels[0],
+            type=actor_type,
             aliases=tuple(sorted(str(x) for x in graph.objects(s, SKOS.altLabel))),
             hidden=tuple(sorted(str(x) for x in graph.objects(s, SKOS.hiddenLabel))),
             same_as=tuple(sorted(str(x) for x in graph.objects(s, OWL.sameAs))),
@@ -265,8 +279,14 @@ def gazetteer_graph(extra: str | os.PathLike | None = None, *, settings: Setting
     out = rdflib.Graph()
     for triple in load_gazetteer(extra, settings=settings).graph:
         out.add(triple)
-    for prefix, ns in (("kg", ids.ONTOLOGY), ("actor", ids.DATA + "actor/"), ("skos", str(SKOS)),
-                       ("owl", str(OWL)), ("org", str(ORG)), ("schema", str(SCHEMA)),
-                       ("wd", "http://www.wikidata.org/entity/")):
+    for prefix, ns in (
+        ("kg", ids.ONTOLOGY),
+        ("actor", ids.DATA + "actor/"),
+        ("skos", str(SKOS)),
+        ("owl", str(OWL)),
+        ("org", str(ORG)),
+        ("schema", str(SCHEMA)),
+        ("wd", "http://www.wikidata.org/entity/"),
+    ):
         out.bind(prefix, ns)
     return out

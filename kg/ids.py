@@ -4,6 +4,7 @@ Every IRI is a pure function of stable inputs (an article id, an actor's canonic
 character offsets), so ingesting the same article twice mints the same IRIs and changes
 nothing, and the same actor gets the same IRI in every article.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -121,8 +122,9 @@ def statement_iri(article_id: str, start: int, end: int) -> str:
     return f"{DATA}statement/{article_key(article_id)}/{start}-{end}"
 
 
-def stance_iri(article_id: str, holder_iri: str, target: str, polarity: str, cue_start: int | None,
-               evidence_start: int | None) -> str:
+def stance_iri(
+    article_id: str, holder_iri: str, target: str, polarity: str, cue_start: int | None, evidence_start: int | None
+) -> str:
     key = _digest(holder_iri, target, polarity, cue_start, evidence_start)
     return f"{DATA}stance/{article_key(article_id)}/{key}"
 

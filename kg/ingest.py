@@ -18,6 +18,7 @@ a added
 >>> totals.added, totals.failures
 (1, [])
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -72,10 +73,17 @@ class Ingested:
     extraction: Extraction | None = None
 
 
-def ingest(store: Any, articles: Iterable[Article | ReadError], *, nlp: Any = None, model: str | None = None,
-           totals: IngestTotals | None = None, batch_size: int = 8,
-           guard: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
-           settings: Settings | None = None) -> Generator[Ingested, None, None]:
+def ingest(
+    store: Any,
+    articles: Iterable[Article | ReadError],
+    *,
+    nlp: Any = None,
+    model: str | None = None,
+    totals: IngestTotals | None = None,
+    batch_size: int = 8,
+    guard: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
+    settings: Settings | None = None,
+) -> Generator[Ingested, None, None]:
     """Extract ``articles`` and write each to ``store`` as soon as it is extracted.
 
     ``settings`` (default :meth:`Settings.load`) names the pipeline, the models and the
@@ -102,8 +110,7 @@ def ingest(store: Any, articles: Iterable[Article | ReadError], *, nlp: Any = No
                 continue
             with guard():
                 try:
-                    done = Ingested(item.article.id, outcome=put_extraction(store, item, model=model),
-                                    extraction=item)
+                    done = Ingested(item.article.id, outcome=put_extraction(store, item, model=model), extraction=item)
                 except StoreError as exc:
                     done = Ingested(item.article.id, failure=f"{item.article.path or item.article.id}: {exc}")
                 totals.count(done)

@@ -6,6 +6,7 @@ byte-faithful re-upload of ``en_core_web_sm`` 3.8.0, imported as ``en_core_web_s
 (``en_core_web_md``, ``en_core_web_trf``, a local path) is chosen with ``--model`` or the
 ``KG_MODEL`` environment variable.
 """
+
 from __future__ import annotations
 
 import functools

@@ -6,6 +6,7 @@ stream of articles with ``nlp.pipe`` (batched: the parse dominates the cost) and
 place, and an article the extractors fail on becomes an :class:`ExtractError`, so one bad
 article never stops a batch.
 """
+
 from __future__ import annotations
 
 import logging
@@ -75,8 +76,9 @@ def extract_doc(doc: Doc, article: Article, *, settings: Settings | None = None)
     return _finish(pending, run_encoder(pending.stances))
 
 
-def extract_text(text: str, *, id: str = "text", date: str | None = None, nlp=None,
-                 settings: Settings | None = None) -> Extraction:
+def extract_text(
+    text: str, *, id: str = "text", date: str | None = None, nlp=None, settings: Settings | None = None
+) -> Extraction:
     """Extract from one string (handy in notebooks and tests)."""
     settings = settings or Settings.load()
     nlp = nlp or load_nlp(settings.model)
@@ -127,9 +129,14 @@ def split_text(text: str, size: int) -> list[str]:
     return pieces
 
 
-def extract_articles(items: Iterable[Article | ReadError], *, nlp=None, batch_size: int = 8,
-                     encoder_process: bool = True, settings: Settings | None = None
-                     ) -> Generator[Extraction | ReadError | ExtractError, None, None]:
+def extract_articles(
+    items: Iterable[Article | ReadError],
+    *,
+    nlp=None,
+    batch_size: int = 8,
+    encoder_process: bool = True,
+    settings: Settings | None = None,
+) -> Generator[Extraction | ReadError | ExtractError, None, None]:
     """Parse and extract a stream of articles, yielding results in input order.
 
     The parse takes one core. When the stream holds more than one article (or one long one),
@@ -182,18 +189,23 @@ def _unparseable(article: Article, limit: int) -> str | None:
     if not isinstance(text, str):
         return f"the text is not a string ({type(text).__name__})"
     if len(text) > limit:
-        return (f"article too long ({len(text):,} characters; the limit is {limit:,}, "
-                "set KG_MAX_ARTICLE_CHARS to change it)")
+        return (
+            f"article too long ({len(text):,} characters; the limit is {limit:,}, "
+            "set KG_MAX_ARTICLE_CHARS to change it)"
+        )
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        return (f"the text holds a lone surrogate (\\u{ord(text[exc.start]):04x} at character {exc.start}), "
-                "which is not valid Unicode")
+        return (
+            f"the text holds a lone surrogate (\\u{ord(text[exc.start]):04x} at character {exc.start}), "
+            "which is not valid Unicode"
+        )
     return None
 
 
-def _parsed(nlp, items: Iterable[Article | ReadError], batch_size: int, limit: int
-            ) -> Iterator[tuple[Doc | None, Article | ReadError | ExtractError]]:
+def _parsed(
+    nlp, items: Iterable[Article | ReadError], batch_size: int, limit: int
+) -> Iterator[tuple[Doc | None, Article | ReadError | ExtractError]]:
     """``(doc, item)`` for each item in order, ``(None, error)`` for a read error or an article
     that cannot be parsed. Short articles go through ``nlp.pipe`` in batches; long ones are
     parsed in pieces (:func:`parse`). Whatever spaCy raises costs only the article it raised on:
@@ -232,10 +244,11 @@ def _parsed(nlp, items: Iterable[Article | ReadError], batch_size: int, limit: i
         except Exception as exc:  # noqa: BLE001
             if not handed:
                 raise
-            log.warning("spaCy failed on a batch (%s: %s); parsing its articles one by one",
-                        type(exc).__name__, exc)
+            log.warning("spaCy failed on a batch (%s: %s); parsing its articles one by one", type(exc).__name__, exc)
             while handed:
                 yield alone(handed.popleft())
+
+
 _IN_FLIGHT = 64  # parsed articles held while the encoder catches up
 
 
@@ -331,7 +344,7 @@ def _begin(doc: Doc | None, item: Article | ReadError | ExtractError, worker, se
         pending = _start(doc, item, settings)
         inputs = pending.stances.encoder_inputs
         if worker and inputs:
-            chunks = [inputs[k:k + _JOB] for k in range(0, len(inputs), _JOB)]
+            chunks = [inputs[k : k + _JOB] for k in range(0, len(inputs), _JOB)]
             return _InFlight(pending=pending, jobs=[worker.submit(c) for c in chunks], chunks=chunks)
         return _InFlight(done=_finish(pending, run_encoder(pending.stances)))
     except Exception as exc:  # an extractor bug must not sink the batch
@@ -351,8 +364,9 @@ def _start(doc: Doc, article: Article, settings: Settings) -> _Pending:
 def _finish(pending: _Pending, encoded) -> Extraction:
     with _stage("stances"):
         found = finish_stances(pending.stances, encoded)
-    return Extraction(article=pending.article, actors=found.actors, statements=pending.statements,
-                      stances=found.stances)
+    return Extraction(
+        article=pending.article, actors=found.actors, statements=pending.statements, stances=found.stances
+    )
 
 
 def _where(article: Article) -> str:
@@ -369,8 +383,11 @@ def _failed(article: Article, exc: Exception) -> ExtractError:
     cause = exc.__cause__ if isinstance(exc, StageFailed) and exc.__cause__ is not None else exc
     where = _raised_in(cause)
     log.error("%s failed on %s%s", stage, article.id, f" in {where}" if where else "", exc_info=cause)
-    return ExtractError(_where(article), f"{stage} failed{f' in {where}' if where else ''}: "
-                                         f"{type(cause).__name__}: {cause}", stage=stage)
+    return ExtractError(
+        _where(article),
+        f"{stage} failed{f' in {where}' if where else ''}: {type(cause).__name__}: {cause}",
+        stage=stage,
+    )
 
 
 _PACKAGE = Path(__file__).resolve().parent

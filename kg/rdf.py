@@ -19,6 +19,7 @@ label or a type gets one row per resource, however many articles name it.
 Article text enters the graph only as literals; IRIs that come from outside (``owl:sameAs``,
 an actor's ``iri``) are checked and dropped when they are not plain http(s) IRIs.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,33 +52,83 @@ def _n(term: str) -> ox.NamedNode:
 A = _n(RDF.type)
 _XSD_STRING = str(XSD.string)
 _XSD_INTEGER, _XSD_DECIMAL, _XSD_DATE, _XSD_BOOLEAN, _XSD_ANYURI = (
-    _n(XSD.integer), _n(XSD.decimal), _n(XSD.date), _n(XSD.boolean), _n(XSD.anyURI))
+    _n(XSD.integer),
+    _n(XSD.decimal),
+    _n(XSD.date),
+    _n(XSD.boolean),
+    _n(XSD.anyURI),
+)
 _POLARITY = {"positive": _n(KG.positive), "negative": _n(KG.negative), "neutral": _n(KG.neutral)}
 ACTOR_CLASS = {name: _n(KG[name]) for name in ACTOR_TYPES}
 
 # the properties by which an article claims something of a shared resource (see kg.corpus)
 NAME_IN_ARTICLE, TYPE_IN_ARTICLE, ALIAS_IN_ARTICLE = _n(KG.nameInArticle), _n(KG.typeInArticle), _n(KG.aliasInArticle)
 PART_OF_IN_ARTICLE, LED_BY_IN_ARTICLE, SAME_AS_IN_ARTICLE, MEMBER_OF_IN_ARTICLE = (
-    _n(KG.partOfInArticle), _n(KG.ledByInArticle), _n(KG.sameAsInArticle), _n(KG.memberOfInArticle))
-CLAIMS = (NAME_IN_ARTICLE, TYPE_IN_ARTICLE, ALIAS_IN_ARTICLE, PART_OF_IN_ARTICLE, LED_BY_IN_ARTICLE,
-          SAME_AS_IN_ARTICLE, MEMBER_OF_IN_ARTICLE)
+    _n(KG.partOfInArticle),
+    _n(KG.ledByInArticle),
+    _n(KG.sameAsInArticle),
+    _n(KG.memberOfInArticle),
+)
+CLAIMS = (
+    NAME_IN_ARTICLE,
+    TYPE_IN_ARTICLE,
+    ALIAS_IN_ARTICLE,
+    PART_OF_IN_ARTICLE,
+    LED_BY_IN_ARTICLE,
+    SAME_AS_IN_ARTICLE,
+    MEMBER_OF_IN_ARTICLE,
+)
 
-_P = {name: _n(iri) for name, iri in {
-    "mention": KG.mention, "fragment": KG.fragment, "TextSpan": KG.TextSpan, "beginIndex": NIF.beginIndex,
-    "endIndex": NIF.endIndex, "anchorOf": NIF.anchorOf, "referenceContext": NIF.referenceContext,
-    "Article": KG.Article, "NewsArticle": SCHEMA.NewsArticle, "Context": NIF.Context,
-    "identifier": SCHEMA.identifier, "datePublished": SCHEMA.datePublished, "headline": SCHEMA.headline,
-    "url": SCHEMA.url, "publisher": SCHEMA.publisher, "contentHash": KG.contentHash, "isString": NIF.isString,
-    "wasDerivedFrom": PROV.wasDerivedFrom, "wasGeneratedBy": PROV.wasGeneratedBy,
-    "softwareVersion": KG.softwareVersion, "model": KG.model, "Membership": ORG.Membership,
-    "member": ORG.member, "organization": ORG.organization, "role": ORG.role, "Statement": KG.Statement,
-    "DirectQuote": KG.DirectQuote, "ReportedSpeech": KG.ReportedSpeech, "content": KG.content,
-    "speaker": KG.speaker, "sourceMention": KG.sourceMention, "cue": KG.cue, "Stance": KG.Stance,
-    "holder": KG.holder, "target": KG.target, "topic": KG.topic, "polarity": KG.polarity,
-    "confidence": KG.confidence, "evidence": KG.evidence, "holderMention": KG.holderMention,
-    "targetMention": KG.targetMention, "fromStatement": KG.fromStatement, "reportedBy": KG.reportedBy,
-    "negated": KG.negated, "extractor": KG.extractor,
-}.items()}
+_P = {
+    name: _n(iri)
+    for name, iri in {
+        "mention": KG.mention,
+        "fragment": KG.fragment,
+        "TextSpan": KG.TextSpan,
+        "beginIndex": NIF.beginIndex,
+        "endIndex": NIF.endIndex,
+        "anchorOf": NIF.anchorOf,
+        "referenceContext": NIF.referenceContext,
+        "Article": KG.Article,
+        "NewsArticle": SCHEMA.NewsArticle,
+        "Context": NIF.Context,
+        "identifier": SCHEMA.identifier,
+        "datePublished": SCHEMA.datePublished,
+        "headline": SCHEMA.headline,
+        "url": SCHEMA.url,
+        "publisher": SCHEMA.publisher,
+        "contentHash": KG.contentHash,
+        "isString": NIF.isString,
+        "wasDerivedFrom": PROV.wasDerivedFrom,
+        "wasGeneratedBy": PROV.wasGeneratedBy,
+        "softwareVersion": KG.softwareVersion,
+        "model": KG.model,
+        "Membership": ORG.Membership,
+        "member": ORG.member,
+        "organization": ORG.organization,
+        "role": ORG.role,
+        "Statement": KG.Statement,
+        "DirectQuote": KG.DirectQuote,
+        "ReportedSpeech": KG.ReportedSpeech,
+        "content": KG.content,
+        "speaker": KG.speaker,
+        "sourceMention": KG.sourceMention,
+        "cue": KG.cue,
+        "Stance": KG.Stance,
+        "holder": KG.holder,
+        "target": KG.target,
+        "topic": KG.topic,
+        "polarity": KG.polarity,
+        "confidence": KG.confidence,
+        "evidence": KG.evidence,
+        "holderMention": KG.holderMention,
+        "targetMention": KG.targetMention,
+        "fromStatement": KG.fromStatement,
+        "reportedBy": KG.reportedBy,
+        "negated": KG.negated,
+        "extractor": KG.extractor,
+    }.items()
+}
 
 
 def content_hash(text: str) -> str:
@@ -225,8 +276,11 @@ class _Builder:
         if not title or not title.strip():
             return
         role = _n(ids.role_iri(title))
-        m = _n(ids.membership_iri(actor.value, title, organization.value if organization else None,
-                                  article_id=self.article_id))
+        m = _n(
+            ids.membership_iri(
+                actor.value, title, organization.value if organization else None, article_id=self.article_id
+            )
+        )
         self.add(m, A, _P["Membership"])
         self.add(m, _P["member"], actor)
         self.add(m, _P["role"], role)
@@ -241,8 +295,13 @@ class _Builder:
         node = _n(ids.statement_iri(self.article_id, st.content.start, st.content.end))
         if ox.Quad(node, A, _P["Statement"], self.graph) in self.seen:
             # Two records with the same content offsets are one statement; keep the first.
-            log.info("article %s: statement %s repeats offsets %d-%d; kept the first",
-                     self.article_id, st.id, st.content.start, st.content.end)
+            log.info(
+                "article %s: statement %s repeats offsets %d-%d; kept the first",
+                self.article_id,
+                st.id,
+                st.content.start,
+                st.content.end,
+            )
             self.statement_iris[st.id] = node
             return
         self.statement_iris[st.id] = node
@@ -264,12 +323,18 @@ class _Builder:
         topic_label = (t.topic or "").strip()
         polarity = _POLARITY.get(t.polarity)
         if holder is None or polarity is None or (target is None and not topic_label):
-            log.warning("article %s: stance %s lacks a known holder, target/topic or polarity; left out",
-                        self.article_id, t.id)
+            log.warning(
+                "article %s: stance %s lacks a known holder, target/topic or polarity; left out", self.article_id, t.id
+            )
             return
         iri = ids.stance_iri(
-            self.article_id, holder.value, target.value if target is not None else f"topic:{topic_label}",
-            t.polarity, t.cue.start if t.cue else None, t.evidence.start if t.evidence else None)
+            self.article_id,
+            holder.value,
+            target.value if target is not None else f"topic:{topic_label}",
+            t.polarity,
+            t.cue.start if t.cue else None,
+            t.evidence.start if t.evidence else None,
+        )
         if iri in seen:
             log.info("article %s: stance %s repeats a more confident one; left out", self.article_id, t.id)
             return
@@ -285,8 +350,12 @@ class _Builder:
             self.add(topic, NAME_IN_ARTICLE, ox.Literal(topic_label))
         self.add(node, _P["polarity"], polarity)
         self.add(node, _P["confidence"], ox.Literal(decimal(t.confidence), datatype=_XSD_DECIMAL))
-        for span, prop in ((t.cue, "cue"), (t.evidence, "evidence"), (t.holder_span, "holderMention"),
-                           (t.target_span, "targetMention")):
+        for span, prop in (
+            (t.cue, "cue"),
+            (t.evidence, "evidence"),
+            (t.holder_span, "holderMention"),
+            (t.target_span, "targetMention"),
+        ):
             if span is not None:
                 self.add(node, _P[prop], self.span(span))
         statement = self.statement_iris.get(t.statement) if t.statement else None
@@ -315,8 +384,9 @@ class _Builder:
         return self.quads
 
 
-def extraction_quads(extraction: Extraction, *, model: str = DEFAULT_MODEL,
-                     version: str = kg.__version__) -> list[ox.Quad]:
+def extraction_quads(
+    extraction: Extraction, *, model: str = DEFAULT_MODEL, version: str = kg.__version__
+) -> list[ox.Quad]:
     """The quads of one article's named graph: its metadata, the actors it names (as claims),
     the posts it says they hold, its statements and stances.
 
@@ -356,8 +426,8 @@ def quads_graph(quads: Iterable[ox.Quad], identifier: str | None = None) -> Grap
     return g
 
 
-def extraction_graph(extraction: Extraction, *, model: str = DEFAULT_MODEL,
-                     version: str = kg.__version__) -> Graph:
+def extraction_graph(extraction: Extraction, *, model: str = DEFAULT_MODEL, version: str = kg.__version__) -> Graph:
     """:func:`extraction_quads` as an rdflib ``Graph`` whose identifier is the article's graph IRI."""
-    return quads_graph(extraction_quads(extraction, model=model, version=version),
-                       ids.article_graph_iri(extraction.article.id))
+    return quads_graph(
+        extraction_quads(extraction, model=model, version=version), ids.article_graph_iri(extraction.article.id)
+    )

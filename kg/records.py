@@ -9,6 +9,7 @@ records into triples.
 Actor, statement and stance ids (``a1``, ``s1``, ``t1``) are local to one extraction; the
 graph uses the IRIs minted in :mod:`kg.ids`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -249,23 +250,58 @@ def extraction_from_json(obj: Mapping[str, Any], text: str, *, path: str | None 
     article body ``text`` (the contract leaves the body out: offsets refer to it). The inverse
     of ``to_json``: ``extraction_from_json(x.to_json(), x.article.text).to_json() == x.to_json()``.
     """
-    art = Article(id=str(obj["id"]), text=text, date=obj.get("date"), title=obj.get("title"),
-                  url=obj.get("url"), source=obj.get("source"), path=path)
-    actors = [Actor(id=a["id"], label=a["label"], type=a["type"], iri=a["iri"],
-                    roles=[Role(r["title"], r.get("organization")) for r in a.get("roles") or ()],
-                    mentions=[s for s in (_span_from(m) for m in a.get("mentions") or ()) if s is not None],
-                    aliases=list(a.get("aliases") or ()), same_as=list(a.get("same_as") or ()),
-                    part_of=a.get("part_of"), leader=a.get("leader"))
-              for a in obj.get("actors") or ()]
-    statements = [Statement(id=s["id"], content=cast(Span, _span_from(s["content"])), speaker=s.get("speaker"),
-                            source_span=_span_from(s.get("source_span")), cue=_span_from(s.get("cue")),
-                            direct=bool(s.get("direct", True)))
-                  for s in obj.get("statements") or ()]
-    stances = [Stance(id=t["id"], holder=t["holder"], polarity=t["polarity"], target=t.get("target"),
-                      topic=t.get("topic"), holder_span=_span_from(t.get("holder_span")),
-                      target_span=_span_from(t.get("target_span")), cue=_span_from(t.get("cue")),
-                      evidence=_span_from(t.get("evidence")), statement=t.get("statement"),
-                      confidence=float(t.get("confidence", 0.5)), reported_by=t.get("reported_by"),
-                      negated=bool(t.get("negated", False)), extractor=t.get("extractor"))
-               for t in obj.get("stances") or ()]
+    art = Article(
+        id=str(obj["id"]),
+        text=text,
+        date=obj.get("date"),
+        title=obj.get("title"),
+        url=obj.get("url"),
+        source=obj.get("source"),
+        path=path,
+    )
+    actors = [
+        Actor(
+            id=a["id"],
+            label=a["label"],
+            type=a["type"],
+            iri=a["iri"],
+            roles=[Role(r["title"], r.get("organization")) for r in a.get("roles") or ()],
+            mentions=[s for s in (_span_from(m) for m in a.get("mentions") or ()) if s is not None],
+            aliases=list(a.get("aliases") or ()),
+            same_as=list(a.get("same_as") or ()),
+            part_of=a.get("part_of"),
+            leader=a.get("leader"),
+        )
+        for a in obj.get("actors") or ()
+    ]
+    statements = [
+        Statement(
+            id=s["id"],
+            content=cast(Span, _span_from(s["content"])),
+            speaker=s.get("speaker"),
+            source_span=_span_from(s.get("source_span")),
+            cue=_span_from(s.get("cue")),
+            direct=bool(s.get("direct", True)),
+        )
+        for s in obj.get("statements") or ()
+    ]
+    stances = [
+        Stance(
+            id=t["id"],
+            holder=t["holder"],
+            polarity=t["polarity"],
+            target=t.get("target"),
+            topic=t.get("topic"),
+            holder_span=_span_from(t.get("holder_span")),
+            target_span=_span_from(t.get("target_span")),
+            cue=_span_from(t.get("cue")),
+            evidence=_span_from(t.get("evidence")),
+            statement=t.get("statement"),
+            confidence=float(t.get("confidence", 0.5)),
+            reported_by=t.get("reported_by"),
+            negated=bool(t.get("negated", False)),
+            extractor=t.get("extractor"),
+        )
+        for t in obj.get("stances") or ()
+    ]
     return Extraction(article=art, actors=actors, statements=statements, stances=stances)

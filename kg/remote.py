@@ -30,6 +30,7 @@ Queries are parsed first by pyoxigraph on an empty in-memory store: a syntax err
 same as with an embedded store, and the query's form (rows, boolean, triples) picks the
 format asked of the server.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -84,14 +85,34 @@ def is_remote(store) -> bool:
 # - chunk: quads per INSERT DATA request when loading many (extend: kg import, the corpus graph
 #   rebuilt); Virtuoso 7's SPARQL compiler runs out of memory on 5,000 (error SP030)
 DIALECTS = {
-    "oxigraph": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True, "plain_queries": False,
-                 "chunk": CHUNK},
-    "jena": {"empty_graph_pattern": True, "trailing_values": True, "shacl_sparql": True, "plain_queries": False,
-             "chunk": CHUNK},
-    "virtuoso": {"empty_graph_pattern": False, "trailing_values": False, "shacl_sparql": False,
-                 "plain_queries": True, "chunk": 1_000},
-    "generic": {"empty_graph_pattern": False, "trailing_values": True, "shacl_sparql": True, "plain_queries": False,
-                "chunk": 1_000},
+    "oxigraph": {
+        "empty_graph_pattern": True,
+        "trailing_values": True,
+        "shacl_sparql": True,
+        "plain_queries": False,
+        "chunk": CHUNK,
+    },
+    "jena": {
+        "empty_graph_pattern": True,
+        "trailing_values": True,
+        "shacl_sparql": True,
+        "plain_queries": False,
+        "chunk": CHUNK,
+    },
+    "virtuoso": {
+        "empty_graph_pattern": False,
+        "trailing_values": False,
+        "shacl_sparql": False,
+        "plain_queries": True,
+        "chunk": 1_000,
+    },
+    "generic": {
+        "empty_graph_pattern": False,
+        "trailing_values": True,
+        "shacl_sparql": True,
+        "plain_queries": False,
+        "chunk": 1_000,
+    },
 }
 
 
@@ -112,8 +133,12 @@ def _ask_answer(solutions: ox.QuerySolutions) -> ox.QueryBoolean:
     would be true: a graph that does not exist would be found."""
     rows = list(solutions)
     value = bool(rows) and all(t is None or t.value not in ("0", "false") for t in rows[0])
-    return cast(ox.QueryBoolean, ox.parse_query_results(
-        b'{"head": {}, "boolean": %s}' % (b"true" if value else b"false"), ox.QueryResultsFormat.JSON))
+    return cast(
+        ox.QueryBoolean,
+        ox.parse_query_results(
+            b'{"head": {}, "boolean": %s}' % (b"true" if value else b"false"), ox.QueryResultsFormat.JSON
+        ),
+    )
 
 
 def plain_twin(query: str) -> str | None:
@@ -160,8 +185,10 @@ def endpoints(url: str) -> tuple[str, str]:
 def check_url(url: str) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.username or parts.password:
-        raise ValueError("a store URL must not hold a user or password: set $KG_STORE_USER and "
-                         "$KG_STORE_PASSWORD, or put the login in ~/.netrc")
+        raise ValueError(
+            "a store URL must not hold a user or password: set $KG_STORE_USER and "
+            "$KG_STORE_PASSWORD, or put the login in ~/.netrc"
+        )
     if not parts.hostname:
         raise ValueError(f"not a URL: {url!r}")
 
@@ -203,8 +230,10 @@ def insert_data(quads: Iterable[ox.Quad]) -> str | None:
         by_graph.setdefault(q.graph_name, []).append(f"{q.subject} {q.predicate} {q.object} .")
     if not by_graph:
         return None
-    blocks = [("GRAPH %s {\n%s\n}" % (g, "\n".join(lines))) if isinstance(g, ox.NamedNode) else "\n".join(lines)
-              for g, lines in by_graph.items()]
+    blocks = [
+        ("GRAPH %s {\n%s\n}" % (g, "\n".join(lines))) if isinstance(g, ox.NamedNode) else "\n".join(lines)
+        for g, lines in by_graph.items()
+    ]
     return "INSERT DATA {\n" + "\n".join(blocks) + "\n}"
 
 
@@ -237,22 +266,29 @@ class RemoteStore:
     def _post(self, url: str, data: dict, accept: str | None = None, stream: bool = False) -> requests.Response:
         headers = {"Accept": accept} if accept else {}
         try:
-            resp = self.session.post(url, data=data, headers=headers, auth=self._auth, timeout=self.timeout,
-                                     stream=stream)
+            resp = self.session.post(
+                url, data=data, headers=headers, auth=self._auth, timeout=self.timeout, stream=stream
+            )
             if resp.status_code == 401 and self._auth is None and self._login:
                 challenge = resp.headers.get("WWW-Authenticate", "").lower()
-                self._auth = HTTPDigestAuth(*self._login) if challenge.startswith("digest") else HTTPBasicAuth(*self._login)
-                resp = self.session.post(url, data=data, headers=headers, auth=self._auth, timeout=self.timeout,
-                                         stream=stream)
+                self._auth = (
+                    HTTPDigestAuth(*self._login) if challenge.startswith("digest") else HTTPBasicAuth(*self._login)
+                )
+                resp = self.session.post(
+                    url, data=data, headers=headers, auth=self._auth, timeout=self.timeout, stream=stream
+                )
         except requests.RequestException as exc:
             raise ConnectionError(f"cannot reach the SPARQL endpoint {url}: {type(exc).__name__}") from None
         if "Server" in resp.headers and self.dialect == "generic":
             self.dialect = dialect_of(resp.headers["Server"])
         if resp.status_code in (401, 403):
-            hint = ("give a login in $KG_STORE_USER and $KG_STORE_PASSWORD, or in ~/.netrc"
-                    if resp.status_code == 401 else
-                    "the server does not let this client write (a read-only server, e.g. kg serve without --writable?)"
-                    if "update" in data else "the server refuses this client")
+            hint = (
+                "give a login in $KG_STORE_USER and $KG_STORE_PASSWORD, or in ~/.netrc"
+                if resp.status_code == 401
+                else "the server does not let this client write (a read-only server, e.g. kg serve without --writable?)"
+                if "update" in data
+                else "the server refuses this client"
+            )
             raise PermissionError(f"{url} answered HTTP {resp.status_code}: {hint}")
         if resp.status_code >= 400:
             text = resp.text.strip().replace("\n", " ")
@@ -263,8 +299,15 @@ class RemoteStore:
         return resp
 
     # -------------------------------------------------------------------------- reading
-    def query(self, query: str, *, prefixes: dict[str, str] | None = None, use_default_graph_as_union: bool = False,
-              substitutions: dict | None = None, **_ignored):
+    def query(
+        self,
+        query: str,
+        *,
+        prefixes: dict[str, str] | None = None,
+        use_default_graph_as_union: bool = False,
+        substitutions: dict | None = None,
+        **_ignored,
+    ):
         """Run a query on the server; the result types are pyoxigraph's (``QuerySolutions``,
         ``QueryBoolean``) or, for CONSTRUCT/DESCRIBE, a list of triples.
 
@@ -290,8 +333,9 @@ class RemoteStore:
                     return _ask_answer(result)
                 if match_here and isinstance(result, ox.QuerySolutions):
                     want = {v.value: t for v, t in (substitutions or {}).items()}  # match_here: given
-                    return Solutions(result.variables, [sol for sol in result
-                                                        if all(sol[k] == t for k, t in want.items())])
+                    return Solutions(
+                        result.variables, [sol for sol in result if all(sol[k] == t for k, t in want.items())]
+                    )
                 return result
             fmt = ox.RdfFormat.TURTLE if "turtle" in kind else ox.RdfFormat.N_TRIPLES
             return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(resp.content, fmt)]
@@ -335,7 +379,9 @@ class RemoteStore:
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         """kg's named graphs on the server (a shared server may hold others: they are left out)."""
         inner = "" if DIALECTS[self._dialect()]["empty_graph_pattern"] else "?s ?p ?o"
-        sols = self._select(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {inner} }} FILTER(STRSTARTS(STR(?g), "{KG_GRAPHS}")) }}')
+        sols = self._select(
+            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {inner} }} FILTER(STRSTARTS(STR(?g), "{KG_GRAPHS}")) }}'
+        )
         return iter([s["g"] for s in sols])
 
     def supports(self, feature: str) -> bool:
@@ -348,8 +394,11 @@ class RemoteStore:
         return self.dialect
 
     def __len__(self) -> int:
-        (sol,) = list(self._select(f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
-                                   f'FILTER(STRSTARTS(STR(?g), "{KG_GRAPHS}")) }}'))
+        (sol,) = list(
+            self._select(
+                f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{KG_GRAPHS}")) }}'
+            )
+        )
         return int(sol["n"].value)
 
     def graph_quads(self, graph_name: ox.NamedNode) -> list[ox.Quad]:
@@ -361,8 +410,14 @@ class RemoteStore:
         for g in sorted(self.named_graphs(), key=lambda g: g.value):
             yield from self.graph_quads(g)
 
-    def dump(self, output: BinaryIO | None = None, format: ox.RdfFormat | None = None, *, from_graph=None,
-             prefixes: dict[str, str] | None = None):
+    def dump(
+        self,
+        output: BinaryIO | None = None,
+        format: ox.RdfFormat | None = None,
+        *,
+        from_graph=None,
+        prefixes: dict[str, str] | None = None,
+    ):
         """Write kg's graphs (or ``from_graph`` alone) as pyoxigraph's ``Store.dump`` does,
         graph by graph; returns the bytes when ``output`` is None."""
         data: Iterable[ox.Triple] | Iterable[ox.Quad]
@@ -382,7 +437,7 @@ class RemoteStore:
         view = ox.Store()
         resources = sorted(set(resources), key=lambda r: r.value)
         for i in range(0, len(resources), 500):
-            values = " ".join(_term(r) for r in resources[i:i + 500])
+            values = " ".join(_term(r) for r in resources[i : i + 500])
             sols = self._select(f"""SELECT ?s ?p ?o ?g WHERE {{
               VALUES ?r {{ {values} }} VALUES ?g {{ {_term(corpus.CORPUS)} {_term(corpus.GAZETTEER)} }}
               GRAPH ?g {{ {{ ?r ?p ?o BIND(?r AS ?s) }} UNION {{ ?s {_term(corpus.SUBJECT)} ?r . ?s ?p ?o }} }}
@@ -446,8 +501,12 @@ class RemoteStore:
         """Make sure the default graph is the union of the named graphs, as kg's queries expect:
         a triple of the ontology graph must be visible without ``GRAPH``. A Jena server
         without ``unionDefaultGraph`` gets Jena's union graph as ``default-graph-uri``."""
-        probe = list(self._select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{ids.ONTOLOGY_GRAPH}> {{ ?s ?p ?o "
-                                  f"FILTER(isIRI(?s) && isIRI(?o)) }} }} LIMIT 1"))
+        probe = list(
+            self._select(
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH <{ids.ONTOLOGY_GRAPH}> {{ ?s ?p ?o "
+                f"FILTER(isIRI(?s) && isIRI(?o)) }} }} LIMIT 1"
+            )
+        )
         if not probe:
             return  # nothing to see yet (an empty, read-only store)
         ask = f"ASK {{ {_term(probe[0]['s'])} {_term(probe[0]['p'])} {_term(probe[0]['o'])} }}"
@@ -458,16 +517,17 @@ class RemoteStore:
             if bool(self.query(ask)):
                 return
             self._default_graph = None
-        raise LookupError(f"the default graph of {self.query_url} is not the union of its named graphs, which kg's "
-                          "queries need: start Oxigraph with --union-default-graph (kg serve does), or set "
-                          "tdb2:unionDefaultGraph true on a Fuseki dataset")
+        raise LookupError(
+            f"the default graph of {self.query_url} is not the union of its named graphs, which kg's "
+            "queries need: start Oxigraph with --union-default-graph (kg serve does), or set "
+            "tdb2:unionDefaultGraph true on a Fuseki dataset"
+        )
 
 
 def open_remote(url: str) -> RemoteStore:
     store = RemoteStore(url)
     store.check()
     return store
-
 
 
 # ------------------------------------------------------------------------------ writer lease
@@ -525,8 +585,10 @@ class WriterLease:
         self.wait = wait if wait is not None else _env_seconds("KG_STORE_LEASE_WAIT", LEASE_WAIT)
         self.token = secrets.token_hex(12)
         self.node = ox.NamedNode(ids.lease_iri(self.token))
-        self.holder = (f"{getpass.getuser()}@{socket.gethostname()} pid {os.getpid()}, since "
-                       f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC")
+        self.holder = (
+            f"{getpass.getuser()}@{socket.gethostname()} pid {os.getpid()}, since "
+            f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC"
+        )
         self.expires = 0
         self.lost = False
         self._client = RemoteStore(url)  # its own HTTP session: the renewing thread uses it too
@@ -537,8 +599,9 @@ class WriterLease:
     # ---------------------------------------------------------------- reading and writing leases
     def leases(self) -> dict[str, tuple[str, int]]:
         """Every lease in the store: ``{lease IRI: (holder, expiry in ms)}``."""
-        sols = self._client.query(f"SELECT ?l ?h ?e WHERE {{ GRAPH {_LEASE_GRAPH} {{ ?l {_EXPIRES} ?e . "
-                                  f"OPTIONAL {{ ?l {_HOLDER} ?h }} }} }}")
+        sols = self._client.query(
+            f"SELECT ?l ?h ?e WHERE {{ GRAPH {_LEASE_GRAPH} {{ ?l {_EXPIRES} ?e . OPTIONAL {{ ?l {_HOLDER} ?h }} }} }}"
+        )
         out = {}
         for sol in sols:
             try:
@@ -551,9 +614,15 @@ class WriterLease:
     def _drop(self, lease: str, expires: int | None = None) -> None:
         """Remove a lease; with ``expires``, only if it still has that expiry (not renewed since)."""
         node = _term(ox.NamedNode(lease))
-        cond = f"{node} {_EXPIRES} {_term(ox.Literal(str(expires), datatype=_XSD_INTEGER))} . " if expires is not None else ""
-        self._client.update(f"DELETE {{ GRAPH {_LEASE_GRAPH} {{ {node} ?p ?o }} }} "
-                            f"WHERE {{ GRAPH {_LEASE_GRAPH} {{ {cond}{node} ?p ?o }} }}")
+        cond = (
+            f"{node} {_EXPIRES} {_term(ox.Literal(str(expires), datatype=_XSD_INTEGER))} . "
+            if expires is not None
+            else ""
+        )
+        self._client.update(
+            f"DELETE {{ GRAPH {_LEASE_GRAPH} {{ {node} ?p ?o }} }} "
+            f"WHERE {{ GRAPH {_LEASE_GRAPH} {{ {cond}{node} ?p ?o }} }}"
+        )
 
     def _expiry(self) -> int:
         return _now_ms() + int(self.seconds * 1000)
@@ -584,9 +653,22 @@ class WriterLease:
             others = self._others()
             if not others:
                 self.expires = self._expiry()
-                self._client.update(cast(str, insert_data([
-                    ox.Quad(self.node, _HOLDER, ox.Literal(self.holder), _LEASE_GRAPH),
-                    ox.Quad(self.node, _EXPIRES, ox.Literal(str(self.expires), datatype=_XSD_INTEGER), _LEASE_GRAPH)])))
+                self._client.update(
+                    cast(
+                        str,
+                        insert_data(
+                            [
+                                ox.Quad(self.node, _HOLDER, ox.Literal(self.holder), _LEASE_GRAPH),
+                                ox.Quad(
+                                    self.node,
+                                    _EXPIRES,
+                                    ox.Literal(str(self.expires), datatype=_XSD_INTEGER),
+                                    _LEASE_GRAPH,
+                                ),
+                            ]
+                        ),
+                    )
+                )
                 others = self._others()  # read back after our insert was committed
                 if not others:
                     self._start_renewing()
@@ -594,10 +676,12 @@ class WriterLease:
                 self._drop(self.node.value)  # another writer came in at the same time: both withdraw
             if time.monotonic() >= deadline:
                 holder = min(others.values(), key=lambda v: v[1])[0]
-                raise LeaseHeld(f"another kg process is writing to {self.url}: {holder} holds its writer lease "
-                                f"(renewed while it runs; it lapses within {self.seconds:.0f} s of that process stopping). Wait for it "
-                                f"and run this again, or set KG_STORE_LEASE_WAIT to wait longer; if that process is "
-                                f"known to be dead, KG_STORE_BREAK_LEASE=1 removes its lease")
+                raise LeaseHeld(
+                    f"another kg process is writing to {self.url}: {holder} holds its writer lease "
+                    f"(renewed while it runs; it lapses within {self.seconds:.0f} s of that process stopping). Wait for it "
+                    f"and run this again, or set KG_STORE_LEASE_WAIT to wait longer; if that process is "
+                    f"known to be dead, KG_STORE_BREAK_LEASE=1 removes its lease"
+                )
             time.sleep(random.uniform(0.2, 1.0))
 
     def renew(self) -> bool:
@@ -609,9 +693,11 @@ class WriterLease:
             old_lit = _term(ox.Literal(str(self.expires), datatype=_XSD_INTEGER))
             new_lit = _term(ox.Literal(str(new), datatype=_XSD_INTEGER))
             node = _term(self.node)
-            self._client.update(f"DELETE {{ GRAPH {_LEASE_GRAPH} {{ {node} {_EXPIRES} {old_lit} }} }} "
-                                f"INSERT {{ GRAPH {_LEASE_GRAPH} {{ {node} {_EXPIRES} {new_lit} }} }} "
-                                f"WHERE {{ GRAPH {_LEASE_GRAPH} {{ {node} {_EXPIRES} {old_lit} }} }}")
+            self._client.update(
+                f"DELETE {{ GRAPH {_LEASE_GRAPH} {{ {node} {_EXPIRES} {old_lit} }} }} "
+                f"INSERT {{ GRAPH {_LEASE_GRAPH} {{ {node} {_EXPIRES} {new_lit} }} }} "
+                f"WHERE {{ GRAPH {_LEASE_GRAPH} {{ {node} {_EXPIRES} {old_lit} }} }}"
+            )
             mine = self.leases().get(self.node.value)
             if mine is None or mine[1] != new:
                 # removed by another writer when it had expired: the next write is refused
@@ -625,8 +711,10 @@ class WriterLease:
         """Raise :class:`LeaseHeld` if this writer no longer holds the lease."""
         if self.lost or (self.expires and self.expires <= _now_ms()):
             self.lost = True
-            raise LeaseHeld(f"this kg process lost its writer lease on {self.url} (not renewed for {self.seconds:.0f} s: "
-                            f"was it stopped?); another writer may have written since. Run the command again")
+            raise LeaseHeld(
+                f"this kg process lost its writer lease on {self.url} (not renewed for {self.seconds:.0f} s: "
+                f"was it stopped?); another writer may have written since. Run the command again"
+            )
 
     def release(self) -> None:
         """Give the lease back (stop renewing, remove it from the store)."""
@@ -647,7 +735,11 @@ class WriterLease:
                 try:
                     if not self.renew():
                         return
-                except (OSError, RuntimeError, PermissionError) as exc:  # try again next time; check() says when it lapsed
+                except (
+                    OSError,
+                    RuntimeError,
+                    PermissionError,
+                ) as exc:  # try again next time; check() says when it lapsed
                     log.warning("could not renew the writer lease on %s: %s", self.url, exc)
 
         self._thread = threading.Thread(target=loop, name="kg-writer-lease", daemon=True)

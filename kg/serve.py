@@ -18,6 +18,7 @@ behaviour, so:
 - ``writable``: the server opens the folder for writing and holds the lock itself; kg only
   checks beforehand that no one else does, to say so clearly.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -52,20 +53,23 @@ def server_binary(chosen: str | None = None) -> str:
     import pyoxigraph
 
     chosen = chosen or Settings.load().oxigraph
-    candidates = [chosen, str(Path(sys.executable).parent / "oxigraph"),
-                  shutil.which("oxigraph")]
+    candidates = [chosen, str(Path(sys.executable).parent / "oxigraph"), shutil.which("oxigraph")]
     binary = next((c for c in candidates if c and os.access(c, os.X_OK)), None)
     if binary is None:
-        raise ServeError("the Oxigraph server is not installed: pip install 'oxigraph=="
-                         f"{pyoxigraph.__version__}' (make install does it)")
+        raise ServeError(
+            "the Oxigraph server is not installed: pip install 'oxigraph=="
+            f"{pyoxigraph.__version__}' (make install does it)"
+        )
     try:
         out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         raise ServeError(f"cannot run {binary}: {exc}") from None
     version = out.split()[-1] if out.split() else "?"
     if version != pyoxigraph.__version__:
-        raise ServeError(f"{binary} is Oxigraph {version} but the store is written by pyoxigraph "
-                         f"{pyoxigraph.__version__}: install oxigraph=={pyoxigraph.__version__}")
+        raise ServeError(
+            f"{binary} is Oxigraph {version} but the store is written by pyoxigraph "
+            f"{pyoxigraph.__version__}: install oxigraph=={pyoxigraph.__version__}"
+        )
     return binary
 
 
@@ -84,11 +88,12 @@ class FolderLock:
             fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             fh.close()
-            raise StoreLocked(f"the store at {self.path.parent} is open for writing in another process "
-                              "(kg ingest, kg import, kg remove, or an Oxigraph server started with --writable); "
-                              "Oxigraph cannot serve a folder that another process writes. Wait for it to finish, "
-                              "or write through a writable server instead (kg --store http://HOST:PORT ingest …)"
-                              ) from None
+            raise StoreLocked(
+                f"the store at {self.path.parent} is open for writing in another process "
+                "(kg ingest, kg import, kg remove, or an Oxigraph server started with --writable); "
+                "Oxigraph cannot serve a folder that another process writes. Wait for it to finish, "
+                "or write through a writable server instead (kg --store http://HOST:PORT ingest …)"
+            ) from None
         self._fh = fh
 
     def release(self) -> None:
@@ -199,8 +204,17 @@ def _ready(url: str) -> bool:
         return False
 
 
-def start(store: str | Path, *, bind: str = "127.0.0.1", port: int | None = None, writable: bool = False,
-          timeout_s: int = 60, cors: bool = False, startup: float = 60, oxigraph: str | None = None) -> Server:
+def start(
+    store: str | Path,
+    *,
+    bind: str = "127.0.0.1",
+    port: int | None = None,
+    writable: bool = False,
+    timeout_s: int = 60,
+    cors: bool = False,
+    startup: float = 60,
+    oxigraph: str | None = None,
+) -> Server:
     """Start Oxigraph's server on the store folder ``store`` and wait until it answers
     (``oxigraph``: the server program, see :func:`server_binary`).
 
@@ -226,15 +240,28 @@ def start(store: str | Path, *, bind: str = "127.0.0.1", port: int | None = None
         if writable:
             lock.release()  # the server takes it itself
             lock = None
-    command = [binary, "serve" if writable else "serve-read-only", "--location", str(path),
-               "--bind", f"{_bracket(host)}:{port}", "--union-default-graph",
-               "--timeout-s", str(int(timeout_s))]
+    command = [
+        binary,
+        "serve" if writable else "serve-read-only",
+        "--location",
+        str(path),
+        "--bind",
+        f"{_bracket(host)}:{port}",
+        "--union-default-graph",
+        "--timeout-s",
+        str(int(timeout_s)),
+    ]
     if cors:
         command.append("--cors")
     fd, log_path = tempfile.mkstemp(prefix="kg-serve-", suffix=".log")
     try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=fd, stderr=fd,
-                                   preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=fd,
+            stderr=fd,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
     except OSError as exc:
         os.close(fd)
         if lock:
@@ -248,11 +275,14 @@ def start(store: str | Path, *, bind: str = "127.0.0.1", port: int | None = None
             tail = server.log_tail()
             server.stop()
             if "lock" in tail.lower():
-                raise StoreLocked(f"the store at {path} is in use by another process; the server could not "
-                                  "open it for writing") from None
+                raise StoreLocked(
+                    f"the store at {path} is in use by another process; the server could not open it for writing"
+                ) from None
             if "in use" in tail.lower() or "address" in tail.lower():
-                raise ServeError(f"cannot listen on {host}:{port}: the address is in use or not available "
-                                 "(choose another with --port or --bind)")
+                raise ServeError(
+                    f"cannot listen on {host}:{port}: the address is in use or not available "
+                    "(choose another with --port or --bind)"
+                )
             raise ServeError(f"the Oxigraph server did not start: {tail.strip().splitlines()[-1:] or tail}")
         time.sleep(0.2)
     return server
@@ -260,6 +290,8 @@ def start(store: str | Path, *, bind: str = "127.0.0.1", port: int | None = None
 
 def curl_line(server: Server) -> str:
     """A ready ``curl`` line that counts the articles through the endpoint."""
-    return (f"curl -H 'Accept: text/csv' --data-urlencode "
-            f"'query=SELECT (COUNT(*) AS ?articles) WHERE {{ ?a a <https://w3id.org/kg-stance/ontology#Article> }}' "
-            f"{server.query_url}")
+    return (
+        f"curl -H 'Accept: text/csv' --data-urlencode "
+        f"'query=SELECT (COUNT(*) AS ?articles) WHERE {{ ?a a <https://w3id.org/kg-stance/ontology#Article> }}' "
+        f"{server.query_url}"
+    )

@@ -14,6 +14,7 @@ never sits in an object that is passed around, printed or pickled to a worker).
 >>> Settings.load(environ={"KG_STORE": "elsewhere"}, store="here").store
 'here'
 """
+
 from __future__ import annotations
 
 import math
@@ -125,9 +126,8 @@ def parse_count(raw: str, var: str) -> int:
         value = int(text)
     elif re.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+", text):
         value = float(text)
-    if value is None or not math.isfinite(value) or value != int(value) or int(value) < 1 or value > 10 ** 12:
-        raise ConfigError(f"{var} must be a whole number of characters such as 1000000, "
-                          f"1,000,000 or 1e6; got {raw!r}")
+    if value is None or not math.isfinite(value) or value != int(value) or int(value) < 1 or value > 10**12:
+        raise ConfigError(f"{var} must be a whole number of characters such as 1000000, 1,000,000 or 1e6; got {raw!r}")
     return int(value)
 
 

@@ -14,6 +14,7 @@ shapes). A shape using anything else is refused at compile time rather than pass
 Targets are read with their subclasses through the ontology graph the store holds
 (``sh:targetClass kg:Actor`` reaches a ``kg:Person``), as pyshacl does with the ontology mixed in.
 """
+
 from __future__ import annotations
 
 import functools
@@ -27,9 +28,27 @@ from rdflib.namespace import SH
 
 from kg.vocab import RDF, RDFS
 
-SUPPORTED = {SH.path, SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.node, SH["in"], SH.pattern,
-             SH.minInclusive, SH.maxInclusive, SH.lessThanOrEquals, SH["or"], SH.qualifiedValueShape,
-             SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.message, SH.severity, SH.name, SH.description}
+SUPPORTED = {
+    SH.path,
+    SH.minCount,
+    SH.maxCount,
+    SH.datatype,
+    SH["class"],
+    SH.node,
+    SH["in"],
+    SH.pattern,
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.lessThanOrEquals,
+    SH["or"],
+    SH.qualifiedValueShape,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+    SH.message,
+    SH.severity,
+    SH.name,
+    SH.description,
+}
 _NODE_KEYS = {SH.targetClass, SH.targetSubjectsOf, SH.property, SH.xone, SH["in"], SH.message, RDF.type}
 _IGNORED = {str(RDFS.label), str(RDFS.comment)}
 
@@ -112,9 +131,15 @@ class _Compiler:
 
     def add(self, shape, path, component: str, message: str, body: str, columns: str = "?focus") -> None:
         select = columns
-        self.checks.append(Check(str(shape) if not isinstance(shape, BNode) else "[]",
-                                 str(path) if path is not None else None, component, message,
-                                 f"SELECT DISTINCT {select} WHERE {{ {body} }}"))
+        self.checks.append(
+            Check(
+                str(shape) if not isinstance(shape, BNode) else "[]",
+                str(path) if path is not None else None,
+                component,
+                message,
+                f"SELECT DISTINCT {select} WHERE {{ {body} }}",
+            )
+        )
 
     def node_shape(self, shape, focus: str, label) -> None:
         g = self.g
@@ -141,13 +166,23 @@ class _Compiler:
         counts = " ".join(f"(COUNT(DISTINCT ?c{i}) AS ?n{i})" for i in range(len(bounded)))
         which = '""'
         for i, (_ps, _path, lo, hi) in reversed(list(enumerate(bounded))):
-            bad = " || ".join(([f"?n{i} < {int(lo)}"] if lo is not None else []) + ([f"?n{i} > {int(hi)}"] if hi is not None else []))
+            bad = " || ".join(
+                ([f"?n{i} < {int(lo)}"] if lo is not None else []) + ([f"?n{i} > {int(hi)}"] if hi is not None else [])
+            )
             which = f'IF({bad}, "{i}", {which})'
-        body = (f"{{ SELECT ?focus {counts} WHERE {{ {focus} {optionals} }} GROUP BY ?focus }} "
-                f"BIND({which} AS ?component) FILTER(?component != \"\")")
+        body = (
+            f"{{ SELECT ?focus {counts} WHERE {{ {focus} {optionals} }} GROUP BY ?focus }} "
+            f'BIND({which} AS ?component) FILTER(?component != "")'
+        )
         # ?component is the index of the first count broken; the messages are joined in that order
-        self.add(label, None, "Count", "|".join(_message(g, ps, f"{path.n3()} count") for ps, path, _, _ in bounded),
-                 body, "?focus ?component")
+        self.add(
+            label,
+            None,
+            "Count",
+            "|".join(_message(g, ps, f"{path.n3()} count") for ps, path, _, _ in bounded),
+            body,
+            "?focus ?component",
+        )
 
     def _counts(self, alt) -> list[tuple[URIRef, int | None, int | None]]:
         g = self.g
@@ -155,8 +190,13 @@ class _Compiler:
         for ps in g.objects(alt, SH.property):
             _check_keys(g, ps, {SH.path, SH.minCount, SH.maxCount})
             lo, hi = g.value(ps, SH.minCount), g.value(ps, SH.maxCount)
-            out.append((cast(URIRef, g.value(ps, SH.path)), int(cast(Literal, lo)) if lo is not None else None,
-                        int(cast(Literal, hi)) if hi is not None else None))
+            out.append(
+                (
+                    cast(URIRef, g.value(ps, SH.path)),
+                    int(cast(Literal, lo)) if lo is not None else None,
+                    int(cast(Literal, hi)) if hi is not None else None,
+                )
+            )
         return out
 
     def xone(self, shape, alts: list, focus: str, label) -> None:
@@ -174,8 +214,10 @@ class _Compiler:
                 if hi is not None:
                     conds.append(f"{names[p]} <= {hi}")
             conforms.append(f"IF({' && '.join(conds) or 'true'}, 1, 0)")
-        body = (f"{{ SELECT ?focus {counts} WHERE {{ {focus} {optionals} }} GROUP BY ?focus }} "
-                f"FILTER(({' + '.join(conforms)}) != 1)")
+        body = (
+            f"{{ SELECT ?focus {counts} WHERE {{ {focus} {optionals} }} GROUP BY ?focus }} "
+            f"FILTER(({' + '.join(conforms)}) != 1)"
+        )
         self.add(label, None, "Xone", _message(self.g, shape, "exactly one alternative must hold"), body)
 
     def property_shape(self, ps, focus: str, label) -> None:
@@ -192,8 +234,14 @@ class _Compiler:
         cls = g.value(ps, SH["class"])
         if cls is not None:
             # the instances of the class once, then a set difference (not a path walked per value)
-            self.add(label, path, "Class", msg, f"{{ {focus} ?focus {_n3(path)} ?value . }} "
-                                                 f"MINUS {{ ?value a/rdfs:subClassOf* {_n3(cls)} }}", "?focus ?value")
+            self.add(
+                label,
+                path,
+                "Class",
+                msg,
+                f"{{ {focus} ?focus {_n3(path)} ?value . }} MINUS {{ ?value a/rdfs:subClassOf* {_n3(cls)} }}",
+                "?focus ?value",
+            )
         other = g.value(ps, SH.lessThanOrEquals)
         if other is not None:
             extra = f"OPTIONAL {{ ?focus {_n3(other)} ?other }}"
@@ -202,14 +250,20 @@ class _Compiler:
             which = '""'
             for component, cond in reversed(conds):
                 which = f'IF({cond}, "{component}", {which})'
-            self.add(label, path, "", msg, f"{focus} ?focus {_n3(path)} ?value . {extra} "
-                                             f"BIND({which} AS ?component) FILTER(?component != \"\")",
-                     "?focus ?value ?component")
+            self.add(
+                label,
+                path,
+                "",
+                msg,
+                f'{focus} ?focus {_n3(path)} ?value . {extra} BIND({which} AS ?component) FILTER(?component != "")',
+                "?focus ?value ?component",
+            )
         node = g.value(ps, SH.node)
         if node is not None:
             # the values must conform to the node shape: checked with it (see compile_shapes)
             self.references.setdefault(node, []).append(
-                f"{{ SELECT DISTINCT ?focus WHERE {{ {focus.replace('?focus', '?owner')} ?owner {_n3(path)} ?focus }} }}")
+                f"{{ SELECT DISTINCT ?focus WHERE {{ {focus.replace('?focus', '?owner')} ?owner {_n3(path)} ?focus }} }}"
+            )
         qvs = g.value(ps, SH.qualifiedValueShape)
         if qvs is not None:
             _check_keys(g, qvs, {SH["in"], RDF.type, SH.message})
@@ -220,9 +274,11 @@ class _Compiler:
                 having.append(f"SUM(?hit) < {int(qlo)}")
             if qhi is not None:
                 having.append(f"SUM(?hit) > {int(qhi)}")
-            body = (f"{{ SELECT ?focus WHERE {{ {focus} OPTIONAL {{ SELECT DISTINCT ?focus ?value WHERE {{ "
-                    f"?focus {_n3(path)} ?value }} }} BIND(IF(COALESCE(?value IN ({allowed}), false), 1, 0) AS ?hit) }} "
-                    f"GROUP BY ?focus HAVING ({' || '.join(having)}) }}")
+            body = (
+                f"{{ SELECT ?focus WHERE {{ {focus} OPTIONAL {{ SELECT DISTINCT ?focus ?value WHERE {{ "
+                f"?focus {_n3(path)} ?value }} }} BIND(IF(COALESCE(?value IN ({allowed}), false), 1, 0) AS ?hit) }} "
+                f"GROUP BY ?focus HAVING ({' || '.join(having)}) }}"
+            )
             self.add(label, path, "QualifiedValueShape", msg, body)
 
 
@@ -250,8 +306,13 @@ def compile_shapes(shapes_ttl: str) -> tuple[Check, ...]:
         comp.node_shape(shape, comp.focus_of(shape), shape)
         prop, ps = required
         for ref in comp.references[shape]:
-            comp.add(shape, prop, "MinCount", _message(g, ps, f"{prop.n3()} is required"),
-                     f"{ref} FILTER NOT EXISTS {{ ?focus {_n3(prop)} ?anything }}")
+            comp.add(
+                shape,
+                prop,
+                "MinCount",
+                _message(g, ps, f"{prop.n3()} is required"),
+                f"{ref} FILTER NOT EXISTS {{ ?focus {_n3(prop)} ?anything }}",
+            )
     return tuple(comp.checks)
 
 
@@ -298,8 +359,11 @@ def report(violations: list[Violation], checks: int) -> str:
         if v.check.component == "Count" and component.isdigit():  # which of the node's count constraints
             message = v.check.message.split("|")[int(component)]
             component = "Count"
-        lines += [f"Constraint Violation in {component}ConstraintComponent:",
-                  f"\tSource Shape: {v.check.shape}", f"\tFocus Node: {v.focus}"]
+        lines += [
+            f"Constraint Violation in {component}ConstraintComponent:",
+            f"\tSource Shape: {v.check.shape}",
+            f"\tFocus Node: {v.focus}",
+        ]
         if v.value is not None:
             lines.append(f"\tValue Node: {v.value}")
         if path:

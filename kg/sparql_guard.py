@@ -19,6 +19,7 @@ odd prefixed names (``ex:a.SERVICE``); a missed call is not.
 >>> update_keyword('PREFIX ex: <http://e/> INSERT DATA { ex:a ex:b ex:c }')
 'INSERT'
 """
+
 from __future__ import annotations
 
 import re
@@ -126,7 +127,7 @@ def update_keyword(text: str) -> str | None:
     for candidate in (code, mask(_unescape(text))):
         prologue = _PROLOGUE.match(_blank_prologue(text, candidate))
         assert prologue is not None  # the pattern matches the empty string
-        rest = candidate[prologue.end():]
+        rest = candidate[prologue.end() :]
         m = _FIRST_WORD.match(rest)
         if m and m.group(1).upper() in UPDATE_KEYWORDS:
             return m.group(1).upper()
@@ -137,7 +138,7 @@ def _blank_prologue(text: str, code: str) -> str:
     # the prologue's IRIs were blanked by mask(); put "<>" back so the prologue pattern matches
     out = list(code)
     for m in _IRIREF.finditer(text):
-        if code[m.start():m.end()].strip() == "":
+        if code[m.start() : m.end()].strip() == "":
             out[m.start()], out[m.end() - 1] = "<", ">"
     return "".join(out)
 
@@ -151,10 +152,14 @@ def check_query(text: str, allow_service: Iterable[str] = ()) -> None:
     allowed = set(allow_service)
     for endpoint in service_calls(text):
         if endpoint is None:
-            raise Refused("the query calls a SERVICE whose endpoint is not a full IRI (a variable, prefixed "
-                          "name or relative IRI); federated queries reach other machines, so kg runs them "
-                          "only for endpoints named with --allow-service URL")
+            raise Refused(
+                "the query calls a SERVICE whose endpoint is not a full IRI (a variable, prefixed "
+                "name or relative IRI); federated queries reach other machines, so kg runs them "
+                "only for endpoints named with --allow-service URL"
+            )
         if endpoint not in allowed:
-            raise Refused(f"the query calls SERVICE <{endpoint}>: federated queries send requests to other "
-                          "machines and are off; allow this endpoint with --allow-service "
-                          f"{endpoint}")
+            raise Refused(
+                f"the query calls SERVICE <{endpoint}>: federated queries send requests to other "
+                "machines and are off; allow this endpoint with --allow-service "
+                f"{endpoint}"
+            )

@@ -16,6 +16,7 @@ back to rdflib's pure-Python engine. Here:
   prefixes predeclared, and values bound through Oxigraph's substitutions (never pasted into
   the query text).
 """
+
 from __future__ import annotations
 
 import csv
@@ -73,8 +74,11 @@ class QueryError(ValueError):
 # found"). The store is intact; opening it again reads a consistent state.
 # A read-only open in the instant a writer is creating the store (its files there, its
 # version key not yet) fails with the last message: Oxigraph would write the key itself.
-_BUSY_MARKERS = ("No such file or directory", "Column family not found",
-                 "Inserts are only possible on read-write instances")
+_BUSY_MARKERS = (
+    "No such file or directory",
+    "Column family not found",
+    "Inserts are only possible on read-write instances",
+)
 
 
 def is_busy_error(exc: BaseException) -> bool:
@@ -90,9 +94,11 @@ def busy_message(path: str | Path, tries: int, last: BaseException | None) -> st
     """What to tell a reader that met a busy writer ``tries`` times in a row (the storage
     engine's own words, "Corruption: ...", would be false: they go to the log, seen with -v)."""
     log.info("last error from the storage engine: %s", last)
-    return (f"the store at {path} is being written by another process (a kg ingest?) and changed under "
-            f"this read {tries} times in a row; try again when the writer has finished (the store is "
-            "intact). If nothing is writing to it, run the command with -v to see the storage engine's error.")
+    return (
+        f"the store at {path} is being written by another process (a kg ingest?) and changed under "
+        f"this read {tries} times in a row; try again when the writer has finished (the store is "
+        "intact). If nothing is writing to it, run the command with -v to see the storage engine's error."
+    )
 
 
 _CONTENT_HASH = ox.NamedNode(str(KG.contentHash))
@@ -121,7 +127,7 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
                 if not is_busy_error(exc):
                     raise StoreError(f"cannot read the store at {path}: {exc}") from None
                 last = exc
-                time.sleep(0.025 * 2 ** attempt)
+                time.sleep(0.025 * 2**attempt)
         raise StoreBusy(busy_message(path, _READ_ATTEMPTS, last))
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} is a file, not a store folder")
@@ -131,9 +137,11 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
         store = ox.Store(str(path))
     except OSError as exc:
         if "lock" in str(exc).lower():
-            raise StoreLocked(f"the store at {path} is in use by another process ({exc}); "
-                              f"wait for it to finish (or stop kg serve on it: a served folder is the "
-                              f"server's; write through a --writable server instead) or use another --store") from None
+            raise StoreLocked(
+                f"the store at {path} is in use by another process ({exc}); "
+                f"wait for it to finish (or stop kg serve on it: a served folder is the "
+                f"server's; write through a --writable server instead) or use another --store"
+            ) from None
         raise StoreError(f"cannot open the store at {path}: {exc}") from None
     changed = sync_static_graphs(store)
     from kg.upgrade import needs_upgrade, upgrade_layout
@@ -175,8 +183,9 @@ def sync_static_graphs(store: ox.Store) -> bool:
     be worked out again)."""
     onto_path = ontology_file("kg.ttl")
     data = onto_path.read_bytes()
-    _sync_graph(store, ids.ONTOLOGY_GRAPH, lambda: Graph().parse(data=data, format="turtle"),
-                hashlib.sha256(data).hexdigest())
+    _sync_graph(
+        store, ids.ONTOLOGY_GRAPH, lambda: Graph().parse(data=data, format="turtle"), hashlib.sha256(data).hexdigest()
+    )
     try:
         from kg.gazetteer import gazetteer_graph  # written by the actors' engineer; optional
     except ImportError:
@@ -249,17 +258,24 @@ def _data_block(verb: str, graph_name: ox.NamedNode, quads: Iterable[ox.Quad]) -
     return f"{verb} DATA {{ GRAPH {graph_name} {{\n{body}\n}} }}"
 
 
-def _write_update(graph_name: ox.NamedNode, quads: list[ox.Quad] | None,
-                  corpus_delete: Iterable[ox.Quad] = (), corpus_insert: Iterable[ox.Quad] = (), *,
-                  drop: bool = True) -> str:
+def _write_update(
+    graph_name: ox.NamedNode,
+    quads: list[ox.Quad] | None,
+    corpus_delete: Iterable[ox.Quad] = (),
+    corpus_insert: Iterable[ox.Quad] = (),
+    *,
+    drop: bool = True,
+) -> str:
     """One SPARQL update that replaces (or, with ``quads=None``, drops) an article's named graph
     and changes the corpus graph to match: Oxigraph runs one update request as one transaction,
     so the article and the corpus-level counts change together or not at all. ``drop=False``
     when the store holds no such graph (a quarter of the time of a new article's write)."""
-    parts = [f"DROP SILENT GRAPH {graph_name}" if drop else None,
-             _data_block("INSERT", graph_name, quads or ()),
-             _data_block("DELETE", corpus.CORPUS, corpus_delete),
-             _data_block("INSERT", corpus.CORPUS, corpus_insert)]
+    parts = [
+        f"DROP SILENT GRAPH {graph_name}" if drop else None,
+        _data_block("INSERT", graph_name, quads or ()),
+        _data_block("DELETE", corpus.CORPUS, corpus_delete),
+        _data_block("INSERT", corpus.CORPUS, corpus_insert),
+    ]
     return " ;\n".join(p for p in parts if p)
 
 
@@ -303,17 +319,21 @@ def read_state(store: ox.Store, resource: ox.NamedNode) -> corpus.State:
                 n = int(cast(ox.Literal, q.object).value)
         if prop is not None and value is not None and n:
             state.tallies[(prop, value)] = n
-    state.gazetteer = {(q.predicate, cast(corpus.Term, q.object)) for q in store.quads_for_pattern(resource, None, None,
-                                                                                corpus.GAZETTEER)}
+    state.gazetteer = {
+        (q.predicate, cast(corpus.Term, q.object))
+        for q in store.quads_for_pattern(resource, None, None, corpus.GAZETTEER)
+    }
     return state
 
 
-def corpus_changes(store: ox.Store, old: list[ox.Quad] | set[ox.Quad] | None,
-                   new: list[ox.Quad] | None) -> tuple[set[ox.Quad], set[ox.Quad]]:
+def corpus_changes(
+    store: ox.Store, old: list[ox.Quad] | set[ox.Quad] | None, new: list[ox.Quad] | None
+) -> tuple[set[ox.Quad], set[ox.Quad]]:
     """The corpus quads to delete and to insert when one article graph goes from ``old`` to
     ``new`` (either may be None): only the resources the article names are read and changed."""
-    res_delta, claim_delta = corpus.changes(corpus.claims_of(old) if old else None,
-                                            corpus.claims_of(new) if new else None)
+    res_delta, claim_delta = corpus.changes(
+        corpus.claims_of(old) if old else None, corpus.claims_of(new) if new else None
+    )
     per_resource: dict[ox.NamedNode, dict] = defaultdict(dict)
     for (resource, prop, value), d in claim_delta.items():
         per_resource[resource][(prop, value)] = d
@@ -323,8 +343,9 @@ def corpus_changes(store: ox.Store, old: list[ox.Quad] | set[ox.Quad] | None,
     # a server is asked once for all of them, not a few times per resource
     view = cast(RemoteStore, store).corpus_view(resources) if is_remote(store) else store
     for resource in resources:
-        gone, added = corpus.apply(read_state(view, resource), resource, res_delta.get(resource, 0),
-                                   per_resource.get(resource, {}))
+        gone, added = corpus.apply(
+            read_state(view, resource), resource, res_delta.get(resource, 0), per_resource.get(resource, {})
+        )
         deletes |= gone
         inserts |= added
     return deletes, inserts
@@ -422,8 +443,9 @@ def rebuild_corpus(store: ox.Store) -> int:
         gazetteer[cast(ox.NamedNode, q.subject)].add((q.predicate, q.object))
     quads: set[ox.Quad] = set()
     for resource, n in counts.items():
-        state = corpus.State(count=n, tallies=tallies.get(resource, Counter()),
-                             gazetteer=gazetteer.get(resource, set()))
+        state = corpus.State(
+            count=n, tallies=tallies.get(resource, Counter()), gazetteer=gazetteer.get(resource, set())
+        )
         quads |= corpus.corpus_quads(resource, state)
     try:
         store.update(f"DROP SILENT GRAPH {corpus.CORPUS}")
@@ -461,8 +483,11 @@ class QueryResult:
     @property
     def triples(self) -> list[tuple[str, str, str]]:
         # a graph result binds all three in every row
-        return [cast(tuple[str, str, str], (r["subject"], r["predicate"], r["object"])) for r in self.rows] \
-            if self.kind == "graph" else []
+        return (
+            [cast(tuple[str, str, str], (r["subject"], r["predicate"], r["object"])) for r in self.rows]
+            if self.kind == "graph"
+            else []
+        )
 
 
 def _value(term) -> str | None:
@@ -482,8 +507,9 @@ def _binding(name: str, value: str):
     return ox.Literal(value)
 
 
-def run_query(store: ox.Store, sparql: str, *, bindings: dict[str, str] | None = None,
-              allow_service: Iterable[str] = ()) -> QueryResult:
+def run_query(
+    store: ox.Store, sparql: str, *, bindings: dict[str, str] | None = None, allow_service: Iterable[str] = ()
+) -> QueryResult:
     """Run a SPARQL query over the union of all graphs.
 
     Updates are refused, and so are federated ``SERVICE`` calls (Oxigraph would send requests
@@ -508,8 +534,7 @@ def run_query(store: ox.Store, sparql: str, *, bindings: dict[str, str] | None =
         term = _binding(name, value)  # checks the name before pyoxigraph sees it
         subs[ox.Variable(name)] = term
     try:
-        res = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True,
-                          substitutions=subs or None)
+        res = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None)
         if isinstance(res, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(res))
         if not hasattr(res, "variables"):  # triples (a list of them from a remote store)
@@ -545,7 +570,7 @@ _MAX_CELL = 80
 def _compact(value: str) -> str:
     for prefix, ns in (("kgr", ids.DATA), ("kg", ids.ONTOLOGY)):
         if value.startswith(ns):
-            return f"{prefix}:{value[len(ns):]}"
+            return f"{prefix}:{value[len(ns) :]}"
     return value
 
 
@@ -581,8 +606,12 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         if result.kind == "ask":
             return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
         bindings = [{k: _json_term(v) for k, v in row.items() if v is not None} for row in result.terms]
-        return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
-                          ensure_ascii=False, indent=1) + "\n"
+        return (
+            json.dumps(
+                {"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1
+            )
+            + "\n"
+        )
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
@@ -600,8 +629,10 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         return ("true" if result.boolean else "false") + "\n"
     cells = [[_cell(t[v]) for v in result.variables] for t in result.terms]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
     lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(lines) + "\n"
@@ -632,9 +663,14 @@ def bundled_query(name: str) -> str | None:
 
 # ------------------------------------------------------------------------------ stats / export
 _TYPE_KEYS = {
-    ActorType.Person: "persons", ActorType.Organization: "organizations", ActorType.Government: "governments",
-    ActorType.Country: "countries", ActorType.Group: "groups", ActorType.Media: "media",
-    ActorType.InternationalOrganization: "international_organizations", ActorType.Party: "parties",
+    ActorType.Person: "persons",
+    ActorType.Organization: "organizations",
+    ActorType.Government: "governments",
+    ActorType.Country: "countries",
+    ActorType.Group: "groups",
+    ActorType.Media: "media",
+    ActorType.InternationalOrganization: "international_organizations",
+    ActorType.Party: "parties",
 }
 
 

@@ -9,6 +9,7 @@ articles. :func:`upgrade_layout` rewrites each such graph the way :mod:`kg.rdf` 
 ``kg.store.open_store`` when a write-open finds the old layout, and by the tests on their
 hand-written fixtures.
 """
+
 from __future__ import annotations
 
 import logging
@@ -36,9 +37,13 @@ _ARTICLE_GRAPHS = ids.DATA + "graph/article/"
 _MEMBERSHIPS = ids.DATA + "membership/"
 _A = _N(str(RDF.type))
 # old actor property -> the claim that says it now (None: dropped, the corpus graph says it)
-_ACTOR = {_N(str(RDFS.label)): NAME_IN_ARTICLE, _N(str(SKOS.altLabel)): ALIAS_IN_ARTICLE,
-          _N(str(OWL.sameAs)): SAME_AS_IN_ARTICLE, _N(str(KG.partOf)): PART_OF_IN_ARTICLE,
-          _N(str(KG.ledBy)): LED_BY_IN_ARTICLE}
+_ACTOR = {
+    _N(str(RDFS.label)): NAME_IN_ARTICLE,
+    _N(str(SKOS.altLabel)): ALIAS_IN_ARTICLE,
+    _N(str(OWL.sameAs)): SAME_AS_IN_ARTICLE,
+    _N(str(KG.partOf)): PART_OF_IN_ARTICLE,
+    _N(str(KG.ledBy)): LED_BY_IN_ARTICLE,
+}
 _CONCEPT_LABEL = _N(str(SKOS.prefLabel))
 _ACTOR_TYPES = set(ACTOR_CLASS.values())
 _MEMBERSHIP = _N(str(ORG.Membership))
@@ -58,14 +63,24 @@ def needs_upgrade(store: ox.Store) -> bool:
             break
         if isinstance(g, ox.NamedNode) and g.value.startswith(_ARTICLE_GRAPHS):
             member = next(iter(store.quads_for_pattern(q.subject, _MEMBER, None, g)), None)
-            if member is not None and member.object != q.object and next(iter(store.quads_for_pattern(
-                    cast(ox.NamedNode, member.object), MEMBER_OF_IN_ARTICLE, q.object, g)), None) is None:
+            if (
+                member is not None
+                and member.object != q.object
+                and next(
+                    iter(store.quads_for_pattern(cast(ox.NamedNode, member.object), MEMBER_OF_IN_ARTICLE, q.object, g)),
+                    None,
+                )
+                is None
+            ):
                 return True
     for prop in (_N(str(RDFS.label)), _CONCEPT_LABEL):
         for q in store.quads_for_pattern(None, prop, None):
             g = q.graph_name
-            if isinstance(g, ox.NamedNode) and g.value.startswith(_ARTICLE_GRAPHS) \
-                    and cast(ox.NamedNode, q.subject).value.startswith(ids.SHARED_PREFIXES):
+            if (
+                isinstance(g, ox.NamedNode)
+                and g.value.startswith(_ARTICLE_GRAPHS)
+                and cast(ox.NamedNode, q.subject).value.startswith(ids.SHARED_PREFIXES)
+            ):
                 return True
     return False
 
@@ -75,12 +90,15 @@ def upgraded_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
     if not quads:
         return []
     graph = quads[0].graph_name
-    key = cast(ox.NamedNode, graph).value[len(_ARTICLE_GRAPHS):]  # an article graph is named
+    key = cast(ox.NamedNode, graph).value[len(_ARTICLE_GRAPHS) :]  # an article graph is named
     article = next((q.object for q in quads if q.subject == graph and q.predicate == _DERIVED), None)
     runs = {q.object for q in quads if q.subject == graph and q.predicate == _GENERATED}
     memberships = {cast(ox.NamedNode, q.subject) for q in quads if q.predicate == _A and q.object == _MEMBERSHIP}
-    renamed = {m: _N(f"{_MEMBERSHIPS}{key}/{m.value.rsplit('/', 1)[-1]}") for m in memberships
-               if not m.value.startswith(f"{_MEMBERSHIPS}{key}/")}
+    renamed = {
+        m: _N(f"{_MEMBERSHIPS}{key}/{m.value.rsplit('/', 1)[-1]}")
+        for m in memberships
+        if not m.value.startswith(f"{_MEMBERSHIPS}{key}/")
+    }
     out: list[ox.Quad] = []
 
     def add(s, p, o) -> None:

@@ -5,6 +5,7 @@ accepts one, without running an RDFS/OWL reasoner (no inference: fast, and nothi
 inferred that kg did not write). We add it ourselves rather than through pyshacl's
 ``ont_graph``, whose node-by-node "inoculation" takes seconds on a single article.
 """
+
 from __future__ import annotations
 
 import functools
@@ -113,7 +114,7 @@ def article_batches(store, size: int = 100) -> Iterator[list]:
     names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix))
     for i in range(0, len(names), size):
         quads, shared = [], set()
-        for name in names[i:i + size]:
+        for name in names[i : i + size]:
             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
                 quads.append(q)
                 for term in (q.subject, q.object):
@@ -122,8 +123,9 @@ def article_batches(store, size: int = 100) -> Iterator[list]:
         yield quads + _described(store, sorted(shared, key=lambda t: t.value))
 
 
-def validate_store(store, *, engine: str = "sparql", batch: int = 100,
-                   progress: Callable[[int], None] | None = None) -> tuple[bool, str]:
+def validate_store(
+    store, *, engine: str = "sparql", batch: int = 100, progress: Callable[[int], None] | None = None
+) -> tuple[bool, str]:
     """Check the store against the shapes; ``(conforms, report text)``.
 
     ``engine="sparql"`` (the default) runs every constraint as a query in the store

@@ -32,6 +32,7 @@ Example (in a notebook)::
     from kg.viz import show
     show(actor_network(store))          # renders inline in an iframe
 """
+
 from __future__ import annotations
 
 import functools
@@ -136,18 +137,36 @@ def html_string(
     whole = _Whole(G)
     n, m = len(whole.nodes), len(whole.data)
     drawn_nodes, drawn_edges = _rank(range(n), range(m), whole.src, whole.dst, whole.w, max_nodes, max_edges)
-    payload = _payload(G, whole, drawn_nodes, drawn_edges, size_by=size_by, kind=kind, max_nodes=max_nodes,
-                       max_edges=max_edges, evidence_budget=max(0, evidence_budget))
+    payload = _payload(
+        G,
+        whole,
+        drawn_nodes,
+        drawn_edges,
+        size_by=size_by,
+        kind=kind,
+        max_nodes=max_nodes,
+        max_edges=max_edges,
+        evidence_budget=max(0, evidence_budget),
+    )
     notice = _notice(payload["noun"], len(drawn_nodes), n, len(drawn_edges), m)
     tips_note = None
     if payload["tipsEmbedded"] < m:
-        tips_note = (f"Quotes and sources are embedded for {payload['tipsEmbedded']:,} of {m:,} edges (those drawn "
-                     "first, then the strongest), to keep this page small; the tooltips of the others give "
-                     "weight, polarity and dates only. Draw a narrower network (kg network with --from/--to, "
-                     "--actor or --type) to read every quote.")
+        tips_note = (
+            f"Quotes and sources are embedded for {payload['tipsEmbedded']:,} of {m:,} edges (those drawn "
+            "first, then the strongest), to keep this page small; the tooltips of the others give "
+            "weight, polarity and dates only. Draw a narrower network (kg network with --from/--to, "
+            "--actor or --type) to read every quote."
+        )
     size_text = "number of connections" if size_by == "degree" else "number of statements"
-    return _render(payload, title=title, notice=notice, tips_note=tips_note, height=height,
-                   legend=_legend(payload), size_text=size_text)
+    return _render(
+        payload,
+        title=title,
+        notice=notice,
+        tips_note=tips_note,
+        height=height,
+        legend=_legend(payload),
+        size_text=size_text,
+    )
 
 
 def write_html(
@@ -162,8 +181,15 @@ def write_html(
     evidence_budget: int = EVIDENCE_BUDGET,
 ) -> Path:
     """Write the interactive page for ``G`` to ``path`` (and nothing else) and return the path."""
-    page = html_string(G, title=title, size_by=size_by, max_nodes=max_nodes, max_edges=max_edges, kind=kind,
-                       evidence_budget=evidence_budget)
+    page = html_string(
+        G,
+        title=title,
+        size_by=size_by,
+        max_nodes=max_nodes,
+        max_edges=max_edges,
+        kind=kind,
+        evidence_budget=evidence_budget,
+    )
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
@@ -239,8 +265,15 @@ class _Whole:
         self.w = [round(_edge_strength(d), 4) for d in self.data]
 
 
-def _rank(nodes: Sequence[int], edges: Sequence[int], src: Sequence[int], dst: Sequence[int],
-          w: Sequence[float], max_nodes: int, max_edges: int) -> tuple[list[int], list[int]]:
+def _rank(
+    nodes: Sequence[int],
+    edges: Sequence[int],
+    src: Sequence[int],
+    dst: Sequence[int],
+    w: Sequence[float],
+    max_nodes: int,
+    max_edges: int,
+) -> tuple[list[int], list[int]]:
     """The readable part of a selection: THE ranking rule of the page.
 
     ``rank()`` in ``kg/data/viz_controls.js`` is the same function, line for line, applied in the
@@ -287,9 +320,11 @@ def _notice(noun: str, shown_nodes: int, matching_nodes: int, shown_edges: int, 
         left.append(f"{matching_edges - shown_edges:,} edges")
     if not left:
         return None
-    return (f"Large network: showing {shown_nodes:,} of {matching_nodes:,} {noun} matching the filters and "
-            f"{shown_edges:,} of {matching_edges:,} edges; {' and '.join(left)} left out \u2014 raise the limits "
-            f"or narrow the filters (drawn: the best-connected {noun} and the strongest edges among them).")
+    return (
+        f"Large network: showing {shown_nodes:,} of {matching_nodes:,} {noun} matching the filters and "
+        f"{shown_edges:,} of {matching_edges:,} edges; {' and '.join(left)} left out \u2014 raise the limits "
+        f"or narrow the filters (drawn: the best-connected {noun} and the strongest edges among them)."
+    )
 
 
 # ------------------------------------------------------------------------------ node and edge records
@@ -363,12 +398,22 @@ def _edge_tip(src: str, dst: str, data: dict[str, Any], directed: bool, polarity
     arrow = " \u2192 " if directed else " \u2014 "
     tip = [["h", src + arrow + dst]]
     if any(k in data for k in ("positive", "negative", "neutral")):
-        tip.append(["k", "Stances: {} positive, {} negative, {} neutral".format(
-            *(_fmt(_num(data.get(k))) for k in ("positive", "negative", "neutral")))])
+        tip.append(
+            [
+                "k",
+                "Stances: {} positive, {} negative, {} neutral".format(
+                    *(_fmt(_num(data.get(k))) for k in ("positive", "negative", "neutral"))
+                ),
+            ]
+        )
     else:
         names = POLARITY_NAMES if directed else UNDIRECTED_NAMES
-        tip.append(["k", f"{names[polarity].split(' (')[0].capitalize()}, weight {_fmt(_num(data.get('weight'), 1.0))}"])
-        parts = [f"{k} {_fmt(_num(data.get(k)))}" for k in ("count", "congruence", "conflict") if data.get(k) is not None]
+        tip.append(
+            ["k", f"{names[polarity].split(' (')[0].capitalize()}, weight {_fmt(_num(data.get('weight'), 1.0))}"]
+        )
+        parts = [
+            f"{k} {_fmt(_num(data.get(k)))}" for k in ("count", "congruence", "conflict") if data.get(k) is not None
+        ]
         if parts:
             tip.append(["k", "Shared positions: " + ", ".join(parts)])
     if data.get("mean_polarity") is not None:
@@ -388,9 +433,17 @@ def _edge_tip(src: str, dst: str, data: dict[str, Any], directed: bool, polarity
             who = f"{_text(e.get('holder'), 60) or '?'} \u2192 {_text(e.get('target'), 60) or '?'}"
         cue = _text(e.get("cue"), 40)
         reporter = _text(e.get("reported_by"), 60)
-        head = " \u00b7 ".join(x for x in (
-            _text(e.get("date")), who, _text(e.get("polarity")), cue and f"cue \u201c{cue}\u201d",
-            reporter and f"reported by {reporter}") if x)
+        head = " \u00b7 ".join(
+            x
+            for x in (
+                _text(e.get("date")),
+                who,
+                _text(e.get("polarity")),
+                cue and f"cue \u201c{cue}\u201d",
+                reporter and f"reported by {reporter}",
+            )
+            if x
+        )
         if head:
             tip.append(["m", head])
         quote = _text(e.get("quote"), MAX_QUOTE_CHARS)
@@ -398,8 +451,11 @@ def _edge_tip(src: str, dst: str, data: dict[str, Any], directed: bool, polarity
             # a direct quote usually carries its own quotation marks
             tip.append(["q", quote if quote[0] in "\"\u201c\u2018'" else "\u201c" + quote + "\u201d"])
         article_id = _text(e.get("article_id"), 120)
-        source = (_text(e.get("article_title"), 120) or (article_id and f"article {article_id}")
-                  or _text(e.get("article"), 120))
+        source = (
+            _text(e.get("article_title"), 120)
+            or (article_id and f"article {article_id}")
+            or _text(e.get("article"), 120)
+        )
         if source:
             tip.append(["s", "Source: " + source])
     if len(evidence) > MAX_QUOTES_PER_EDGE:
@@ -426,8 +482,18 @@ def _tip_chars(tip: list[list[str]]) -> int:
     return sum(len(text) + 8 for _, text in tip)  # about what the lines cost in the page's JSON
 
 
-def _payload(G: nx.Graph, whole: _Whole, drawn_nodes: list[int], drawn_edges: list[int], *, size_by: str,
-             kind: str | None, max_nodes: int, max_edges: int, evidence_budget: int) -> dict[str, Any]:
+def _payload(
+    G: nx.Graph,
+    whole: _Whole,
+    drawn_nodes: list[int],
+    drawn_edges: list[int],
+    *,
+    size_by: str,
+    kind: str | None,
+    max_nodes: int,
+    max_edges: int,
+    evidence_budget: int,
+) -> dict[str, Any]:
     """The whole network in compact columns, plus the options and the first drawing's layout.
 
     Short keys, one list per column (``n`` nodes, ``e`` edges; ``viz_controls.js`` documents the
@@ -485,8 +551,14 @@ def _payload(G: nx.Graph, whole: _Whole, drawn_nodes: list[int], drawn_edges: li
         "tipsEmbedded": embedded,
         "days": days,
         "n": {"l": cols.labels, "t": cols.types, "z": cols.sizes, "tip": cols.tips},
-        "e": {"s": whole.src, "t": whole.dst, "p": [pol_no[p] for p in pols], "w": strengths,
-              "d": [[day_no[day] for day in ds] for ds in edge_dates], "tip": edge_tips},
+        "e": {
+            "s": whole.src,
+            "t": whole.dst,
+            "p": [pol_no[p] for p in pols],
+            "w": strengths,
+            "d": [[day_no[day] for day in ds] for ds in edge_dates],
+            "tip": edge_tips,
+        },
         "xy": xy,
     }
 
@@ -521,18 +593,25 @@ def _node_columns(G: nx.Graph, whole: _Whole, size_by: str) -> _NodeColumns:
         label = _text(attrs.get("label") or v)
         labels.append(label)
         node_tips.append(_node_tip(label, attrs, degree_full.get(v, 0))[2:])  # the page adds name and type
-    return _NodeColumns(labels, [type_no[t] for t in ntypes], types_present,
-                        [round(10 + 30 * math.sqrt(x / top), 1) for x in values], node_tips)
+    return _NodeColumns(
+        labels,
+        [type_no[t] for t in ntypes],
+        types_present,
+        [round(10 + 30 * math.sqrt(x / top), 1) for x in values],
+        node_tips,
+    )
 
 
-def _edge_tips(whole: _Whole, labels: list[str], pols: list[str], drawn_edges: list[int],
-               evidence_budget: int) -> tuple[list[Any], int]:
+def _edge_tips(
+    whole: _Whole, labels: list[str], pols: list[str], drawn_edges: list[int], evidence_budget: int
+) -> tuple[list[Any], int]:
     """Each edge's tooltip lines after its heading, or 0 when not embedded, and how many were:
     every drawn edge's, then the strongest others' while ``evidence_budget`` characters last."""
     m, strengths = len(whole.data), whole.w
     drawn_set = set(drawn_edges)
-    order = drawn_edges + sorted((j for j in range(m) if j not in drawn_set),
-                                 key=lambda j: (-strengths[j], whole.src[j], whole.dst[j], j))
+    order = drawn_edges + sorted(
+        (j for j in range(m) if j not in drawn_set), key=lambda j: (-strengths[j], whole.src[j], whole.dst[j], j)
+    )
     edge_tips: list[Any] = [0] * m
     spent, embedded = 0, 0
     for j in order:
@@ -560,8 +639,13 @@ def _vis_options(directed: bool, big: bool) -> dict[str, Any]:
         "physics": {
             "enabled": True,
             "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -6000, "springLength": 140, "springConstant": 0.03,
-                          "damping": 0.2, "avoidOverlap": 0.1},
+            "barnesHut": {
+                "gravitationalConstant": -6000,
+                "springLength": 140,
+                "springConstant": 0.03,
+                "damping": 0.2,
+                "avoidOverlap": 0.1,
+            },
             "stabilization": {"enabled": True, "iterations": 120 if big else 250, "updateInterval": 25, "fit": True},
             "minVelocity": 1.0,
         },
@@ -585,8 +669,14 @@ def _legend(payload: dict[str, Any]) -> list[dict[str, str]]:
         items.append({"kind": "node", "glyph": glyph, "color": color, "text": TYPE_NAMES.get(t, t)})
     names = POLARITY_NAMES if payload["directed"] else UNDIRECTED_NAMES
     for p in payload["polarities"]:
-        items.append({"kind": "edge", "glyph": "\u2501" if p != "mixed" else "\u254d", "color": POLARITY_COLORS[p],
-                      "text": names[p]})
+        items.append(
+            {
+                "kind": "edge",
+                "glyph": "\u2501" if p != "mixed" else "\u254d",
+                "color": POLARITY_COLORS[p],
+                "text": names[p],
+            }
+        )
     return items
 
 
@@ -607,8 +697,16 @@ def _environment():  # compiling the template (vis-network is 0.5 MB of it) cost
     )
 
 
-def _render(payload: dict[str, Any], *, title: str, notice: str | None, tips_note: str | None, height: str,
-            legend: Iterable[dict], size_text: str) -> str:
+def _render(
+    payload: dict[str, Any],
+    *,
+    title: str,
+    notice: str | None,
+    tips_note: str | None,
+    height: str,
+    legend: Iterable[dict],
+    size_text: str,
+) -> str:
     from markupsafe import Markup
 
     script = _asset("viz_controls.js")

@@ -6,6 +6,7 @@ misspelt term (``KG.stance``) raises ``AttributeError`` instead of minting a new
 are exactly the same. The other vocabularies the graph reuses are plain namespaces here
 (rdflib's own ``SDO`` is ``https://schema.org/``; the graph uses ``http://schema.org/``).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,9 +16,22 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, Defi
 
 from kg import ids
 
-__all__ = ["KG", "KGR", "SCHEMA", "NIF", "ORG", "PROV", "SKOS", "OWL", "RDF", "RDFS", "XSD", "DCTERMS",
-           "PREFIXES",
-           "ontology_file"]
+__all__ = [
+    "KG",
+    "KGR",
+    "SCHEMA",
+    "NIF",
+    "ORG",
+    "PROV",
+    "SKOS",
+    "OWL",
+    "RDF",
+    "RDFS",
+    "XSD",
+    "DCTERMS",
+    "PREFIXES",
+    "ontology_file",
+]
 
 SCHEMA = Namespace("http://schema.org/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")

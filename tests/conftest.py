@@ -1,4 +1,5 @@
 """Shared fixtures: the real spaCy model is loaded once per test session."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,6 +4,7 @@ tests/data/network_story.trig holds short illustrative articles written for thes
 country backs a government, a general attacks it, the country's president praises the
 general); network_consistent.trig is a control in which nobody contradicts their camp.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -11,6 +11,7 @@
 A server that is not installed is skipped with the reason, unless ``KG_REQUIRE_SERVERS`` names
 it (``.ci/run`` sets ``virtuoso``): then the test fails.
 """
+
 from __future__ import annotations
 
 import os
@@ -122,11 +123,19 @@ def start_virtuoso(folder: Path) -> Running:
     http = free_port()
     (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=folder, sql=free_port(), http=http))
     log = folder / "virtuoso.log"
-    proc = subprocess.Popen([binary, "+foreground", "+configfile", str(folder / "virtuoso.ini")], cwd=folder,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [binary, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _wait(proc, f"http://127.0.0.1:{http}/sparql", log, "Virtuoso")
-    return Running("virtuoso", f"http://127.0.0.1:{http}/sparql-auth",
-                   env={"KG_STORE_USER": "dba", "KG_STORE_PASSWORD": "dba"}, process=proc)
+    return Running(
+        "virtuoso",
+        f"http://127.0.0.1:{http}/sparql-auth",
+        env={"KG_STORE_USER": "dba", "KG_STORE_PASSWORD": "dba"},
+        process=proc,
+    )
 
 
 FUSEKI_CONFIG = """@prefix fuseki: <http://jena.apache.org/fuseki#> .
@@ -156,8 +165,22 @@ def start_fuseki(folder: Path) -> Running:
     port = free_port()
     log = folder / "fuseki.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([java, "-Xmx1g", "-jar", str(jar), "--localhost", "--port", str(port),
-                                 "--config", str(folder / "config.ttl")], cwd=folder, stdout=out, stderr=out)
+        proc = subprocess.Popen(
+            [
+                java,
+                "-Xmx1g",
+                "-jar",
+                str(jar),
+                "--localhost",
+                "--port",
+                str(port),
+                "--config",
+                str(folder / "config.ttl"),
+            ],
+            cwd=folder,
+            stdout=out,
+            stderr=out,
+        )
     _wait(proc, f"http://127.0.0.1:{port}/kg/query", log, "Fuseki")
     return Running("fuseki", f"http://127.0.0.1:{port}/kg/query", process=proc)
 

@@ -1,4 +1,5 @@
 """The accurate stance mode's switches and the numpy pieces of its forward pass."""
+
 from __future__ import annotations
 
 import math

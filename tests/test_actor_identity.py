@@ -2,6 +2,7 @@
 named is an actor, and a person's posts come from the words that modify that person.
 
 Short texts written for these tests, on the real model (and the pure helpers without it)."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,22 +40,27 @@ def no_places_as_countries(index):
 
 
 # ------------------------------------------------------------------ places are places
-@pytest.mark.parametrize("text", [
-    "NEW YORK (AP) — Donald Trump said on Monday that he would win the state.",
-    "NASHUA, N.H. - At the moment Chris Christie learned he had been bumped, he was angry.",
-    "WASHINGTON — The senator said the bill would pass.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NEW YORK (AP) — Donald Trump said on Monday that he would win the state.",
+        "NASHUA, N.H. - At the moment Chris Christie learned he had been bumped, he was angry.",
+        "WASHINGTON — The senator said the bill would pass.",
+    ],
+)
 def test_a_dateline_is_no_actor(actors, text):
     index, _ = actors(text)
     labels = by_label(index)
-    assert not [lab for lab in labels if any(w in lab.lower() for w in ("york", "nashua", "n.h", "hampshire",
-                                                                         "washington"))], labels
+    assert not [
+        lab for lab in labels if any(w in lab.lower() for w in ("york", "nashua", "n.h", "hampshire", "washington"))
+    ], labels
     no_places_as_countries(index)
 
 
 def test_a_state_that_acts_is_its_government_and_one_that_is_only_a_place_no_actor(actors):
-    index, _ = actors("Texas sued the federal government on Monday. Voters in Ohio were not surprised, "
-                      "and Florida voters agreed.")
+    index, _ = actors(
+        "Texas sued the federal government on Monday. Voters in Ohio were not surprised, and Florida voters agreed."
+    )
     texas = by_label(index).get("Government of Texas")
     assert texas is not None and texas.type == "Government" and texas.iri == ids.government_iri("Texas")
     assert [m.text for m in texas.mentions][:1] == ["Texas"]
@@ -63,8 +69,9 @@ def test_a_state_that_acts_is_its_government_and_one_that_is_only_a_place_no_act
 
 
 def test_the_state_of_a_senator_is_no_government_of_it(actors):
-    index, _ = actors("The Vermont senator won the caucuses. Texas Gov. Greg Abbott and Vermont Sen. Bernie "
-                      "Sanders met in Ohio.")
+    index, _ = actors(
+        "The Vermont senator won the caucuses. Texas Gov. Greg Abbott and Vermont Sen. Bernie Sanders met in Ohio."
+    )
     people = by_label(index)
     assert ("Senator", "Senate") in roles(index, people["Bernie Sanders"])
     assert ("Governor", "Government of Texas") in roles(index, people["Greg Abbott"])
@@ -72,8 +79,10 @@ def test_the_state_of_a_senator_is_no_government_of_it(actors):
 
 
 def test_a_country_and_its_government_in_one_article_have_distinct_labels(actors):
-    index, _ = actors("Libya has been in turmoil for years. Libya said on Monday that it would hold elections. "
-                      "Kenya criticized the plan, and officials in Kenya were angry.")
+    index, _ = actors(
+        "Libya has been in turmoil for years. Libya said on Monday that it would hold elections. "
+        "Kenya criticized the plan, and officials in Kenya were angry."
+    )
     labels = by_label(index)
     assert labels["Libya"].type == "Country" and labels["Libya"].iri == ids.actor_iri("Libya", "Country")
     gov = labels["Government of Libya"]
@@ -90,9 +99,11 @@ def test_case_variants_and_aliases_across_two_articles_are_one_actor(actors):
     b, _ = actors("New Hampshire officials rejected the plan. Republicans criticized ISIL, and so did America.")
     iris = lambda idx: {x.iri: x.label for x in idx.actors}
     ia, ib = iris(a), iris(b)
-    for iri, label in [(ids.government_iri("New Hampshire"), "Government of New Hampshire"),
-                       (ids.actor_iri("Republican Party", "Party"), "Republican Party"),
-                       (ids.actor_iri("Islamic State", "Group"), "Islamic State")]:
+    for iri, label in [
+        (ids.government_iri("New Hampshire"), "Government of New Hampshire"),
+        (ids.actor_iri("Republican Party", "Party"), "Republican Party"),
+        (ids.actor_iri("Islamic State", "Group"), "Islamic State"),
+    ]:
         assert ia.get(iri) == ib.get(iri) == label, (iri, ia, ib)
     assert {i for i in ia if "united-states" in i} == {i for i in ib if "united-states" in i} != set()
 
@@ -113,7 +124,7 @@ def test_party_tags_are_memberships_not_actors(actors):
     assert people["Democratic Party"].iri == ids.actor_iri("Democratic Party", "Party")
     assert not [a for a in index.actors if len(a.label) <= 2 or "calif" in a.label.lower() or "iowa" in a.iri]
     d = next(t for t in doc if t.text == "D")
-    d = doc[d.i:d.i + 4]  # "D-Calif." in a stance stands for the senator, never for an actor "D"
+    d = doc[d.i : d.i + 4]  # "D-Calif." in a stance stands for the senator, never for an actor "D"
     assert index.ensure(d) is people["Dianne Feinstein"]
 
 
@@ -125,8 +136,10 @@ def test_a_surname_that_is_a_title_is_a_name(actors):
 
 
 def test_titles_adjectives_and_letters_are_no_actors_but_plural_groups_are(actors):
-    index, doc = actors("The President said radical Islamic terrorism was a threat. Muslims and Hispanic voters "
-                        "disagreed, and a PAC ran ads.")
+    index, doc = actors(
+        "The President said radical Islamic terrorism was a threat. Muslims and Hispanic voters "
+        "disagreed, and a PAC ran ads."
+    )
     labels = by_label(index)
     assert {"President", "Islamic", "PAC"}.isdisjoint(labels), labels
     assert labels["Muslims"].type == "Group" and labels["Hispanic voters"].type == "Group"
@@ -137,8 +150,9 @@ def test_titles_adjectives_and_letters_are_no_actors_but_plural_groups_are(actor
 
 # ------------------------------------------------------------------ posts from the words that modify the person
 def test_an_apposition_naming_someone_else_gives_that_person_the_post(actors):
-    index, _ = actors("Donald Trump praised reporter Jane Doe on Monday. The federal judge Trump was referring to "
-                      "is Gonzalo Curiel.")
+    index, _ = actors(
+        "Donald Trump praised reporter Jane Doe on Monday. The federal judge Trump was referring to is Gonzalo Curiel."
+    )
     trump = by_label(index)["Donald Trump"]
     titles = {t.lower() for t, _ in roles(index, trump)}
     assert "reporter" not in titles and "judge" not in titles, titles
@@ -166,12 +180,19 @@ def test_government_labels_and_iris():
     assert government_label("Libya") == "Government of Libya"
     assert government_label("United States") == "Government of the United States"
     assert ids.government_iri("Libya") == ids.actor_iri("Libya", "Government") == ids.DATA + "actor/libya-government"
-    assert ids.actor_iri("Government of National Accord", "Government").endswith("government-of-national-accord-government")
+    assert ids.actor_iri("Government of National Accord", "Government").endswith(
+        "government-of-national-accord-government"
+    )
 
 
 def test_words_that_name_no_actor_and_readable_names():
     assert [not_an_actor(n) for n in ("R", "State", "Senators", "Hispanic", "Super PAC")] == [
-        "letter", "title", "title", "adjective", "word"]
+        "letter",
+        "title",
+        "title",
+        "adjective",
+        "word",
+    ]
     assert not_an_actor("Muslims") is None and not_an_actor("Hispanic voters") is None
     assert readable("NEW HAMPSHIRE") == "New Hampshire" and readable("NATO") == "NATO"
     text = "Headline\n\nDES MOINES, Iowa (AP) — Voters said.\nFlorida voters - no."

@@ -1,4 +1,5 @@
 """Actors on the real model: names, titles, aliases, roles, metonymy, what refers back, the seed."""
+
 from __future__ import annotations
 
 import logging
@@ -33,13 +34,15 @@ def mention_texts(actor):
 def check_offsets(index, text):
     for a in index.actors:
         for m in a.mentions:
-            assert text[m.start:m.end] == m.text, (a.label, m)
+            assert text[m.start : m.end] == m.text, (a.label, m)
 
 
 # ------------------------------------------------------------------ names, titles, possessives
 def test_titles_and_honorifics_are_peeled_and_aliases_merged(actors):
-    text = ("Finance Minister Olga Petrenko of Ruritania met reporters on Monday. "
-            "Ms. Petrenko said the budget was balanced. Petrenko’s deputy disagreed.")
+    text = (
+        "Finance Minister Olga Petrenko of Ruritania met reporters on Monday. "
+        "Ms. Petrenko said the budget was balanced. Petrenko’s deputy disagreed."
+    )
     index, _ = actors(text)
     olga = one(index, label="Olga Petrenko")
     assert olga.type == "Person"
@@ -59,8 +62,10 @@ def test_a_field_marshal_is_a_person_whatever_the_model_says(actors):
 
 
 def test_middle_initials_and_president_title_are_one_actor(actors):
-    text = ("President Donald J. Trump spoke on Monday. Mr. Trump said talks went well. "
-            "Trump’s aides agreed with President Trump.")
+    text = (
+        "President Donald J. Trump spoke on Monday. Mr. Trump said talks went well. "
+        "Trump’s aides agreed with President Trump."
+    )
     index, _ = actors(text)
     trump = one(index, type="Person")
     assert trump.label == "Donald Trump" and trump.iri == ids.actor_iri("Donald Trump", "Person")
@@ -126,8 +131,10 @@ def test_forces_of_a_person_are_a_group_led_by_them(actors):
 
 # ------------------------------------------------------------------ metonymy, demonyms, country vs government
 def test_metonyms_are_the_government_and_its_parts(actors):
-    text = ("Washington warned Moscow on Tuesday. The White House said the sanctions would stay, "
-            "and the State Department agreed. The Kremlin rejected the demand.")
+    text = (
+        "Washington warned Moscow on Tuesday. The White House said the sanctions would stay, "
+        "and the State Department agreed. The Kremlin rejected the demand."
+    )
     index, _ = actors(text)
     us_gov = one(index, iri=ids.actor_iri("United States", "Government"))
     assert "Washington" in mention_texts(us_gov)
@@ -155,8 +162,9 @@ def test_country_as_agent_is_its_government_as_place_is_the_country(actors):
 
 
 def test_names_of_the_united_states_are_one_actor(actors):
-    text = ("Tourists love the United States. Many live in America. Others moved to the U.S. last year. "
-            "Few left U.S. soil.")
+    text = (
+        "Tourists love the United States. Many live in America. Others moved to the U.S. last year. Few left U.S. soil."
+    )
     index, _ = actors(text)
     us = [a for a in index.actors if "united-states" in a.iri]
     assert len(us) == 1 and us[0].label == "United States", [(a.label, a.iri) for a in index.actors]
@@ -172,8 +180,10 @@ def test_demonyms(actors):
 
 
 def test_type_repairs(actors):
-    text = ("The New Ruritanian Gazette reported that the Azure Brigade militia had left. "
-            "The United Nations condemned the attack.")
+    text = (
+        "The New Ruritanian Gazette reported that the Azure Brigade militia had left. "
+        "The United Nations condemned the attack."
+    )
     index, _ = actors(text)
     types = {a.label: a.type for a in index.actors}
     assert types.get("United Nations") == "InternationalOrganization"
@@ -182,14 +192,13 @@ def test_type_repairs(actors):
 
 # ------------------------------------------------------------------ what refers back
 def test_pronouns_follow_gender_and_salience(actors):
-    text = ("Mr. Brandt met Mrs. Okafor in Geneva. She said the talks were useful. "
-            "He said he would return next month.")
+    text = "Mr. Brandt met Mrs. Okafor in Geneva. She said the talks were useful. He said he would return next month."
     index, doc = actors(text)
     brandt, okafor = one(index, label="Brandt"), one(index, label="Okafor")
     assert mention_texts(okafor) == ["Okafor", "She"]
     assert mention_texts(brandt) == ["Brandt", "He", "he"]
     she = doc[[t.i for t in doc if t.text == "She"][0]]
-    assert index.resolve(doc[she.i:she.i + 1]) is okafor
+    assert index.resolve(doc[she.i : she.i + 1]) is okafor
 
 
 def test_object_pronoun_is_not_the_subject(actors):
@@ -199,8 +208,7 @@ def test_object_pronoun_is_not_the_subject(actors):
 
 
 def test_descriptions_refer_back_by_title(actors):
-    text = ("President Donald Trump called Gen. Khalifa Haftar in April. "
-            "The president praised the general on Tuesday.")
+    text = "President Donald Trump called Gen. Khalifa Haftar in April. The president praised the general on Tuesday."
     index, _ = actors(text)
     trump, haftar = one(index, label="Donald Trump"), one(index, label="Khalifa Haftar")
     assert "president" in mention_texts(trump)
@@ -208,7 +216,7 @@ def test_descriptions_refer_back_by_title(actors):
 
 
 def test_it_goes_to_an_organisation_and_they_to_a_plural(actors):
-    text = ("The Acme Corporation fired its chief executive. Democrats said they would investigate.")
+    text = "The Acme Corporation fired its chief executive. Democrats said they would investigate."
     index, _ = actors(text)
     dems = one(index, iri=ids.actor_iri("Democratic Party", "Party"))
     assert "they" in mention_texts(dems)
@@ -238,8 +246,18 @@ def test_ensure_creates_once(actors):
     check_offsets(index, doc.text)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "“", "’s ’s ’s", "Mr. . . . Gen.", "He said. She said. They said.",
-                                  "\u201cWhy?\u201d asked the U.S. \u2014 and Washington\u2019s\u2019 allies."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "“",
+        "’s ’s ’s",
+        "Mr. . . . Gen.",
+        "He said. She said. They said.",
+        "\u201cWhy?\u201d asked the U.S. \u2014 and Washington\u2019s\u2019 allies.",
+    ],
+)
 def test_messy_text_never_crashes(actors, text, caplog):
     """The actor rules do not catch their own errors, so a rule that trips fails this test;
     and nothing is logged as an error."""
@@ -256,8 +274,10 @@ def test_without_gazetteer(actors):
 
 
 def test_acronym_is_the_organisation_it_abbreviates(actors):
-    text = ("The Ruritanian Farmers Union (RFU) criticised the Ministry of Water on Monday. "
-            "An RFU spokesman said the union would march. The RFU has 40,000 members.")
+    text = (
+        "The Ruritanian Farmers Union (RFU) criticised the Ministry of Water on Monday. "
+        "An RFU spokesman said the union would march. The RFU has 40,000 members."
+    )
     index, _ = actors(text)
     union = one(index, label="Ruritanian Farmers Union")
     assert mention_texts(union).count("RFU") == 3
@@ -268,8 +288,10 @@ def test_acronym_is_the_organisation_it_abbreviates(actors):
 # ------------------------------------------------------------------ across articles
 def test_same_actor_same_iri_across_articles(actors):
     a, _ = actors("Ruritanian Foreign Minister Olga Petrenko met Donald Trump in Washington.")
-    b, _ = actors("Ms. Petrenko, who met President Trump last week, said Olga Petrenko would stay. "
-                  "The White House said Trump was pleased.")
+    b, _ = actors(
+        "Ms. Petrenko, who met President Trump last week, said Olga Petrenko would stay. "
+        "The White House said Trump was pleased."
+    )
     iris = lambda idx: {a.label: a.iri for a in idx.actors}
     assert iris(a)["Olga Petrenko"] == iris(b)["Olga Petrenko"] == ids.actor_iri("Olga Petrenko", "Person")
     assert iris(a)["Donald Trump"] == iris(b)["Donald Trump"]
@@ -306,13 +328,13 @@ def test_seed_actors(seed_extraction):
     body = ex.article.text
     for a in ex.actors:
         for m in a.mentions:
-            assert body[m.start:m.end] == m.text
+            assert body[m.start : m.end] == m.text
 
 
 def test_ensure_on_a_capital_gives_its_government(actors):
     index, doc = actors("Rebels marched on Tripoli at dawn.")
     tripoli = [t for t in doc if t.text == "Tripoli"][0]
-    gov = index.ensure(doc[tripoli.i:tripoli.i + 1], "Group")
+    gov = index.ensure(doc[tripoli.i : tripoli.i + 1], "Group")
     assert gov.iri == ids.actor_iri("Libya", "Government")
     assert "Tripoli" in [m.text for m in gov.mentions]
     assert index.resolve(tripoli) is gov

@@ -2,6 +2,7 @@
 
 Fixtures are short illustrative articles written for these tests (tests/data/network_*.trig).
 """
+
 from __future__ import annotations
 
 import doctest
@@ -36,9 +37,19 @@ def consistent() -> ox.Store:
     return load("network_consistent.trig")
 
 
-@pytest.mark.parametrize("module", [kg.network.rows, kg.network.views, kg.network.write, kg.network.dna,
-                                    kg.network.backbone, kg.network.polarisation, kg.network.chart,
-                                    kg.analysis])
+@pytest.mark.parametrize(
+    "module",
+    [
+        kg.network.rows,
+        kg.network.views,
+        kg.network.write,
+        kg.network.dna,
+        kg.network.backbone,
+        kg.network.polarisation,
+        kg.network.chart,
+        kg.analysis,
+    ],
+)
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
@@ -49,8 +60,17 @@ def test_centralities_of_the_actor_network(story):
     G = N.actor_network(story)
     c = An.centralities(G)
     assert set(c) == set(G)
-    assert set(c[HAFTAR]) >= {"label", "degree", "in_degree", "out_degree", "betweenness", "eigenvector",
-                              "pagerank", "degree_centrality", "weighted_degree"}
+    assert set(c[HAFTAR]) >= {
+        "label",
+        "degree",
+        "in_degree",
+        "out_degree",
+        "betweenness",
+        "eigenvector",
+        "pagerank",
+        "degree_centrality",
+        "weighted_degree",
+    }
     # Haftar is the most targeted actor (Trump, Maiteeq, Pompeo, Egypt)
     assert c[HAFTAR]["in_degree"] == 4 == max(v["in_degree"] for v in c.values())
     assert c[MAITEEQ]["out_degree"] == 2 and c[MAITEEQ]["in_degree"] == 0
@@ -152,9 +172,11 @@ def test_mixed_signals_third_party(story):
     assert (f["target"], f["third_party"]) == (GNA, HAFTAR)
     assert [s["stance"] for s in f["stances"]] == [S + "a2-s2", S + "a2-s3", S + "a1-s1"]
     parts = [(s["holder"], s["polarity"], s["target"]) for s in f["stances"]]
-    assert parts == [("United States", "positive", "Government of National Accord"),
-                     ("Khalifa Haftar", "negative", "Government of National Accord"),
-                     ("Donald Trump", "positive", "Khalifa Haftar")]
+    assert parts == [
+        ("United States", "positive", "Government of National Accord"),
+        ("Khalifa Haftar", "negative", "Government of National Accord"),
+        ("Donald Trump", "positive", "Khalifa Haftar"),
+    ]
     assert all(s["quote"] for s in f["stances"])
     assert f["stances"][2]["quote"].startswith("Mr. Trump praised")
     assert "United States" in f["summary"] and "Khalifa Haftar" in f["summary"]
@@ -186,20 +208,32 @@ def test_no_mixed_signals_in_a_consistent_story(consistent):
 def test_rows_give_the_same_findings_as_the_store(story):
     from_store = An.mixed_signals(story)
     from_rows = An.mixed_signals(N.stance_rows(story))
-    assert [(f["kind"], f["organisation_label"], f["stances"]) for f in from_store] == \
-        [(f["kind"], f["organisation_label"], f["stances"]) for f in from_rows]
+    assert [(f["kind"], f["organisation_label"], f["stances"]) for f in from_store] == [
+        (f["kind"], f["organisation_label"], f["stances"]) for f in from_rows
+    ]
 
 
 def test_a_government_speaks_for_its_country():
     """A government is part of its country (kg:partOf, as the store gives it in holder_orgs), so
     a voice of the government and a voice of the country are voices of one organisation."""
+
     def row(s, h, hl, t, tl, pol, orgs=()):
-        return {"stance": s, "holder": h, "holder_label": hl, "holder_type": "Actor", "holder_orgs": list(orgs),
-                "target": t, "target_label": tl, "target_type": "Actor", "target_kind": "actor",
-                "polarity": pol, "quote": s}
+        return {
+            "stance": s,
+            "holder": h,
+            "holder_label": hl,
+            "holder_type": "Actor",
+            "holder_orgs": list(orgs),
+            "target": t,
+            "target_label": tl,
+            "target_type": "Actor",
+            "target_kind": "actor",
+            "polarity": pol,
+            "quote": s,
+        }
+
     rows = [
-        row("s1", "ex:usa-government", "Government of the United States", "ex:gna", "GNA", "positive",
-            orgs=["ex:usa"]),
+        row("s1", "ex:usa-government", "Government of the United States", "ex:gna", "GNA", "positive", orgs=["ex:usa"]),
         row("s2", "ex:haftar", "Haftar", "ex:gna", "GNA", "negative"),
         row("s3", "ex:trump", "Trump", "ex:haftar", "Haftar", "positive", orgs=["ex:usa"]),
         row("s4", "ex:usa", "United States", "ex:libya", "Libya", "neutral"),
@@ -213,9 +247,20 @@ def test_many_voices_grow_the_work_linearly_not_by_pairs():
     without enumerating the million pairs (this took seconds when pairs were listed)."""
 
     def row(s, h, pol):
-        return {"stance": s, "holder": h, "holder_label": h, "holder_type": "Person", "holder_orgs": ["ex:org"],
-                "target": "ex:t", "target_label": "T", "target_type": "Person", "target_kind": "actor",
-                "polarity": pol, "quote": s}
+        return {
+            "stance": s,
+            "holder": h,
+            "holder_label": h,
+            "holder_type": "Person",
+            "holder_orgs": ["ex:org"],
+            "target": "ex:t",
+            "target_label": "T",
+            "target_type": "Person",
+            "target_kind": "actor",
+            "polarity": pol,
+            "quote": s,
+        }
+
     rows = [row(f"p{i}", f"ex:a{i}", "positive") for i in range(1000)]
     rows += [row(f"n{i}", f"ex:b{i}", "negative") for i in range(1000)]
     (f,) = An.mixed_signals(rows, third_party=False)
@@ -244,7 +289,10 @@ def test_query_file_finds_the_same_mixed_signals(story):
     assert third["organisationLabel"] == "United States"
     assert (third["targetLabel"], third["thirdPartyLabel"]) == ("Government of National Accord", "Khalifa Haftar")
     assert (third["holder1Label"], third["holder2Label"], third["holder3Label"]) == (
-        "United States", "Khalifa Haftar", "Donald Trump")
+        "United States",
+        "Khalifa Haftar",
+        "Donald Trump",
+    )
     assert third["quote3"].startswith("Mr. Trump praised")
     direct = [r for r in rows if r["kind"] == "direct" and r["organisationLabel"] == "United States"]
     assert [(r["holder1Label"], r["holder2Label"]) for r in direct] == [("Donald Trump", "Mike Pompeo")]
@@ -279,5 +327,6 @@ def test_seed_mixed_signals_find_the_us_case(seed_store):
     assert us, [f["summary"] for f in findings]
     # the story: the U.S. backs the Tripoli government, Haftar attacks it, the U.S. President praises Haftar
     assert any(f["kind"] == "third_party" for f in us), [f["summary"] for f in us]
-    assert any(r["organisationLabel"] in ("United States", "Government of the United States")
-               for r in run_rq(seed_store))
+    assert any(
+        r["organisationLabel"] in ("United States", "Government of the United States") for r in run_rq(seed_store)
+    )

@@ -1,4 +1,5 @@
 """Readers: the seed format, text, JSON Lines, JSON, folders, stdin, and bad input."""
+
 from __future__ import annotations
 
 import io
@@ -39,8 +40,10 @@ def test_plain_text_has_no_date(tmp_path):
 
 def test_jsonl_keeps_ids_and_metadata(tmp_path):
     f = tmp_path / "batch.jsonl"
-    rows = [{"id": "x/1", "text": "One.", "date": "2021-03-04T10:00:00Z", "title": "T", "url": "http://e.org"},
-            {"text": "Two."}]
+    rows = [
+        {"id": "x/1", "text": "One.", "date": "2021-03-04T10:00:00Z", "title": "T", "url": "http://e.org"},
+        {"text": "Two."},
+    ]
     f.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     a, b = list(iter_articles([f]))
     assert (a.id, a.date, a.title, a.url) == ("x/1", "2021-03-04", "T", "http://e.org")
@@ -49,8 +52,10 @@ def test_jsonl_keeps_ids_and_metadata(tmp_path):
 
 def test_bad_jsonl_line_is_reported_and_others_kept(tmp_path):
     f = tmp_path / "mixed.jsonl"
-    f.write_text('{"id": "a", "text": "Fine."}\n{not json\n{"id": "c", "text": ""}\n{"id": "d", "text": "Also fine."}\n',
-                 encoding="utf-8")
+    f.write_text(
+        '{"id": "a", "text": "Fine."}\n{not json\n{"id": "c", "text": ""}\n{"id": "d", "text": "Also fine."}\n',
+        encoding="utf-8",
+    )
     items = list(iter_articles([f]))
     assert [a.id for a in ok(items)] == ["a", "d"]
     errs = errors(items)

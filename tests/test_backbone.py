@@ -1,4 +1,5 @@
 """The disparity-filter backbone keeps a planted strong core and drops the noise around it."""
+
 from __future__ import annotations
 
 import random
@@ -55,7 +56,7 @@ def test_a_global_threshold_would_miss_a_small_actors_strong_tie():
     for i in range(6):
         G.add_edge("small", f"s{i}", weight=0.1)
     B = N.disparity_backbone(G, alpha=0.05)
-    assert B.has_edge("small", "partner")          # strong for "small", though lighter than any hub tie
+    assert B.has_edge("small", "partner")  # strong for "small", though lighter than any hub tie
     assert not any(B.has_edge("hub", f"h{i}") for i in range(20))  # the hub spreads evenly: no backbone
 
 

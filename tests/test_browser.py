@@ -4,6 +4,7 @@ shows the graph, filters, search, and never runs injected markup.
 Skips when no browser is found at /usr/bin/chromium (or $KG_CHROMIUM); with KG_REQUIRE_BROWSER=1
 (set by .ci/run) a missing browser is a failure instead.
 """
+
 from __future__ import annotations
 
 import html
@@ -21,8 +22,14 @@ from kg.viz import _rank, _Whole, show, write_html
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _no_browser(reason: str):
@@ -42,8 +49,10 @@ def _chromium_path() -> str | None:
 def browser():
     path = _chromium_path()
     if path is None:
-        _no_browser(f"no Chromium at {os.environ.get('KG_CHROMIUM') or '/usr/bin/chromium'} "
-                    "(install Debian's chromium or set KG_CHROMIUM)")
+        _no_browser(
+            f"no Chromium at {os.environ.get('KG_CHROMIUM') or '/usr/bin/chromium'} "
+            "(install Debian's chromium or set KG_CHROMIUM)"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - playwright is a dev dependency
@@ -64,11 +73,16 @@ class Opened:
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         self.context.add_init_script(
             "window.__xss = 0; window.alert = function () { window.__xss += 1; };"
-            "window.confirm = window.prompt = window.alert;")
+            "window.confirm = window.prompt = window.alert;"
+        )
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        self.page.on("console", lambda msg: self.errors.append(f"console.{msg.type}: {msg.text}")
-                     if msg.type in ("error", "warning") else None)
+        self.page.on(
+            "console",
+            lambda msg: (
+                self.errors.append(f"console.{msg.type}: {msg.text}") if msg.type in ("error", "warning") else None
+            ),
+        )
         self.page.on("dialog", self._dialog)
         self.page.on("request", lambda req: self.requests.append(req.url))
         self.page.route("**/*", self._route)
@@ -105,9 +119,12 @@ class Opened:
 
     def hidden_labels(self) -> set[str]:
         """Nodes of the whole network that are not drawn."""
-        return set(self.page.evaluate(
-            "(() => { const d = {}; kgViz.nodes.getIds().forEach(i => { d[i] = 1; });"
-            " return kgViz.data.n.l.filter((l, i) => !d[i]); })()"))
+        return set(
+            self.page.evaluate(
+                "(() => { const d = {}; kgViz.nodes.getIds().forEach(i => { d[i] = 1; });"
+                " return kgViz.data.n.l.filter((l, i) => !d[i]); })()"
+            )
+        )
 
     def drawn(self) -> tuple[set[int], set[int]]:
         return (set(self.page.evaluate("kgViz.nodes.getIds()")), set(self.page.evaluate("kgViz.edges.getIds()")))
@@ -145,11 +162,19 @@ def test_loads_offline_without_errors(opened):
 
 def test_expected_nodes_and_edges_in_dataset(opened):
     labels = set(opened.page.evaluate("kgViz.nodes.get().map(n => n.fullLabel)"))
-    assert labels == {"Ahmed Maiteeq", "Khalifa Haftar", "Donald Trump", "United States",
-                      "Government of National Accord", "Evil " + XSS_IMG, "Lonely Observer"}
+    assert labels == {
+        "Ahmed Maiteeq",
+        "Khalifa Haftar",
+        "Donald Trump",
+        "United States",
+        "Government of National Accord",
+        "Evil " + XSS_IMG,
+        "Lonely Observer",
+    }
     edges = opened.page.evaluate(
         """() => { const lab = {}; kgViz.nodes.get().forEach(n => { lab[n.id] = n.fullLabel; });
-                   return kgViz.edges.get().map(e => [lab[e.from], lab[e.to], e.color]); }""")
+                   return kgViz.edges.get().map(e => [lab[e.from], lab[e.to], e.color]); }"""
+    )
     assert ["Donald Trump", "Khalifa Haftar", "#2e9d4a"] in edges
     assert ["Ahmed Maiteeq", "Khalifa Haftar", "#d62728"] in edges
     assert ["United States", "Government of National Accord", "#2e9d4a"] in edges
@@ -224,7 +249,8 @@ def test_injected_markup_never_fires_on_hover(opened):
                    Object.keys(pos).forEach(id => out.push(['node', id, n.canvasToDOM(pos[id])]));
                    Object.keys(n.body.edges).forEach(id => {
                      out.push(['edge', id, n.canvasToDOM(n.body.edges[id].edgeType.getPoint(0.5))]); });
-                   return out; }""")
+                   return out; }"""
+    )
     assert len(points) == 7 + 5
     tooltips: list[str] = []
     tip = page.locator("div.vis-tooltip")
@@ -279,8 +305,10 @@ def test_big_graph_page_is_usable(browser, tmp_path):
         # interaction still answers once the layout has settled
         opened.page.uncheck('#kg-pols input[data-value="negative"]')
         assert opened.counts()[1] < edges
-        print(f"\n2000/5000 graph: generated in {generated:.2f}s, load event {opened.load_seconds:.2f}s, "
-              f"layout settled {settle:.2f}s later")
+        print(
+            f"\n2000/5000 graph: generated in {generated:.2f}s, load event {opened.load_seconds:.2f}s, "
+            f"layout settled {settle:.2f}s later"
+        )
     finally:
         opened.close()
 
@@ -295,14 +323,32 @@ def _scale_graph():
     dated after everything else, and hostile names on actors left out too."""
     G = big_graph(600, 2000, seed=2)
     whole = _Whole(G)
-    drawn, _ = _rank(range(len(whole.nodes)), range(len(whole.data)), whole.src, whole.dst, whole.w,
-                     SCALE_LIMITS["max_nodes"], SCALE_LIMITS["max_edges"])
+    drawn, _ = _rank(
+        range(len(whole.nodes)),
+        range(len(whole.data)),
+        whole.src,
+        whole.dst,
+        whole.w,
+        SCALE_LIMITS["max_nodes"],
+        SCALE_LIMITS["max_edges"],
+    )
     outside = [whole.nodes[i] for i in range(len(whole.nodes)) if i not in set(drawn) and G.degree(whole.nodes[i]) <= 3]
     late = []
     for a, b in zip(outside[0:10:2], outside[1:10:2]):
-        G.add_edge(a, b, positive=1, negative=0, neutral=0, count=1, weight=1, mean_polarity=1.0,
-                   first_date=LATE, last_date=LATE, stances=[f"late-{a}-{b}"],
-                   evidence=[_evidence(f"a late word from {a} " + XSS_SCRIPT, LATE, "Late " + XSS_IMG, "positive")])
+        G.add_edge(
+            a,
+            b,
+            positive=1,
+            negative=0,
+            neutral=0,
+            count=1,
+            weight=1,
+            mean_polarity=1.0,
+            first_date=LATE,
+            last_date=LATE,
+            stances=[f"late-{a}-{b}"],
+            evidence=[_evidence(f"a late word from {a} " + XSS_SCRIPT, LATE, "Late " + XSS_IMG, "positive")],
+        )
         late.append((a, b))
     for k, v in enumerate(outside[20:24]):
         G.nodes[v]["label"] = f"Hostile {k} " + (XSS_IMG if k % 2 else XSS_SCRIPT)
@@ -311,8 +357,15 @@ def _scale_graph():
 
 def _first_drawing(G, **limits):
     whole = _Whole(G)
-    nodes, edges = _rank(range(len(whole.nodes)), range(len(whole.data)), whole.src, whole.dst, whole.w,
-                         limits["max_nodes"], limits["max_edges"])
+    nodes, edges = _rank(
+        range(len(whole.nodes)),
+        range(len(whole.data)),
+        whole.src,
+        whole.dst,
+        whole.w,
+        limits["max_nodes"],
+        limits["max_edges"],
+    )
     return whole, nodes, edges
 
 
@@ -338,9 +391,11 @@ def test_first_drawing_is_pythons_and_the_notice_counts_right(scale):
     assert opened.drawn() == (set(nodes), set(edges))  # the JS ranking agrees with kg.viz._rank
     n, m = G.number_of_nodes(), G.number_of_edges()
     assert opened.counts() == (len(nodes), len(edges))
-    text = (f"Large network: showing {len(nodes)} of {n} actors matching the filters and {len(edges)} of "
-            f"{m:,} edges; {n - len(nodes)} actors and {m - len(edges):,} edges left out \u2014 raise the limits "
-            "or narrow the filters (drawn: the best-connected actors and the strongest edges among them).")
+    text = (
+        f"Large network: showing {len(nodes)} of {n} actors matching the filters and {len(edges)} of "
+        f"{m:,} edges; {n - len(nodes)} actors and {m - len(edges):,} edges left out \u2014 raise the limits "
+        "or narrow the filters (drawn: the best-connected actors and the strongest edges among them)."
+    )
     assert opened.notice() == text
     # what Python wrote into the file, before the script ran, says the same
     written = Path(unquote(urlparse(opened.url).path)).read_text(encoding="utf-8")
@@ -353,8 +408,9 @@ def test_first_drawing_is_pythons_and_the_notice_counts_right(scale):
     sel_edges = [j for j, d in enumerate(whole.data) if d["positive"] or not d["negative"]]
     touched = {whole.src[j] for j in sel_edges} | {whole.dst[j] for j in sel_edges}
     sel_nodes = [i for i in range(len(whole.nodes)) if i in touched or G.degree(whole.nodes[i]) == 0]
-    want_nodes, want_edges = _rank(sel_nodes, sel_edges, whole.src, whole.dst, whole.w,
-                                   SCALE_LIMITS["max_nodes"], SCALE_LIMITS["max_edges"])
+    want_nodes, want_edges = _rank(
+        sel_nodes, sel_edges, whole.src, whole.dst, whole.w, SCALE_LIMITS["max_nodes"], SCALE_LIMITS["max_edges"]
+    )
     assert opened.drawn() == (set(want_nodes), set(want_edges))
     count = opened.page.locator("#kg-count")
     assert int(count.get_attribute("data-matching-nodes")) == len(sel_nodes)
@@ -362,7 +418,8 @@ def test_first_drawing_is_pythons_and_the_notice_counts_right(scale):
     assert opened.notice().startswith(
         f"Large network: showing {len(want_nodes)} of {len(sel_nodes)} actors matching the filters and "
         f"{len(want_edges)} of {len(sel_edges):,} edges; {len(sel_nodes) - len(want_nodes)} actors and "
-        f"{len(sel_edges) - len(want_edges):,} edges left out")
+        f"{len(sel_edges) - len(want_edges):,} edges left out"
+    )
     # raising the limits on the page draws more of the same selection, down to nothing left out
     for box, value in (("#kg-max-nodes", "5000"), ("#kg-max-edges", "50000")):
         opened.page.fill(box, value)
@@ -459,7 +516,9 @@ def test_hostile_labels_outside_the_drawing_never_fire(scale):
     G, late, opened = scale
     page = opened.page
     hostile = sorted(G.nodes[v]["label"] for v in G.nodes if G.nodes[v]["label"].startswith("Hostile"))
-    assert len(hostile) == 4 and not set(hostile) & {n for n in page.evaluate("kgViz.nodes.get().map(n => n.fullLabel)")}
+    assert len(hostile) == 4 and not set(hostile) & {
+        n for n in page.evaluate("kgViz.nodes.get().map(n => n.fullLabel)")
+    }
     # the search list offers them as plain values
     options = page.evaluate("Array.from(document.querySelectorAll('#kg-labels option')).map(o => o.value)")
     assert set(hostile) <= set(options)
@@ -477,7 +536,9 @@ def test_hostile_labels_outside_the_drawing_never_fire(scale):
         points = page.evaluate(
             """(id) => { const n = kgViz.network, out = [n.canvasToDOM(n.getPositions([id])[id])];
                          n.getConnectedEdges(id).forEach(e => out.push(n.canvasToDOM(n.body.edges[e].edgeType.getPoint(0.5))));
-                         return out; }""", ids[0])
+                         return out; }""",
+            ids[0],
+        )
         for p in points[:3]:
             page.mouse.move(box["x"] + 5, box["y"] + 5)
             page.mouse.move(box["x"] + p["x"], box["y"] + p["y"], steps=3)

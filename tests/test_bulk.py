@@ -1,4 +1,5 @@
 """The bulk path: `kg extract --format nquads` then `kg import` gives the store `kg ingest` gives."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -77,8 +78,10 @@ def test_a_default_graph_triple_is_not_taken_for_an_article_quad(files, tmp_path
     base, _src, nq, ingested = files
     graph = next(q.graph_name.value for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
     odd = tmp_path / "odd.nq"
-    odd.write_text(nq.read_text(encoding="utf-8") + f"<http://example.org/s> <http://example.org/p> <{graph}> .\n",
-                   encoding="utf-8")
+    odd.write_text(
+        nq.read_text(encoding="utf-8") + f"<http://example.org/s> <http://example.org/p> <{graph}> .\n",
+        encoding="utf-8",
+    )
     store = tmp_path / "odd-store"
     result = run("--store", str(store), "import", str(odd))
     assert result.exit_code == 0, result.output

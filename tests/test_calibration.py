@@ -1,4 +1,5 @@
 """The stance calibration map (kg.extract.calibration) on hand-built inputs."""
+
 from __future__ import annotations
 
 import json

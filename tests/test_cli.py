@@ -1,4 +1,5 @@
 """The CLI: --help for every command, extract's contract, model errors."""
+
 from __future__ import annotations
 
 import json
@@ -31,9 +32,9 @@ def _check_span(body: str, span, where: str) -> None:
     if span is None:
         return
     assert set(span) >= SPAN_KEYS, where
-    assert body[span["start"]:span["end"]] == span["text"], where
+    assert body[span["start"] : span["end"]] == span["text"], where
     for frag in span.get("fragments", []):
-        assert body[frag["start"]:frag["end"]] == frag["text"], where
+        assert body[frag["start"] : frag["end"]] == frag["text"], where
 
 
 def check_contract(obj: dict, body: str) -> None:
@@ -48,7 +49,8 @@ def check_contract(obj: dict, body: str) -> None:
             assert "title" in r and (r["organization"] is None or r["organization"] in actor_ids)
         # an actor only known through another (the government a post belongs to) may have no mention
         referenced = any(r["organization"] == a["id"] for b in obj["actors"] for r in b["roles"]) or any(
-            a["id"] in (b.get("part_of"), b.get("leader")) for b in obj["actors"])
+            a["id"] in (b.get("part_of"), b.get("leader")) for b in obj["actors"]
+        )
         assert a["mentions"] or referenced, a
         for m in a["mentions"]:
             _check_span(body, m, f"mention of {a['label']}")
@@ -88,8 +90,11 @@ def test_extract_jsonl_on_seed_follows_the_contract(seed_path):
 
 def test_extract_jsonl_keeps_input_ids_and_order(tmp_path):
     f = tmp_path / "in.jsonl"
-    f.write_text('{"id": "z-9", "text": "The senator said the plan was reckless."}\n'
-                 '{"id": "a-1", "text": "Nothing happened today."}\n', encoding="utf-8")
+    f.write_text(
+        '{"id": "z-9", "text": "The senator said the plan was reckless."}\n'
+        '{"id": "a-1", "text": "Nothing happened today."}\n',
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli, ["extract", "--format", "jsonl", str(f)])
     assert result.exit_code == 0
     objs = [json.loads(x) for x in result.stdout.splitlines()]

@@ -1,4 +1,5 @@
 """`kg network KIND --out FILE` on a store built from a fixture written for these tests."""
+
 from __future__ import annotations
 
 import csv
@@ -36,8 +37,21 @@ def run(store_path: Path, *args: str):
 def test_network_help():
     result = CliRunner().invoke(cli, ["network", "--help"])
     assert result.exit_code == 0, result.output
-    for word in ("actors", "topics", "congruence", "conflict", "subtract", "--out", "--from", "--to",
-                 "--actor", "--type", "--min-confidence", "--min-count", "--normalization"):
+    for word in (
+        "actors",
+        "topics",
+        "congruence",
+        "conflict",
+        "subtract",
+        "--out",
+        "--from",
+        "--to",
+        "--actor",
+        "--type",
+        "--min-confidence",
+        "--min-count",
+        "--normalization",
+    ):
         assert word in result.output
 
 
@@ -69,16 +83,43 @@ def test_conflict_gexf_with_normalisation(store_path, tmp_path):
 
 def test_filters_as_options(store_path, tmp_path):
     out = tmp_path / "e.csv"
-    result = run(store_path, "actors", "--out", str(out), "--from", "2019-06-01", "--to", "2019-07-31",
-                 "--type", "Person", "--type", "Government", "--min-confidence", "0.5")
+    result = run(
+        store_path,
+        "actors",
+        "--out",
+        str(out),
+        "--from",
+        "2019-06-01",
+        "--to",
+        "2019-07-31",
+        "--type",
+        "Person",
+        "--type",
+        "Government",
+        "--min-confidence",
+        "0.5",
+    )
     assert result.exit_code == 0, result.output
     with open(out, newline="", encoding="utf-8") as fh:
         pairs = {(r["source_label"], r["target_label"]) for r in csv.DictReader(fh)}
     # June-July, persons and governments, confident: not Trump's April praise, not the 0.4 neutral
-    assert pairs == {("Khalifa Haftar", "Government of National Accord"), ("Ahmed Maiteeq", "Khalifa Haftar"),
-                     ("Mike Pompeo", "Khalifa Haftar")}
-    result = run(store_path, "subtract", "--out", str(tmp_path / "s.graphml"), "--actor", "Khalifa Haftar",
-                 "--actor", "United States", "--min-count", "1")
+    assert pairs == {
+        ("Khalifa Haftar", "Government of National Accord"),
+        ("Ahmed Maiteeq", "Khalifa Haftar"),
+        ("Mike Pompeo", "Khalifa Haftar"),
+    }
+    result = run(
+        store_path,
+        "subtract",
+        "--out",
+        str(tmp_path / "s.graphml"),
+        "--actor",
+        "Khalifa Haftar",
+        "--actor",
+        "United States",
+        "--min-count",
+        "1",
+    )
     assert result.exit_code == 0, result.output
     G = nx.read_graphml(tmp_path / "s.graphml")
     assert sorted(G.nodes) == sorted([HAFTAR, US]) and G.edges[HAFTAR, US]["weight"] == -1.0
@@ -106,13 +147,16 @@ def test_empty_result_warns_but_writes(store_path, tmp_path):
     assert out.exists() and nx.read_graphml(out).number_of_nodes() == 0
 
 
-@pytest.mark.parametrize("args", [
-    ["actors", "--out", "x.pdf"],                       # unknown format
-    ["actors", "--out", "x.csv", "--from", "June"],     # not a date
-    ["pie", "--out", "x.csv"],                          # unknown kind
-    ["congruence", "--out", "x.csv", "--normalization", "max"],
-    ["actors"],                                         # --out is required
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["actors", "--out", "x.pdf"],  # unknown format
+        ["actors", "--out", "x.csv", "--from", "June"],  # not a date
+        ["pie", "--out", "x.csv"],  # unknown kind
+        ["congruence", "--out", "x.csv", "--normalization", "max"],
+        ["actors"],  # --out is required
+    ],
+)
 def test_bad_arguments_fail_clearly(store_path, tmp_path, args):
     args = [str(tmp_path / a) if a.startswith("x.") else a for a in args]
     result = run(store_path, *args)
@@ -121,6 +165,7 @@ def test_bad_arguments_fail_clearly(store_path, tmp_path, args):
 
 
 def test_missing_store(tmp_path):
-    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "nothing"), "network", "actors",
-                                      "--out", str(tmp_path / "a.csv")])
+    result = CliRunner().invoke(
+        cli, ["--store", str(tmp_path / "nothing"), "network", "actors", "--out", str(tmp_path / "a.csv")]
+    )
     assert result.exit_code != 0 and not (tmp_path / "a.csv").exists()

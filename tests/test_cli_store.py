@@ -1,4 +1,5 @@
 """The store-facing CLI commands: ingest, query, validate, stats, export (click's CliRunner)."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,10 @@ from rdflib import Dataset, Graph
 
 from kg.cli import cli
 
-GOOD = ('date 2024-02-01 Foreign Minister Anna Berg said the plan "will fail". '
-        'Berg criticised the United Nations on Tuesday.')
+GOOD = (
+    'date 2024-02-01 Foreign Minister Anna Berg said the plan "will fail". '
+    "Berg criticised the United Nations on Tuesday."
+)
 
 
 def run(store, *args, input=None):
@@ -80,11 +83,19 @@ def test_unknown_bundled_query_is_named(ingested):
 
 def test_query_bind(ingested):
     store, _, _ = ingested
-    result = run(store, "query", "--format", "csv", "--bind", 'id="} ; DROP ALL ; #',
-                 "SELECT ?a ?id WHERE { ?a schema:identifier ?id }")
+    result = run(
+        store,
+        "query",
+        "--format",
+        "csv",
+        "--bind",
+        'id="} ; DROP ALL ; #',
+        "SELECT ?a ?id WHERE { ?a schema:identifier ?id }",
+    )
     assert result.exit_code == 0 and result.stdout.strip() == "a,id"
-    result = run(store, "query", "--format", "csv", "--bind", "id=good",
-                 "SELECT ?a ?id WHERE { ?a schema:identifier ?id }")
+    result = run(
+        store, "query", "--format", "csv", "--bind", "id=good", "SELECT ?a ?id WHERE { ?a schema:identifier ?id }"
+    )
     assert result.exit_code == 0 and "good" in result.stdout
 
 
@@ -167,8 +178,9 @@ def test_ingest_into_a_store_held_by_another_process(tmp_path, nlp):
     article = tmp_path / "a.txt"
     article.write_text("Anna Berg said the plan will fail.", encoding="utf-8")
     hold = "import sys, pyoxigraph as ox; s = ox.Store(sys.argv[1]); print('ready', flush=True); sys.stdin.read()"
-    proc = subprocess.Popen([sys.executable, "-c", hold, str(store)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", hold, str(store)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout.readline().strip() == "ready"
         result = run(store, "ingest", "--no-progress", str(article))

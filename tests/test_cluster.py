@@ -1,5 +1,6 @@
 """kg ingest --workers 2: extraction on a local Dask cluster gives the same store, graph for
 graph, as the sequential ingest; a re-run skips the unchanged articles; errors are per article."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -16,11 +17,11 @@ pytest.importorskip("distributed")
 
 ARTICLES = {
     "a1": 'date 2024-02-01 Foreign Minister Anna Berg said the plan "will fail". '
-          'Berg criticised the United Nations on Tuesday.',
+    "Berg criticised the United Nations on Tuesday.",
     "a2": "date 2024-03-05 The United Nations praised Norway. Anna Berg, the foreign minister of Norway, "
-          "said she supports the agreement. Prime Minister Erik Lund criticised Anna Berg.",
+    "said she supports the agreement. Prime Minister Erik Lund criticised Anna Berg.",
     "a3": 'date 2024-04-10 President Joe Biden praised Anna Berg. "We back Norway," Biden said. '
-          "Erik Lund rejected the United Nations and condemned Joe Biden.",
+    "Erik Lund rejected the United Nations and condemned Joe Biden.",
 }
 
 
@@ -60,8 +61,9 @@ def test_workers_2_gives_the_sequential_store(folder, tmp_path, nlp):
             assert isomorphic(quads_graph(got[name]), quads_graph(expected[name])), name
             assert "/graph/article/" not in name and name != ids.CORPUS_GRAPH  # these are equal, quad for quad
     # a re-run extracts nothing: every article is skipped as unchanged
-    again = run(tmp_path / "dask", "ingest", "--no-progress", "--workers", "2", str(folder / "a1.txt"),
-                str(folder / "seed.txt"))
+    again = run(
+        tmp_path / "dask", "ingest", "--no-progress", "--workers", "2", str(folder / "a1.txt"), str(folder / "seed.txt")
+    )
     assert again.exit_code == 0 and "0 article(s) added, 0 replaced, 2 unchanged, 0 failed" in again.output
     assert " 0 words extracted" in again.output
 
@@ -71,8 +73,9 @@ def test_extract_graphs_is_a_plain_function(nlp):
     from kg.cluster import extract_graphs
     from kg.records import Article
 
-    (good, empty) = extract_graphs([Article(id="a1", text=ARTICLES["a1"][16:], date="2024-02-01"),
-                                    Article(id="blank", text=" ")])
+    (good, empty) = extract_graphs(
+        [Article(id="a1", text=ARTICLES["a1"][16:], date="2024-02-01"), Article(id="blank", text=" ")]
+    )
     assert good.error is None and good.words == len(ARTICLES["a1"][16:].split()) and good.stances >= 1
     quads = good.quads()
     assert {q.graph_name for q in quads} == {ox.NamedNode(ids.article_graph_iri("a1"))}

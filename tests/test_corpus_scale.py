@@ -5,6 +5,7 @@ does not depend on how many articles repeat an actor.
 This is the test that would have caught the multiplied rows of a union of article graphs
 joined on labels: here actors recur in up to all 200 articles.
 """
+
 from __future__ import annotations
 
 import random
@@ -18,16 +19,32 @@ from kg.network import actor_network, congruence_network, stance_rows, topic_net
 from kg.records import Actor, Article, Extraction, Role, Span, Stance, Statement
 from kg.store import bundled_query, put_extraction, remove_article, run_query, store_stats
 
-PEOPLE = [("Alma Reyes", "Person"), ("Boris Kell", "Person"), ("Cora Vance", "Person"), ("Dmitri Olen", "Person"),
-          ("Edda Stroud", "Person"), ("Farid Nasser", "Person"), ("Greta Lind", "Person"), ("Hugo Marsh", "Person")]
-BODIES = [("Ruritania", "Country"), ("Borduria", "Government"), ("Syldavia", "Government"),
-          ("United Federation", "InternationalOrganization"), ("Green League", "Party"), ("Daily Ledger", "Media")]
+PEOPLE = [
+    ("Alma Reyes", "Person"),
+    ("Boris Kell", "Person"),
+    ("Cora Vance", "Person"),
+    ("Dmitri Olen", "Person"),
+    ("Edda Stroud", "Person"),
+    ("Farid Nasser", "Person"),
+    ("Greta Lind", "Person"),
+    ("Hugo Marsh", "Person"),
+]
+BODIES = [
+    ("Ruritania", "Country"),
+    ("Borduria", "Government"),
+    ("Syldavia", "Government"),
+    ("United Federation", "InternationalOrganization"),
+    ("Green League", "Party"),
+    ("Daily Ledger", "Media"),
+]
 POSTS = ["Foreign Minister", "Senator", "Spokesman"]
 
 
 def _actor(local: str, name: str, kind: str, text: str, label: str | None = None) -> Actor:
     start = text.index(name)
-    return Actor(local, label or name, kind, ids.actor_iri(name, kind), mentions=[Span.of(text, start, start + len(name))])
+    return Actor(
+        local, label or name, kind, ids.actor_iri(name, kind), mentions=[Span.of(text, start, start + len(name))]
+    )
 
 
 def make_corpus(n: int, seed: int = 7) -> list[Extraction]:
@@ -61,10 +78,25 @@ def make_corpus(n: int, seed: int = 7) -> list[Extraction]:
         first = Span.of(text, 0, text.index(". ") + 1)
         second = Span.of(text, text.index(". ") + 2, len(text))
         stances = [
-            Stance("t1", holder="a0", polarity="negative", target="a1", evidence=first, statement="s1",
-                   cue=st.cue, confidence=0.8),
-            Stance("t2", holder="a0", polarity="positive", target="a2", evidence=second,
-                   cue=Span.of(text, text.index("praised"), text.index("praised") + 7), confidence=0.9),
+            Stance(
+                "t1",
+                holder="a0",
+                polarity="negative",
+                target="a1",
+                evidence=first,
+                statement="s1",
+                cue=st.cue,
+                confidence=0.8,
+            ),
+            Stance(
+                "t2",
+                holder="a0",
+                polarity="positive",
+                target="a2",
+                evidence=second,
+                cue=Span.of(text, text.index("praised"), text.index("praised") + 7),
+                confidence=0.9,
+            ),
             Stance("t3", holder="a0", polarity="positive", topic="the budget", evidence=second, confidence=0.7),
         ]
         day = f"2019-{1 + i % 12:02d}-{1 + i % 28:02d}"
@@ -136,9 +168,16 @@ def test_statements_and_roles_queries(corpus, store):
                 org = local[role.organization].iri if role.organization else None
                 expected[(a.iri, role.title, org)] += 1
     rows = run_query(store, bundled_query("roles")).rows
-    got = {(r["member"], r["role"], None if r["organization"] is None else
-            next(a.iri for x in corpus for a in x.actors if _label(corpus, a.iri) == r["organization"])):
-           int(r["articles"]) for r in rows}
+    got = {
+        (
+            r["member"],
+            r["role"],
+            None
+            if r["organization"] is None
+            else next(a.iri for x in corpus for a in x.actors if _label(corpus, a.iri) == r["organization"]),
+        ): int(r["articles"])
+        for r in rows
+    }
     assert got == dict(expected)
 
 
@@ -148,8 +187,22 @@ def test_stats_count_the_records(corpus, store):
     assert stats["stances"] == sum(len(x.stances) for x in corpus)
     assert stats["actors"] == len({a.iri for x in corpus for a in x.actors})
     assert stats["topics"] == 1
-    assert sum(stats[k] for k in ("persons", "organizations", "governments", "countries", "groups", "media",
-                                  "international_organizations", "parties")) == stats["actors"]
+    assert (
+        sum(
+            stats[k]
+            for k in (
+                "persons",
+                "organizations",
+                "governments",
+                "countries",
+                "groups",
+                "media",
+                "international_organizations",
+                "parties",
+            )
+        )
+        == stats["actors"]
+    )
 
 
 def test_views_answer_the_records(corpus, store):
@@ -175,11 +228,16 @@ def test_rows_do_not_grow_with_the_articles_that_repeat_an_actor():
     """The same 20 stories told once or five times over: five times the stance rows, the same
     actor rows, and stats that count each actor once."""
     base = make_corpus(20, seed=3)
-    repeated = [Extraction(Article(f"{x.article.id}-r{k}", x.article.text, x.article.date), x.actors,
-                           x.statements, x.stances) for k in range(5) for x in base]
+    repeated = [
+        Extraction(Article(f"{x.article.id}-r{k}", x.article.text, x.article.date), x.actors, x.statements, x.stances)
+        for k in range(5)
+        for x in base
+    ]
     once, five = fill(base), fill(repeated)
     for name, factor in (("stances", 5), ("statements", 5), ("actors", 1), ("roles", 1)):
-        assert len(run_query(five, bundled_query(name)).rows) == factor * len(run_query(once, bundled_query(name)).rows), name
+        assert len(run_query(five, bundled_query(name)).rows) == factor * len(
+            run_query(once, bundled_query(name)).rows
+        ), name
     assert store_stats(five)["actors"] == store_stats(once)["actors"]
     assert len(stance_rows(five)) == 5 * len(stance_rows(once))
 
@@ -192,8 +250,9 @@ def test_removing_every_article_leaves_an_empty_corpus_graph():
     # what is left is what the other 15 articles give, exactly as if only they were ingested
     rest = fill(extractions[15:])
     corpus_graph = ox.NamedNode(ids.CORPUS_GRAPH)
-    assert set(store.quads_for_pattern(None, None, None, corpus_graph)) == \
-        set(rest.quads_for_pattern(None, None, None, corpus_graph))
+    assert set(store.quads_for_pattern(None, None, None, corpus_graph)) == set(
+        rest.quads_for_pattern(None, None, None, corpus_graph)
+    )
     for x in extractions[15:]:
         remove_article(store, x.article.id)
     assert list(store.quads_for_pattern(None, None, None, corpus_graph)) == []

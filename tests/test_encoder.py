@@ -1,5 +1,6 @@
 """The stance encoder: input marking, the numpy forward pass, the shipped weights on sentences
 written for these tests, and the gate that keeps it off clearly neutral pairs."""
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,8 @@ def test_marked_ids_wrap_both_mentions():
     toks = _pieces(ids)
     assert toks[0] == "[CLS]" and toks[-1] == "[SEP]"
     assert toks[ra[0]] == "[unused0]" and toks[rb[0]] == "[unused2]"
-    assert toks[ra[0] + 1: toks.index("[unused1]")] == ["ann", "cole"]
-    assert toks[rb[0] + 1: toks.index("[unused3]")] == ["bo", "li"]
+    assert toks[ra[0] + 1 : toks.index("[unused1]")] == ["ann", "cole"]
+    assert toks[rb[0] + 1 : toks.index("[unused3]")] == ["bo", "li"]
 
 
 def test_adjacent_mentions_are_both_marked():
@@ -45,8 +46,8 @@ def test_plain_ids_ranges_cover_the_mentions():
     text = "Ann Cole thanked the Organisation of Example States."
     ids, (ra, rb) = E.plain_ids(text, [(0, 8), (21, 51)])
     toks = _pieces(ids)
-    assert toks[ra[0]:ra[1]] == ["ann", "cole"]
-    assert " ".join(toks[rb[0]:rb[1]]).replace(" ##", "") == "organisation of example states"
+    assert toks[ra[0] : ra[1]] == ["ann", "cole"]
+    assert " ".join(toks[rb[0] : rb[1]]).replace(" ##", "") == "organisation of example states"
 
 
 def test_long_input_keeps_a_window_round_the_pair():
@@ -62,23 +63,27 @@ def test_padding_does_not_change_the_vectors(enc):
     short, _ = E.plain_ids("Ann Cole praised Bo Li.", [])
     long_, _ = E.plain_ids("A much longer sentence about the budget talks that went on all night.", [])
     alone = enc.hidden([short])[0]
-    padded = enc.hidden([short, long_])[0, :len(short)]
+    padded = enc.hidden([short, long_])[0, : len(short)]
     assert np.allclose(alone, padded, atol=1e-4)
 
 
 def test_inputs_of_mixed_lengths_in_one_batch_are_each_their_own(enc):
     """Attention runs in groups of similar length; every input still sees only its own pieces,
     whichever group it lands in, and its read positions come back in its own row."""
-    texts = ["Ann Cole praised Bo Li.", "The senator backed the bill.",
-             "A much longer sentence about the budget talks that went on all night long in the city.",
-             "Critics said the plan, which the governor defended on Monday, would cost far too much.", "Yes."]
+    texts = [
+        "Ann Cole praised Bo Li.",
+        "The senator backed the bill.",
+        "A much longer sentence about the budget talks that went on all night long in the city.",
+        "Critics said the plan, which the governor defended on Monday, would cost far too much.",
+        "Yes.",
+    ]
     batch = [E.plain_ids(t, [])[0] for t in texts]
     together = enc.hidden(batch)
     at = [[0, len(ids) - 2] for ids in batch]
     part = enc.hidden(batch, at)
     for r, ids in enumerate(batch):
         alone = enc.hidden([ids])[0]
-        assert np.allclose(together[r, :len(ids)], alone, atol=1e-4)
+        assert np.allclose(together[r, : len(ids)], alone, atol=1e-4)
         assert np.allclose(part[r, at[r]], alone[at[r]], atol=1e-4)
 
 
@@ -104,17 +109,20 @@ def test_probabilities_are_distributions(enc):
     assert p.shape == (1, len(CLASSES)) and np.isclose(p.sum(), 1.0, atol=1e-5)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Senator Maria Lopez warmly praised Governor Tom Becker for his leadership.", "a_pos_b"),
-    ("Senator Maria Lopez sharply condemned Governor Tom Becker over the scandal.", "a_neg_b"),
-    ("Governor Tom Becker was sharply condemned by Senator Maria Lopez over the scandal.", "b_neg_a"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Senator Maria Lopez warmly praised Governor Tom Becker for his leadership.", "a_pos_b"),
+        ("Senator Maria Lopez sharply condemned Governor Tom Becker over the scandal.", "a_neg_b"),
+        ("Governor Tom Becker was sharply condemned by Senator Maria Lopez over the scandal.", "b_neg_a"),
+    ],
+)
 def test_shipped_encoder_reads_clear_sentences(nlp, enc, text, expected):
     doc = nlp(text)
     pairs = candidate_pairs(doc)
     enc_only = E.Encoder(enc.weights, enc.threshold, enc.meta, enc.mode, gate=1.1, blend=1.0)
     scores = score_pairs(doc, [], None, enc_only)
-    names = [(doc[a[0]:a[1]].text, doc[b[0]:b[1]].text) for _, a, b in pairs]
+    names = [(doc[a[0] : a[1]].text, doc[b[0] : b[1]].text) for _, a, b in pairs]
     k = names.index(("Maria Lopez", "Tom Becker") if expected != "b_neg_a" else ("Tom Becker", "Maria Lopez"))
     p = scores.probs[k]
     assert CLASSES[int(p[1:].argmax()) + 1] == expected, dict(zip(CLASSES, p.round(3)))
@@ -153,6 +161,6 @@ def test_missing_base_package_is_a_clear_error(monkeypatch):
 
 def test_no_pair_between_two_mentions_of_one_name(nlp):
     doc = nlp("Maria Lopez said Maria Lopez would never support Tom Becker.")
-    pairs = [(doc[a[0]:a[1]].text, doc[b[0]:b[1]].text) for _, a, b in candidate_pairs(doc)]
+    pairs = [(doc[a[0] : a[1]].text, doc[b[0] : b[1]].text) for _, a, b in candidate_pairs(doc)]
     assert ("Maria Lopez", "Maria Lopez") not in pairs
     assert ("Maria Lopez", "Tom Becker") in pairs

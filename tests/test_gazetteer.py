@@ -1,4 +1,5 @@
 """The gazetteer: shipped data consistent with the IRIs the extractor mints, lookups, user files."""
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,16 @@ def test_wikidata_ids_look_right_and_known_ones_are_exact(gaz):
     for entry in gaz.entries.values():
         for iri in entry.same_as:
             assert re.fullmatch(r"http://www\.wikidata\.org/entity/Q[1-9][0-9]*", iri), iri
-    expected = {"United States": "Q30", "United Kingdom": "Q145", "Libya": "Q1016", "United Nations": "Q1065",
-                "NATO": "Q7184", "Donald Trump": "Q22686", "Barack Obama": "Q76", "Hillary Clinton": "Q6294"}
+    expected = {
+        "United States": "Q30",
+        "United Kingdom": "Q145",
+        "Libya": "Q1016",
+        "United Nations": "Q1065",
+        "NATO": "Q7184",
+        "Donald Trump": "Q22686",
+        "Barack Obama": "Q76",
+        "Hillary Clinton": "Q6294",
+    }
     for label, qid in expected.items():
         entry = gaz.lookup(label)
         assert entry is not None and entry.same_as == ("http://www.wikidata.org/entity/" + qid,), label

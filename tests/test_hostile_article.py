@@ -1,4 +1,5 @@
 """An article whose quotes carry markup goes through ingest and `kg viz`, and the page never runs it."""
+
 from __future__ import annotations
 
 import json
@@ -55,7 +56,8 @@ def test_markup_from_the_article_never_fires_in_chromium(browser, hostile_page):
                        Object.keys(pos).forEach(id => out.push(n.canvasToDOM(pos[id])));
                        Object.keys(n.body.edges).forEach(id =>
                          out.push(n.canvasToDOM(n.body.edges[id].edgeType.getPoint(0.5))));
-                       return out; }""")
+                       return out; }"""
+        )
         assert len(points) >= 3
         shown = []
         tip = page.locator("div.vis-tooltip")

@@ -1,6 +1,7 @@
 """The CLI's answers to hostile use: bad settings, bad options, unwritable outputs, names that
 would drive a terminal, Ctrl-C. Exit codes as documented
 in the README: 0 done, 1 some articles failed or a store/output problem, 2 usage, 130 Ctrl-C."""
+
 from __future__ import annotations
 
 import os
@@ -65,19 +66,20 @@ def test_unknown_actor_type_is_refused(store, tmp_path):
     r = run("--store", store, "network", "actors", "--type", "Bogus", "--out", tmp_path / "a.csv")
     assert r.exit_code == 2 and "Bogus" in r.stderr and "Person" in r.stderr
     assert not (tmp_path / "a.csv").exists()
-    r = run("--store", store, "network", "actors", "--type", "person", "--min-confidence", "0",
-            "--out", tmp_path / "b.csv")
+    r = run(
+        "--store", store, "network", "actors", "--type", "person", "--min-confidence", "0", "--out", tmp_path / "b.csv"
+    )
     assert r.exit_code == 0, r.output  # case does not matter
 
 
 def test_from_after_to_is_refused(store, tmp_path):
-    r = run("--store", store, "network", "actors", "--from", "2020-01-01", "--to", "2019-01-01",
-            "--out", tmp_path / "a.csv")
+    r = run(
+        "--store", store, "network", "actors", "--from", "2020-01-01", "--to", "2019-01-01", "--out", tmp_path / "a.csv"
+    )
     assert r.exit_code == 2 and "--from 2020-01-01 is after --to 2019-01-01" in r.stderr
 
 
-@pytest.mark.parametrize("command", [
-    ["viz", "--out"], ["network", "actors", "--out"], ["export", "--out"]])
+@pytest.mark.parametrize("command", [["viz", "--out"], ["network", "actors", "--out"], ["export", "--out"]])
 @pytest.mark.parametrize("where", ["missing-folder", "read-only-folder"])
 def test_unwritable_out_is_a_clear_error(store, tmp_path, command, where):
     if where == "missing-folder":
@@ -116,13 +118,20 @@ def test_ctrl_c_says_what_was_stored_without_a_traceback(tmp_path):
     folder = tmp_path / "arts"
     folder.mkdir()
     for i in range(40):
-        (folder / f"a{i:02d}.txt").write_text(f"Senator Anna Berg criticised Governor Tom Reyes {i} times. "
-                                              f"Reyes praised the United Nations and Joe Biden. " * 3)
+        (folder / f"a{i:02d}.txt").write_text(
+            f"Senator Anna Berg criticised Governor Tom Reyes {i} times. "
+            f"Reyes praised the United Nations and Joe Biden. " * 3
+        )
     store = tmp_path / "store"
     env = dict(os.environ, PYTHONPATH=str(ROOT))  # the encoder process runs, as it does for users
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "--store", str(store), "ingest", "--no-progress",
-                             str(folder)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "--store", str(store), "ingest", "--no-progress", str(folder)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while not (store / "CURRENT").exists() and time.monotonic() < deadline and proc.poll() is None:

@@ -1,6 +1,7 @@
 """Readers beside a writer, and a writer killed at random moments (faults
 injected by SIGKILL). Both run a real `kg ingest` in another process, on short made-up
 articles, with the stance encoder off (KG_STANCE_ENCODER=none) to keep them to seconds."""
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,18 @@ from click.testing import CliRunner
 from kg.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-NAMES = ["Anna Berg", "Erik Lund", "Mara Quill", "Tom Reyes", "Ann Bolt", "Joe Biden", "Angela Merkel",
-         "the United Nations", "Governor Luis Ortega", "Senator Paul Hendricks"]
+NAMES = [
+    "Anna Berg",
+    "Erik Lund",
+    "Mara Quill",
+    "Tom Reyes",
+    "Ann Bolt",
+    "Joe Biden",
+    "Angela Merkel",
+    "the United Nations",
+    "Governor Luis Ortega",
+    "Senator Paul Hendricks",
+]
 VERBS = ["criticised", "praised", "rejected", "supported", "condemned", "thanked"]
 ARTICLE_GRAPH = "https://w3id.org/kg-stance/id/graph/article/"
 
@@ -38,9 +49,14 @@ def make_articles(folder: Path, n: int, seed: int = 5) -> None:
 
 def start_ingest(store: Path, folder: Path) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT), KG_STANCE_ENCODER="none")
-    return subprocess.Popen([sys.executable, "-m", "kg.cli", "--store", str(store), "ingest", "--no-progress",
-                             str(folder)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "--store", str(store), "ingest", "--no-progress", str(folder)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def article_graphs(store_path: Path) -> dict[str, set]:
@@ -68,8 +84,19 @@ def test_reads_beside_a_running_ingest_never_fail(tmp_path, nlp):
         while proc.poll() is None:
             n += 1
             if n % 6 == 0:
-                r = runner.invoke(cli, ["--store", str(store), "network", "actors", "--min-confidence", "0",
-                                        "--out", str(tmp_path / "n.graphml")])
+                r = runner.invoke(
+                    cli,
+                    [
+                        "--store",
+                        str(store),
+                        "network",
+                        "actors",
+                        "--min-confidence",
+                        "0",
+                        "--out",
+                        str(tmp_path / "n.graphml"),
+                    ],
+                )
             elif n % 6 == 3:
                 r = runner.invoke(cli, ["--store", str(store), "stats", "--format", "json"])
             else:
@@ -94,8 +121,10 @@ def test_a_store_that_stays_busy_is_named_as_busy(tmp_path, monkeypatch):
     ox.Store(str(tmp_path / "s")).flush()
 
     def busy(path):
-        raise RuntimeError(f"Corruption: IO error: No such file or directory: While open a file for random "
-                           f"read: {path}/000542.sst: No such file or directory")
+        raise RuntimeError(
+            f"Corruption: IO error: No such file or directory: While open a file for random "
+            f"read: {path}/000542.sst: No such file or directory"
+        )
 
     monkeypatch.setattr(kg.store.ox.Store, "read_only", staticmethod(busy))
     monkeypatch.setattr(kg.store.time, "sleep", lambda s: None)

@@ -3,6 +3,7 @@ that reads articles or writes pages and files: `kg ingest`, `kg extract`, every 
 kind in every format and `kg viz`. Whatever the corpus holds: no traceback, every valid article
 stored, every bad one named with its reason, exit codes as documented (1 when any article
 failed, 0 otherwise)."""
+
 from __future__ import annotations
 
 import csv
@@ -51,15 +52,24 @@ def build(root: Path) -> tuple[set[str], dict[str, str]]:
     good("other/far.txt", "General Victor Sandoval condemned the Red Cross on Sunday.")
     os.symlink("../other", c / "2019" / "linked")  # a symlinked folder is read (once)
     os.symlink("..", c / "other" / "loop")  # and a loop ends
-    rows = [{"id": "j-good", "text": "Representative James Whitfield criticised NATO.", "date": "2021-02-03"},
-            {"id": "j-bad", "text": "x \ud800 y"},
-            {"id": "j-good", "text": "A second article with a used id."},
-            {"id": "j-date", "text": "Anna Berg spoke.", "date": "yesterday"},
-            {"id": "j-title", "text": "Anna Berg spoke again.", "title": "t\udc00"}]
+    rows = [
+        {"id": "j-good", "text": "Representative James Whitfield criticised NATO.", "date": "2021-02-03"},
+        {"id": "j-bad", "text": "x \ud800 y"},
+        {"id": "j-good", "text": "A second article with a used id."},
+        {"id": "j-date", "text": "Anna Berg spoke.", "date": "yesterday"},
+        {"id": "j-title", "text": "Anna Berg spoke again.", "title": "t\udc00"},
+    ]
     (c / "rows.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n{not json\n", encoding="utf-8")
     valid.add("j-good")
-    bad.update({"rows.jsonl:2": "lone surrogate", "rows.jsonl:3": "also the id of", "rows.jsonl:4": "not an ISO date",
-                "rows.jsonl:5": "lone surrogate", "rows.jsonl:6": "not valid JSON"})
+    bad.update(
+        {
+            "rows.jsonl:2": "lone surrogate",
+            "rows.jsonl:3": "also the id of",
+            "rows.jsonl:4": "not an ISO date",
+            "rows.jsonl:5": "lone surrogate",
+            "rows.jsonl:6": "not valid JSON",
+        }
+    )
     (c / "list.json").write_text(json.dumps([{"id": "l1", "text": "Senator Paul Hendricks praised Japan."}]))
     valid.add("l1")
 
@@ -103,8 +113,17 @@ def test_ingest_stores_every_valid_article_and_names_every_bad_one(corpus):
     for name, reason in bad.items():
         assert _named(ingest.stderr, name, reason), (name, reason, ingest.stderr)
     assert f"{len(valid)} article(s) added" in ingest.stdout and f"{len(bad)} failed" in ingest.stdout, ingest.stdout
-    r = CliRunner().invoke(cli, ["--store", str(store), "query", "--format", "json",
-                                 "SELECT ?id WHERE { ?a a kg:Article ; schema:identifier ?id }"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "--store",
+            str(store),
+            "query",
+            "--format",
+            "json",
+            "SELECT ?id WHERE { ?a a kg:Article ; schema:identifier ?id }",
+        ],
+    )
     stored = {b["id"]["value"] for b in json.loads(r.stdout)["results"]["bindings"]}
     assert stored == valid
     assert "\x1b" not in ingest.stderr

@@ -1,12 +1,24 @@
 """Names in any script get IRIs of their own, and ASCII names keep theirs."""
+
 from __future__ import annotations
 
 import pytest
 
 from kg import ids
 
-NON_LATIN = ["Алексей Навальный", "Γιάννης Παπαδόπουλος", "王毅", "李克强", "محمد بن سلمان", "नरेंद्र मोदी",
-             "김정은", "Владимир Путин", "Lech Wałęsa", "Franz Strauß", "Øyvind Ødegaard"]
+NON_LATIN = [
+    "Алексей Навальный",
+    "Γιάννης Παπαδόπουλος",
+    "王毅",
+    "李克强",
+    "محمد بن سلمان",
+    "नरेंद्र मोदी",
+    "김정은",
+    "Владимир Путин",
+    "Lech Wałęsa",
+    "Franz Strauß",
+    "Øyvind Ødegaard",
+]
 
 
 def test_ascii_names_keep_their_iris():
@@ -62,9 +74,11 @@ def three_people(tmp_path_factory, nlp):
     from kg.cli import cli
 
     root = tmp_path_factory.mktemp("scripts")
-    texts = {"ru": "Алексей Навальный criticised Joe Biden on Monday.",
-             "el": "Γιάννης Παπαδόπουλος criticised Joe Biden on Monday.",
-             "zh": "王毅 praised Joe Biden on Monday."}
+    texts = {
+        "ru": "Алексей Навальный criticised Joe Biden on Monday.",
+        "el": "Γιάννης Παπαδόπουλος criticised Joe Biden on Monday.",
+        "zh": "王毅 praised Joe Biden on Monday.",
+    }
     for name, text in texts.items():
         (root / f"{name}.txt").write_text(text, encoding="utf-8")
     store = root / "store"
@@ -80,8 +94,10 @@ def test_three_speakers_in_three_scripts_are_three_actors(three_people, tmp_path
 
     from kg.cli import cli
 
-    q = ('SELECT DISTINCT ?a ?name WHERE { GRAPH ?g { ?a a kg:Actor ; rdfs:label ?name } '
-         'FILTER(?g != <https://w3id.org/kg-stance/id/graph/gazetteer>) }')
+    q = (
+        "SELECT DISTINCT ?a ?name WHERE { GRAPH ?g { ?a a kg:Actor ; rdfs:label ?name } "
+        "FILTER(?g != <https://w3id.org/kg-stance/id/graph/gazetteer>) }"
+    )
     r = CliRunner().invoke(cli, ["--store", str(three_people), "query", "--format", "json", q])
     assert r.exit_code == 0, r.output
     rows = [(b["a"]["value"], b["name"]["value"]) for b in json.loads(r.stdout)["results"]["bindings"]]
@@ -90,8 +106,9 @@ def test_three_speakers_in_three_scripts_are_three_actors(three_people, tmp_path
     assert len(people) >= 2, rows  # the small English model may miss a name; those it finds must differ
     assert len({by_name[n] for n in people}) == len(people), rows
     out = tmp_path / "net.graphml"
-    r = CliRunner().invoke(cli, ["--store", str(three_people), "network", "actors", "--min-confidence", "0",
-                                 "--out", str(out)])
+    r = CliRunner().invoke(
+        cli, ["--store", str(three_people), "network", "actors", "--min-confidence", "0", "--out", str(out)]
+    )
     assert r.exit_code == 0, r.output
     import networkx as nx
 

@@ -1,6 +1,7 @@
 """Hostile input to the readers (kg.articles): every bad article is named with its reason, and
 none takes a good one with it: lone surrogates, parser failures, repeated ids and file names,
 unreadable folders, FIFOs and devices, odd file names and encodings, size limits, JSON shapes."""
+
 from __future__ import annotations
 
 import io
@@ -32,11 +33,13 @@ def by_name(items) -> dict[str, str]:
 # ------------------------------------------------------------------ row 1: lone surrogates
 def test_lone_surrogates_fail_their_article_only(tmp_path):
     f = tmp_path / "s.jsonl"
-    rows = [{"id": "good", "text": "Obama criticised Trump."},
-            {"id": "bad-text", "text": "x \ud800 y"},
-            {"id": "bad-\udc00-id", "text": "Biden praised Merkel."},
-            {"id": "bad-title", "text": "Merkel praised Biden.", "title": "t\udfff"},
-            {"id": "also-good", "text": "Macron criticised Putin."}]
+    rows = [
+        {"id": "good", "text": "Obama criticised Trump."},
+        {"id": "bad-text", "text": "x \ud800 y"},
+        {"id": "bad-\udc00-id", "text": "Biden praised Merkel."},
+        {"id": "bad-title", "text": "Merkel praised Biden.", "title": "t\udfff"},
+        {"id": "also-good", "text": "Macron criticised Putin."},
+    ]
     f.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     items = list(iter_articles([f]))
     assert [a.id for a in ok(items)] == ["good", "also-good"]
@@ -53,8 +56,7 @@ def test_a_surrogate_that_reaches_the_pipeline_fails_that_article_only(nlp):
     from kg.pipeline import ExtractError, extract_articles
     from kg.records import Extraction
 
-    arts = [Article("a", "Obama criticised Trump."), Article("b", "x \ud800 y"),
-            Article("c", "Merkel praised Biden.")]
+    arts = [Article("a", "Obama criticised Trump."), Article("b", "x \ud800 y"), Article("c", "Merkel praised Biden.")]
     out = list(extract_articles(arts, nlp=nlp, encoder_process=False))
     assert [type(x) for x in out] == [Extraction, ExtractError, Extraction]
     assert out[1].where == "b" and "surrogate" in out[1].reason
@@ -129,8 +131,9 @@ def test_unreadable_subfolder_is_named(tmp_path, monkeypatch):
     assert "locked" in reasons and "Permission denied" in reasons["locked"]
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"),
-                    reason="needs root to drop to another user")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"), reason="needs root to drop to another user"
+)
 def test_unreadable_subfolder_as_an_ordinary_user():
     """The same with real permissions: a user who cannot list locked/ is told so."""
     import shutil
@@ -145,12 +148,18 @@ def test_unreadable_subfolder_as_an_ordinary_user():
         os.chmod(os.path.join(base, "locked"), 0o000)
         with open(os.path.join(base, "ok.txt"), "w") as fh:
             fh.write("Anna Berg praised the plan.")
-        code = ("import sys; from kg.articles import iter_articles; "
-                "[print(type(x).__name__, x) for x in iter_articles([sys.argv[1]])]")
+        code = (
+            "import sys; from kg.articles import iter_articles; "
+            "[print(type(x).__name__, x) for x in iter_articles([sys.argv[1]])]"
+        )
         root = os.path.dirname(os.path.dirname(os.path.abspath(kg.articles.__file__)))
-        proc = subprocess.run(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                               sys.executable, "-c", code, base], capture_output=True, text=True,
-                              env=dict(os.environ, PYTHONPATH=root), timeout=60)
+        proc = subprocess.run(
+            ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", code, base],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, PYTHONPATH=root),
+            timeout=60,
+        )
     finally:
         os.chmod(os.path.join(base, "locked"), 0o755)
         shutil.rmtree(base)
@@ -209,8 +218,16 @@ def test_file_name_that_is_not_utf8_gets_a_printable_id(tmp_path):
 
 
 # ------------------------------------------------------------------ row 8: the size limit
-@pytest.mark.parametrize("value,expected", [("2000000", 2_000_000), ("1,000,000", 1_000_000),
-                                            ("1_000_000", 1_000_000), ("1e6", 1_000_000), (" 500000 ", 500_000)])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("2000000", 2_000_000),
+        ("1,000,000", 1_000_000),
+        ("1_000_000", 1_000_000),
+        ("1e6", 1_000_000),
+        (" 500000 ", 500_000),
+    ],
+)
 def test_size_limit_accepts_the_usual_spellings(monkeypatch, value, expected):
     from kg.articles import max_article_chars
 
@@ -249,8 +266,11 @@ def test_an_article_over_spacys_own_limit_fails_alone(nlp, monkeypatch):
 # ------------------------------------------------------------------ minor: encodings, dates, JSON
 def test_utf16_with_bom_is_decoded(tmp_path):
     body = "Präsident Anna Berg kritisierte den Plan."
-    for enc, data in (("utf-16", body.encode("utf-16")), ("utf-16-be", ("\ufeff" + body).encode("utf-16-be")),
-                      ("utf-32", body.encode("utf-32"))):  # Python's utf-16 / utf-32 write the BOM
+    for enc, data in (
+        ("utf-16", body.encode("utf-16")),
+        ("utf-16-be", ("\ufeff" + body).encode("utf-16-be")),
+        ("utf-32", body.encode("utf-32")),
+    ):  # Python's utf-16 / utf-32 write the BOM
         assert data[:2] in (b"\xff\xfe", b"\xfe\xff")
         (tmp_path / f"{enc}.txt").write_bytes(data)
     items = list(iter_articles([tmp_path]))
@@ -264,9 +284,11 @@ def test_one_date_rule_for_seed_and_json(tmp_path):
     (tmp_path / "impossible.txt").write_text(" date 2019-13-45 The minister said it was over.")
     (tmp_path / "palms.txt").write_text("Date palms grow well here, the minister said.")
     (tmp_path / "good.txt").write_text(" date 2019-06-06 The minister said it was over.")
-    (tmp_path / "rows.jsonl").write_text('{"id": "j1", "text": "It was over.", "date": "yesterday"}\n'
-                                         '{"id": "j2", "text": "It was over.", "date": "2019-02-30"}\n'
-                                         '{"id": "j3", "text": "It was over.", "date": "2019-06-06T10:00:00Z"}\n')
+    (tmp_path / "rows.jsonl").write_text(
+        '{"id": "j1", "text": "It was over.", "date": "yesterday"}\n'
+        '{"id": "j2", "text": "It was over.", "date": "2019-02-30"}\n'
+        '{"id": "j3", "text": "It was over.", "date": "2019-06-06T10:00:00Z"}\n'
+    )
     items = list(iter_articles([tmp_path]))
     assert {a.id: a.date for a in ok(items)} == {"good": "2019-06-06", "palms": None, "j3": "2019-06-06"}
     reasons = by_name(items)

@@ -1,5 +1,6 @@
 """kg query never reaches the network unless told to, never changes the store, and says why
 (federated SERVICE calls, updates, query files that are not UTF-8). A real listener on loopback counts what reaches it."""
+
 from __future__ import annotations
 
 import socket
@@ -34,8 +35,12 @@ class Listener:
                 try:
                     self.hits.append(conn.recv(65536))
                     body = b"<html><script>alert(1)</script>\x1b[31mremote failure\x1b[0m</html>"
-                    conn.sendall(b"HTTP/1.1 500 Oops\r\nContent-Type: text/html\r\nContent-Length: "
-                                 + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+                    conn.sendall(
+                        b"HTTP/1.1 500 Oops\r\nContent-Type: text/html\r\nContent-Length: "
+                        + str(len(body)).encode()
+                        + b"\r\nConnection: close\r\n\r\n"
+                        + body
+                    )
                 except OSError:
                     pass
 
@@ -69,7 +74,7 @@ SNEAKY = [
     "SELECT * WHERE {{ service silent <{u}> {{ ?s ?p ?o }} }}",
     "SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ SeRvIcE <{u}> {{ ?s ?p ?o }} }} }}",
     "SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{u}> {{ ?s ?p ?o }} }} }} }}",
-    "SELECT * WHERE {{ ?s rdfs:label \"a \\\" # not a comment\" . SERVICE <{u}> {{ ?s ?p ?o }} }}",
+    'SELECT * WHERE {{ ?s rdfs:label "a \\" # not a comment" . SERVICE <{u}> {{ ?s ?p ?o }} }}',
     "SELECT * WHERE {{ ?s rdfs:label '''x''' . SERVICE # a comment\n <{u}> {{ ?s ?p ?o }} }}",
     "# SERVICE in a comment first\nSELECT * WHERE {{ SERVICE\t<{u}>{{ ?s ?p ?o }} }}",
     "SELECT * WHERE {{ SERVICE <{u_escaped}> {{ ?s ?p ?o }} }}",
@@ -99,11 +104,14 @@ def test_service_in_a_shared_query_file_is_refused(store, listener, tmp_path):
     assert r.exit_code == 2 and listener.hits == []
 
 
-@pytest.mark.parametrize("text", [
-    'SELECT ?service WHERE { ?service rdfs:label "SERVICE <http://127.0.0.1:9/x> { }" }',
-    "SELECT ?s WHERE { ?s ?p ?o } # SERVICE <http://127.0.0.1:9/x> { }",
-    "SELECT ?s WHERE { ?s a <http://example.org/SERVICE> }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT ?service WHERE { ?service rdfs:label "SERVICE <http://127.0.0.1:9/x> { }" }',
+        "SELECT ?s WHERE { ?s ?p ?o } # SERVICE <http://127.0.0.1:9/x> { }",
+        "SELECT ?s WHERE { ?s a <http://example.org/SERVICE> }",
+    ],
+)
 def test_the_word_service_elsewhere_is_fine(store, text):
     r = q(store, text)
     assert r.exit_code == 0, r.output
@@ -121,11 +129,17 @@ def test_allowed_endpoint_is_reached_and_its_error_page_is_tamed(store, listener
     assert r.exit_code == 2 and len(listener.hits) == 1
 
 
-@pytest.mark.parametrize("text", ["INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
-                                  "PREFIX e: <http://e/> DELETE WHERE { ?s ?p ?o }",
-                                  "# comment\nLOAD <http://127.0.0.1:9/data.ttl>",
-                                  "drop all", "CLEAR GRAPH <http://e/g>",
-                                  "WITH <http://e/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
+        "PREFIX e: <http://e/> DELETE WHERE { ?s ?p ?o }",
+        "# comment\nLOAD <http://127.0.0.1:9/data.ttl>",
+        "drop all",
+        "CLEAR GRAPH <http://e/g>",
+        "WITH <http://e/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    ],
+)
 def test_updates_are_refused_with_the_reason(store, text):
     r = q(store, text)
     assert r.exit_code == 2
@@ -134,7 +148,7 @@ def test_updates_are_refused_with_the_reason(store, text):
 
 def test_query_file_that_is_not_utf8_is_a_clear_error(store, tmp_path):
     f = tmp_path / "latin1.rq"
-    f.write_bytes("SELECT ?s WHERE { ?s rdfs:label \"caf\xe9\" }".encode("latin-1"))
+    f.write_bytes('SELECT ?s WHERE { ?s rdfs:label "caf\xe9" }'.encode("latin-1"))
     r = q(store, "--file", str(f))
     assert r.exit_code == 2 and "not UTF-8" in r.stderr and r.exception is None or isinstance(r.exception, SystemExit)
     assert "Traceback" not in r.output
@@ -156,13 +170,16 @@ def test_csv_output_to_a_terminal_has_no_raw_escapes(monkeypatch, tmp_path, nlp)
     import kg.cli
 
     root = tmp_path
-    (root / "esc.txt").write_text("Senator Anna Berg criticised Governor Tom Reyes. "
-                                  "\u201cThe \x1b[2Jplan\u202e is bad,\u201d Berg said.", encoding="utf-8")
+    (root / "esc.txt").write_text(
+        "Senator Anna Berg criticised Governor Tom Reyes. \u201cThe \x1b[2Jplan\u202e is bad,\u201d Berg said.",
+        encoding="utf-8",
+    )
     s = root / "store"
     assert CliRunner().invoke(cli, ["--store", str(s), "ingest", "--no-progress", str(root / "esc.txt")]).exit_code == 0
     monkeypatch.setattr(kg.cli, "_to_terminal", lambda: True)
     for fmt in ("csv", "json", "table"):
-        r = CliRunner().invoke(cli, ["--store", str(s), "query", "--format", fmt,
-                                     "SELECT ?t WHERE { ?a nif:isString ?t }"])
+        r = CliRunner().invoke(
+            cli, ["--store", str(s), "query", "--format", fmt, "SELECT ?t WHERE { ?a nif:isString ?t }"]
+        )
         assert r.exit_code == 0, r.output
         assert "\x1b" not in r.stdout and "\u202e" not in r.stdout, (fmt, r.stdout)

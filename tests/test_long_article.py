@@ -2,6 +2,7 @@
 join back into exactly its text, and the steps that compared everything with everything now
 look only at neighbours. Each step is timed on inputs where the old way took seconds to
 minutes and the new one takes milliseconds; and the new way gives the same answers as the old."""
+
 from __future__ import annotations
 
 import random
@@ -18,15 +19,14 @@ def test_split_text_joins_back_and_cuts_at_paragraphs(size):
     from kg.pipeline import split_text
 
     rng = random.Random(size)
-    paragraphs = [" ".join("word" * rng.randint(1, 3) for _ in range(rng.randint(3, 40))) + "."
-                  for _ in range(60)]
+    paragraphs = [" ".join("word" * rng.randint(1, 3) for _ in range(rng.randint(3, 40))) + "." for _ in range(60)]
     text = "\n\n".join(paragraphs) + "\n"
     pieces = split_text(text, size)
     assert "".join(pieces) == text
     assert all(len(p) <= size for p in pieces)
     # where a paragraph break lies in the second half of a piece, the piece ends right after it
     for p in pieces[:-1]:
-        if "\n\n" in p[size // 2:]:
+        if "\n\n" in p[size // 2 :]:
             assert p.endswith("\n\n"), repr(p[-20:])
 
 
@@ -44,8 +44,11 @@ def test_a_long_text_is_parsed_in_pieces_into_one_doc(nlp, monkeypatch):
 
     monkeypatch.setattr(kg.pipeline, "_LONG", 1500)
     monkeypatch.setattr(kg.pipeline, "_PIECE", 600)
-    paragraphs = [f"Senator Anna Berg criticised Governor Tom Reyes over the budget {i}. "
-                  f"\u201cThe plan will fail,\u201d Berg said on Monday." for i in range(30)]
+    paragraphs = [
+        f"Senator Anna Berg criticised Governor Tom Reyes over the budget {i}. "
+        f"\u201cThe plan will fail,\u201d Berg said on Monday."
+        for i in range(30)
+    ]
     text = "\n\n".join(paragraphs)
     assert len(text) > 1500
     calls = []
@@ -57,15 +60,16 @@ def test_a_long_text_is_parsed_in_pieces_into_one_doc(nlp, monkeypatch):
     whole = nlp(text)
     assert [t.text for t in doc] == [t.text for t in whole]
     assert len(list(doc.sents)) == len(list(whole.sents))
-    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == \
-           [(e.start_char, e.end_char, e.label_) for e in whole.ents]
+    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
+        (e.start_char, e.end_char, e.label_) for e in whole.ents
+    ]
     from kg.pipeline import extract_doc
     from kg.records import Article
 
     ex = extract_doc(doc, Article("long", text))
     assert len(ex.statements) >= 25
     for s in ex.statements:
-        assert text[s.content.start:s.content.end] == s.content.text
+        assert text[s.content.start : s.content.end] == s.content.text
 
 
 def test_one_long_article_shares_its_encoder_work_with_the_worker(nlp, monkeypatch):
@@ -89,8 +93,11 @@ def test_one_long_article_shares_its_encoder_work_with_the_worker(nlp, monkeypat
         return worker
 
     monkeypatch.setattr(kg.pipeline, "start_worker", ready_worker)
-    text = " ".join(f"Senator Anna Berg criticised Governor Tom Reyes and Mayor Ann Bolt over plan {i}, "
-                    f"and Reyes praised the United Nations." for i in range(20))
+    text = " ".join(
+        f"Senator Anna Berg criticised Governor Tom Reyes and Mayor Ann Bolt over plan {i}, "
+        f"and Reyes praised the United Nations."
+        for i in range(20)
+    )
     assert len(text) > 1500
     (shared,) = extract_articles([Article("long", text)], nlp=nlp)
     assert used and used[0].answered >= 2
@@ -140,10 +147,14 @@ def test_near_duplicate_attributions_found_without_comparing_all_pairs():
     ex = _Extractor.__new__(_Extractor)
     ex.qrange = []
     n = 8000
-    atts = [_Att(cue=i * 10, cue_end=i * 10 + 1, source=None, speaker_tok=None, content=[(i * 10 + 1, i * 10 + 9)])
-            for i in range(n)]
-    dups = [_Att(cue=i * 10, cue_end=i * 10 + 1, source=None, speaker_tok=None, content=[(i * 10 + 2, i * 10 + 9)],
-                 rank=2) for i in range(0, n, 7)]
+    atts = [
+        _Att(cue=i * 10, cue_end=i * 10 + 1, source=None, speaker_tok=None, content=[(i * 10 + 1, i * 10 + 9)])
+        for i in range(n)
+    ]
+    dups = [
+        _Att(cue=i * 10, cue_end=i * 10 + 1, source=None, speaker_tok=None, content=[(i * 10 + 2, i * 10 + 9)], rank=2)
+        for i in range(0, n, 7)
+    ]
     kept: list = []
     assert _timed(lambda: kept.extend(ex._dedupe(atts + dups))) < 3.0
     assert len(kept) == n and all(k.rank == 1 for k in kept)
@@ -151,6 +162,7 @@ def test_near_duplicate_attributions_found_without_comparing_all_pairs():
 
 def _old_dedupe(ex, atts):
     """The de-duplication as it was (every kept attribution compared), to check the new one against."""
+
     def tokens(att):
         if att.direct and att.quotes:
             return {i for qi in att.quotes for i in range(*ex.qrange[qi])}
@@ -180,16 +192,30 @@ def test_new_dedupe_answers_as_the_old_one():
         for _ in range(rng.randint(0, 25)):
             a = rng.randint(0, 60)
             direct = rng.random() < 0.2
-            atts.append(_Att(cue=a, cue_end=a + 1, source=None, speaker_tok=None, direct=direct,
-                             quotes=[rng.randrange(3)] if direct else [],
-                             content=[(a, a + rng.randint(0, 12))] + ([(a + 20, a + 25)] if rng.random() < .3 else []),
-                             rank=rng.randint(0, 3)))
+            atts.append(
+                _Att(
+                    cue=a,
+                    cue_end=a + 1,
+                    source=None,
+                    speaker_tok=None,
+                    direct=direct,
+                    quotes=[rng.randrange(3)] if direct else [],
+                    content=[(a, a + rng.randint(0, 12))] + ([(a + 20, a + 25)] if rng.random() < 0.3 else []),
+                    rank=rng.randint(0, 3),
+                )
+            )
         assert ex._dedupe(atts) == _old_dedupe(ex, atts)
 
 
 def _stmt(start: int, end: int) -> Statement:
-    return Statement(id=f"s{start}-{end}", speaker=None, source_span=None, cue=None,
-                     content=Span(start, end, "x" * (end - start)), direct=False)
+    return Statement(
+        id=f"s{start}-{end}",
+        speaker=None,
+        source_span=None,
+        cue=None,
+        content=Span(start, end, "x" * (end - start)),
+        direct=False,
+    )
 
 
 def test_statement_lookup_by_bisection_answers_as_the_scan():

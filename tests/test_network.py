@@ -3,6 +3,7 @@
 The fixture (tests/data/network_story.trig) holds four articles; the expected numbers below
 are worked out by hand from it (see the comments).
 """
+
 from __future__ import annotations
 
 import csv
@@ -46,7 +47,10 @@ def test_stance_rows_read_every_stance_with_its_context(rows):
     us_gna = r[S + "a2-s2"]
     assert (us_gna["holder_label"], us_gna["holder_type"]) == ("United States", "Country")
     assert (us_gna["target_label"], us_gna["target_type"], us_gna["target_kind"]) == (
-        "Government of National Accord", "Government", "actor")
+        "Government of National Accord",
+        "Government",
+        "actor",
+    )
     assert us_gna["polarity"] == "positive" and us_gna["confidence"] == pytest.approx(0.8)
     assert us_gna["date"] == "2019-06-06" and us_gna["article_id"] == "a2"
     assert us_gna["article_title"] == "Libyan official questions U.S. policy"
@@ -93,8 +97,10 @@ def test_actor_network_edges_and_colours(store):
     e = G.edges[MAITEEQ, HAFTAR]  # two negative stances in one article
     assert (e["negative"], e["count"], e["weight"], e["mean_polarity"]) == (2, 2, 2, -1.0)
     assert sorted(e["stances"]) == [S + "a2-s4", S + "a2-s4b"]
-    assert {ev["quote"] for ev in e["evidence"]} == {"Haftar cannot be trusted.",
-                                                     "Talking with Haftar is out of the question."}
+    assert {ev["quote"] for ev in e["evidence"]} == {
+        "Haftar cannot be trusted.",
+        "Talking with Haftar is out of the question.",
+    }
     e = G.edges[TURKEY, EGYPT]  # one negative, then one positive a month later
     assert (e["positive"], e["negative"], e["mean_polarity"], e["sign"]) == (1, 1, 0.0, 0)
     assert (e["first_date"], e["last_date"]) == ("2019-07-10", "2019-08-02")
@@ -114,21 +120,24 @@ def test_actor_network_nodes(store):
     assert G.nodes[GNA]["type"] == "Government" and G.nodes[US]["type"] == "Country"
 
 
-@pytest.mark.parametrize("filters, expected", [
-    # A1 (April) drops out
-    ({"date_from": "2019-06-01"}, 8),
-    ({"date_from": date(2019, 6, 1), "date_to": "2019-06-30"}, 4),
-    # persons only: Trump->Haftar, Maiteeq->Haftar, Maiteeq->Trump, Pompeo->Haftar
-    ({"actor_types": ["Person"]}, 4),
-    ({"actor_types": ["person", "government"]}, 5),  # + Haftar->GNA
-    # the neutral 0.4 stance goes; Turkey->Egypt keeps its positive stance only
-    ({"min_confidence": 0.5}, 8),
-    ({"min_count": 2}, 2),
-    # everything that touches Haftar, by label or by IRI
-    ({"actors": ["Khalifa Haftar"]}, 5),
-    ({"actors": [HAFTAR]}, 5),
-    ({"actors": ["khalifa haftar", "Turkey"]}, 7),
-])
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        # A1 (April) drops out
+        ({"date_from": "2019-06-01"}, 8),
+        ({"date_from": date(2019, 6, 1), "date_to": "2019-06-30"}, 4),
+        # persons only: Trump->Haftar, Maiteeq->Haftar, Maiteeq->Trump, Pompeo->Haftar
+        ({"actor_types": ["Person"]}, 4),
+        ({"actor_types": ["person", "government"]}, 5),  # + Haftar->GNA
+        # the neutral 0.4 stance goes; Turkey->Egypt keeps its positive stance only
+        ({"min_confidence": 0.5}, 8),
+        ({"min_count": 2}, 2),
+        # everything that touches Haftar, by label or by IRI
+        ({"actors": ["Khalifa Haftar"]}, 5),
+        ({"actors": [HAFTAR]}, 5),
+        ({"actors": ["khalifa haftar", "Turkey"]}, 7),
+    ],
+)
 def test_actor_network_filters(store, filters, expected):
     assert N.actor_network(store, **filters).number_of_edges() == expected
 
@@ -155,7 +164,11 @@ def test_topic_network_is_two_mode(store):
         assert G.nodes[v]["bipartite"] == 1 and G.nodes[v]["kind"] == "target"
     cease = G.nodes["target:" + CEASEFIRE]
     assert (cease["label"], cease["type"], cease["target_kind"], cease["stances_in"]) == (
-        "ceasefire", "Topic", "topic", 4)
+        "ceasefire",
+        "Topic",
+        "topic",
+        4,
+    )
     assert sorted(G.predecessors("target:" + CEASEFIRE)) == sorted([UN, MAITEEQ, HAFTAR, EGYPT])
     assert G.edges[HAFTAR, "target:" + CEASEFIRE]["negative"] == 1
     # Haftar is both a holder and a target: one node per mode
@@ -172,9 +185,17 @@ def test_topic_network_is_two_mode(store):
 def test_congruence_counts_and_normalisations(rows):
     none = N.congruence_network(rows)
     pairs = {frozenset((none.nodes[u]["label"], none.nodes[v]["label"])) for u, v in none.edges}
-    assert pairs == {frozenset(p) for p in [("Donald Trump", "Egypt"), ("United States", "Turkey"),
-                                            ("Ahmed Maiteeq", "Mike Pompeo"), ("Ahmed Maiteeq", "Egypt"),
-                                            ("Ahmed Maiteeq", "United Nations"), ("Egypt", "United Nations")]}
+    assert pairs == {
+        frozenset(p)
+        for p in [
+            ("Donald Trump", "Egypt"),
+            ("United States", "Turkey"),
+            ("Ahmed Maiteeq", "Mike Pompeo"),
+            ("Ahmed Maiteeq", "Egypt"),
+            ("Ahmed Maiteeq", "United Nations"),
+            ("Egypt", "United Nations"),
+        ]
+    }
     assert set(edge_weights(none).values()) == {1.0}
     expected = {
         # Maiteeq & Egypt share (ceasefire,+); n=2 and 2; m10=1, m01=1, m11=1
@@ -238,8 +259,12 @@ def test_one_mode_filters_and_bad_normalisation(rows):
 def test_monthly_slices(store):
     slices = N.time_slices(N.actor_network, store, "month")
     assert [(str(s), str(e)) for s, e, _ in slices] == [
-        ("2019-04-01", "2019-04-30"), ("2019-05-01", "2019-05-31"), ("2019-06-01", "2019-06-30"),
-        ("2019-07-01", "2019-07-31"), ("2019-08-01", "2019-08-31")]
+        ("2019-04-01", "2019-04-30"),
+        ("2019-05-01", "2019-05-31"),
+        ("2019-06-01", "2019-06-30"),
+        ("2019-07-01", "2019-07-31"),
+        ("2019-08-01", "2019-08-31"),
+    ]
     assert [g.number_of_edges() for *_, g in slices] == [1, 0, 4, 4, 1]
     july = slices[3][2]
     assert july.edges[TURKEY, EGYPT]["negative"] == 1 and july.edges[TURKEY, EGYPT]["positive"] == 0
@@ -255,8 +280,12 @@ def test_other_windows_and_options(rows):
     assert days[0][:2] == (date(2019, 4, 19), date(2019, 6, 17))
     cong = N.time_slices(N.congruence_network, rows, "month", normalization="jaccard", min_confidence=0.5)
     assert all(g.graph["normalization"] == "jaccard" for *_, g in cong)
-    assert N.time_slices(N.actor_network, rows, "month", date_from="2019-06-01", date_to="2019-06-30")[0][2] \
-        .number_of_edges() == 4
+    assert (
+        N.time_slices(N.actor_network, rows, "month", date_from="2019-06-01", date_to="2019-06-30")[0][
+            2
+        ].number_of_edges()
+        == 4
+    )
     with pytest.raises(ValueError):
         N.time_slices(N.actor_network, rows, "fortnight")
 
@@ -332,7 +361,7 @@ def test_csv_edge_list_round_trip(store, tmp_path):
 
 def test_csv_cells_cannot_become_spreadsheet_formulas(tmp_path):
     G = nx.DiGraph()
-    G.add_edge("a", "b", weight=1, quote="=HYPERLINK(\"http://x\")")
+    G.add_edge("a", "b", weight=1, quote='=HYPERLINK("http://x")')
     with open(N.write_network(G, tmp_path / "x.csv"), newline="", encoding="utf-8") as fh:
         (row,) = list(csv.DictReader(fh))
     assert row["quote"].startswith("'=")

@@ -1,4 +1,5 @@
 """UCINET DL export: written, then read back by a small independent DL reader."""
+
 from __future__ import annotations
 
 import re
@@ -62,8 +63,9 @@ def rows():
 
 
 @pytest.mark.parametrize("layout", ["fullmatrix", "edgelist"])
-@pytest.mark.parametrize("kind, options", [("actors", {}), ("congruence", {"normalization": "jaccard"}),
-                                           ("subtract", {})])
+@pytest.mark.parametrize(
+    "kind, options", [("actors", {}), ("congruence", {"normalization": "jaccard"}), ("subtract", {})]
+)
 def test_one_mode_round_trip(rows, tmp_path, kind, options, layout):
     G = N.VIEWS[kind](rows, **options)
     assert G.number_of_edges() > 0
@@ -76,8 +78,11 @@ def test_one_mode_round_trip(rows, tmp_path, kind, options, layout):
 @pytest.mark.parametrize("layout", ["fullmatrix", "edgelist"])
 def test_two_mode_round_trip(rows, tmp_path, layout):
     G = N.topic_network(rows, normalization="activity")
-    dl = read_dl(N.write_network(G, tmp_path / "t.dl").read_text(encoding="utf-8") if layout == "fullmatrix"
-                 else N.write_dl(G, tmp_path / "t.dl", layout=layout).read_text(encoding="utf-8"))
+    dl = read_dl(
+        N.write_network(G, tmp_path / "t.dl").read_text(encoding="utf-8")
+        if layout == "fullmatrix"
+        else N.write_dl(G, tmp_path / "t.dl", layout=layout).read_text(encoding="utf-8")
+    )
     actors = [n for n in G if G.nodes[n]["kind"] == "actor"]
     targets = [n for n in G if G.nodes[n]["kind"] == "target"]
     assert (len(dl["rows"]), len(dl["cols"])) == (len(actors), len(targets))

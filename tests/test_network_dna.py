@@ -1,4 +1,5 @@
 """DNA options on hand-built stance rows: duplicates, activity/prominence, the event list."""
+
 from __future__ import annotations
 
 import csv
@@ -8,24 +9,44 @@ import pytest
 from kg import network as N
 
 
-def row(stance: str, holder: str, target: str, polarity: str, article: str, day: str,
-        kind: str = "actor", **extra) -> dict:
-    return {"stance": stance, "holder": holder, "holder_label": holder.upper(), "holder_type": "Person",
-            "target": target, "target_label": target.upper(), "target_type": "Topic" if kind == "topic" else "Person",
-            "target_kind": kind, "polarity": polarity, "confidence": 0.9, "article": "art:" + article,
-            "article_id": article, "article_title": f"Title {article}", "date": day,
-            "quote": f"{holder} on {target}", **extra}
+def row(
+    stance: str, holder: str, target: str, polarity: str, article: str, day: str, kind: str = "actor", **extra
+) -> dict:
+    return {
+        "stance": stance,
+        "holder": holder,
+        "holder_label": holder.upper(),
+        "holder_type": "Person",
+        "target": target,
+        "target_label": target.upper(),
+        "target_type": "Topic" if kind == "topic" else "Person",
+        "target_kind": kind,
+        "polarity": polarity,
+        "confidence": 0.9,
+        "article": "art:" + article,
+        "article_id": article,
+        "article_title": f"Title {article}",
+        "date": day,
+        "quote": f"{holder} on {target}",
+        **extra,
+    }
 
 
 # a criticises b: twice in one article, then in another article the same month (another ISO
 # week), then in July; once in 2020. Weeks: 2019-06-01 is in ISO week 22, 06-20 in 25, 07-03 in 27.
-REPEATS = [row("s1", "a", "b", "negative", "x", "2019-06-01"), row("s2", "a", "b", "negative", "x", "2019-06-01"),
-           row("s3", "a", "b", "negative", "y", "2019-06-20"), row("s4", "a", "b", "negative", "z", "2019-07-03"),
-           row("s5", "a", "b", "negative", "w", "2020-06-01"), row("s6", "a", "b", "positive", "x", "2019-06-01")]
+REPEATS = [
+    row("s1", "a", "b", "negative", "x", "2019-06-01"),
+    row("s2", "a", "b", "negative", "x", "2019-06-01"),
+    row("s3", "a", "b", "negative", "y", "2019-06-20"),
+    row("s4", "a", "b", "negative", "z", "2019-07-03"),
+    row("s5", "a", "b", "negative", "w", "2020-06-01"),
+    row("s6", "a", "b", "positive", "x", "2019-06-01"),
+]
 
 
-@pytest.mark.parametrize("duplicates, negative", [
-    ("none", 5), ("article", 4), ("week", 4), ("month", 3), ("year", 2), ("range", 1)])
+@pytest.mark.parametrize(
+    "duplicates, negative", [("none", 5), ("article", 4), ("week", 4), ("month", 3), ("year", 2), ("range", 1)]
+)
 def test_duplicates_in_the_actor_network(duplicates, negative):
     e = N.actor_network(REPEATS, duplicates=duplicates).edges["a", "b"]
     assert e["negative"] == negative and e["positive"] == 1
@@ -56,11 +77,13 @@ def test_default_duplicates_keep_todays_counts():
 
 def test_duplicates_in_the_one_mode_array():
     # a supports x three times (twice in article p), b once, c opposes x once
-    rows = [row("1", "a", "x", "positive", "p", "2019-01-01", "topic"),
-            row("2", "a", "x", "positive", "p", "2019-01-01", "topic"),
-            row("3", "a", "x", "positive", "q", "2019-01-02", "topic"),
-            row("4", "b", "x", "positive", "r", "2019-01-03", "topic"),
-            row("5", "c", "x", "negative", "r", "2019-01-03", "topic")]
+    rows = [
+        row("1", "a", "x", "positive", "p", "2019-01-01", "topic"),
+        row("2", "a", "x", "positive", "p", "2019-01-01", "topic"),
+        row("3", "a", "x", "positive", "q", "2019-01-02", "topic"),
+        row("4", "b", "x", "positive", "r", "2019-01-03", "topic"),
+        row("5", "c", "x", "negative", "r", "2019-01-03", "topic"),
+    ]
     cong = {d: N.congruence_network(rows, duplicates=d).edges["a", "b"]["weight"] for d in ("range", "article", "none")}
     assert cong == {"range": 1.0, "article": 2.0, "none": 3.0}  # n_a * n_b
     conf = {d: N.conflict_network(rows, duplicates=d).edges["a", "c"]["weight"] for d in ("range", "article", "none")}
@@ -83,11 +106,13 @@ def test_bad_duplicates_setting():
 # ------------------------------------------------------------------------------ two-mode normalisation
 def topic_rows() -> list[dict]:
     # A: x three times (twice in one article), y once; B: x once.
-    return [row("1", "A", "x", "positive", "p", "2019-01-01", "topic"),
-            row("2", "A", "x", "positive", "p", "2019-01-01", "topic"),
-            row("3", "A", "x", "negative", "q", "2019-01-02", "topic"),
-            row("4", "A", "y", "positive", "q", "2019-01-02", "topic"),
-            row("5", "B", "x", "positive", "r", "2019-01-03", "topic")]
+    return [
+        row("1", "A", "x", "positive", "p", "2019-01-01", "topic"),
+        row("2", "A", "x", "positive", "p", "2019-01-01", "topic"),
+        row("3", "A", "x", "negative", "q", "2019-01-02", "topic"),
+        row("4", "A", "y", "positive", "q", "2019-01-02", "topic"),
+        row("5", "B", "x", "positive", "r", "2019-01-03", "topic"),
+    ]
 
 
 def weights(G) -> dict:
@@ -99,9 +124,15 @@ def test_activity_and_prominence_by_hand():
     # counts: A-x 3, A-y 1, B-x 1; rows (actors) sum to A 4, B 1; columns (targets) to x 4, y 1
     assert weights(N.topic_network(rows)) == {("A", "x"): 3, ("A", "y"): 1, ("B", "x"): 1}
     assert weights(N.topic_network(rows, normalization="activity")) == {
-        ("A", "x"): 0.75, ("A", "y"): 0.25, ("B", "x"): 1.0}
+        ("A", "x"): 0.75,
+        ("A", "y"): 0.25,
+        ("B", "x"): 1.0,
+    }
     assert weights(N.topic_network(rows, normalization="prominence")) == {
-        ("A", "x"): 0.75, ("A", "y"): 1.0, ("B", "x"): 0.25}
+        ("A", "x"): 0.75,
+        ("A", "y"): 1.0,
+        ("B", "x"): 0.25,
+    }
     # per article, A-x counts 2 (p: positive once, q: negative once): activity 2 / 3
     G = N.topic_network(rows, normalization="activity", duplicates="article")
     assert G.edges["A", "target:x"]["weight"] == pytest.approx(2 / 3, abs=1e-6)
@@ -122,20 +153,35 @@ def test_event_list_one_row_per_stance_in_time_order():
     assert [e["date"] for e in events] == sorted(e["date"] for e in events)
     first = events[0]
     assert {k: first[k] for k in ("holder", "target", "article_id", "article_title", "confidence")} == {
-        "holder": "A", "target": "B", "article_id": "x", "article_title": "Title x", "confidence": 0.9}
+        "holder": "A",
+        "target": "B",
+        "article_id": "x",
+        "article_title": "Title x",
+        "confidence": 0.9,
+    }
     assert first["holder_iri"] == "a" and first["repeats"] == 1
     per_article = N.event_rows(REPEATS, duplicates="article")
     assert len(per_article) == 5 and max(e["repeats"] for e in per_article) == 2
 
 
 def test_event_csv_is_guarded(tmp_path):
-    rows = [row("s1", "a", "b", "negative", "x", "2019-06-01", quote='=HYPERLINK("http://x")'),
-            row("s2", "a", "b", "negative", "x", "2019-06-02", quote="line one\nline two, \"quoted\"")]
+    rows = [
+        row("s1", "a", "b", "negative", "x", "2019-06-01", quote='=HYPERLINK("http://x")'),
+        row("s2", "a", "b", "negative", "x", "2019-06-02", quote='line one\nline two, "quoted"'),
+    ]
     path = N.write_events(N.event_rows(rows), tmp_path / "events.csv")
     with open(path, newline="", encoding="utf-8") as fh:
         table = list(csv.DictReader(fh))
-    assert list(table[0])[:8] == ["date", "holder", "target", "polarity", "confidence", "article_id",
-                                  "article_title", "quote"]
-    assert table[0]["quote"].startswith("'=") and table[1]["quote"] == "line one\nline two, \"quoted\""
+    assert list(table[0])[:8] == [
+        "date",
+        "holder",
+        "target",
+        "polarity",
+        "confidence",
+        "article_id",
+        "article_title",
+        "quote",
+    ]
+    assert table[0]["quote"].startswith("'=") and table[1]["quote"] == 'line one\nline two, "quoted"'
     with pytest.raises(ValueError):
         N.write_events([], tmp_path / "events.xlsx")

@@ -1,5 +1,6 @@
 """The notebooks in notebooks/ run top to bottom (nbclient, kernel python3, cwd notebooks/),
 are stored without outputs, and the SPARQL cookbook covers every bundled query."""
+
 from __future__ import annotations
 
 import json
@@ -54,8 +55,9 @@ def test_notebook_runs(name):
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     before = _snapshot()
-    client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
-                                     resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = nbclient.NotebookClient(
+        nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
     try:
         client.execute()
     except nbclient.exceptions.CellExecutionError as exc:  # the failing cell and its traceback
@@ -64,7 +66,12 @@ def test_notebook_runs(name):
     assert not errors, errors
     assert _snapshot() == before, "a notebook wrote files next to itself"
     # the networks were drawn inline
-    html = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-            if "text/html" in o.get("data", {}) and "<iframe srcdoc=" in o["data"]["text/html"]]
+    html = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if "text/html" in o.get("data", {}) and "<iframe srcdoc=" in o["data"]["text/html"]
+    ]
     if name != "03_sparql_cookbook.ipynb":
         assert html, "no inline network in the outputs"

@@ -1,4 +1,5 @@
 """The ontology (ontology/kg.ttl), its Python namespace (kg.vocab) and the SHACL shapes."""
+
 from __future__ import annotations
 
 import ast
@@ -63,11 +64,11 @@ def test_actor_type_enumeration_matches_the_ontology():
 
     names = {t.value for t in ActorType}
     g = ontology()
-    subclasses = {str(s)[len(ids.ONTOLOGY):] for s in g.subjects(rns.RDFS.subClassOf, KG.Actor)}
+    subclasses = {str(s)[len(ids.ONTOLOGY) :] for s in g.subjects(rns.RDFS.subClassOf, KG.Actor)}
     assert subclasses == names
     shapes = Graph().parse(ontology_file("shapes.ttl"), format="turtle")
     listed = shapes.value(URIRef("https://w3id.org/kg-stance/shapes#ActorTypeShape"), SH["in"])
-    assert {str(t)[len(ids.ONTOLOGY):] for t in shapes.items(listed)} == names
+    assert {str(t)[len(ids.ONTOLOGY) :] for t in shapes.items(listed)} == names
     assert set(viz.NODE_STYLES) - {"Topic", "topic"} == names
     assert set(store._TYPE_KEYS) == names
 
@@ -79,8 +80,13 @@ def _python_terms(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "KG":
             used.add(ids.ONTOLOGY + node.attr)
-        elif (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "KG"
-              and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "KG"
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+        ):
             used.add(ids.ONTOLOGY + node.slice.value)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             used |= _kg_names(node.value)
@@ -107,8 +113,10 @@ def test_queries_and_shapes_use_only_declared_terms():
     if gazetteer.exists():
         files.append(gazetteer)
     for path in files:
-        text = "\n".join(line.split("#", 1)[0] if path.suffix == ".rq" else line
-                         for line in path.read_text(encoding="utf-8").splitlines())
+        text = "\n".join(
+            line.split("#", 1)[0] if path.suffix == ".rq" else line
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
         if path.suffix == ".ttl":
             g = Graph().parse(path, format="turtle")
             used = {str(t) for tr in g for t in tr if isinstance(t, URIRef) and str(t).startswith(ids.ONTOLOGY)}
@@ -204,11 +212,23 @@ def _break_article_hash(g):
     g.set((art, KG.contentHash, Literal("not-a-hash")))
 
 
-@pytest.mark.parametrize("breaker", [
-    _break_missing_holder, _break_bad_polarity, _break_offsets_reversed, _break_negative_offset,
-    _break_target_and_topic, _break_confidence, _break_holder_not_actor, _break_actor_without_label,
-    _break_actor_without_type, _break_statement_without_content, _break_anchor_not_string, _break_article_hash,
-])
+@pytest.mark.parametrize(
+    "breaker",
+    [
+        _break_missing_holder,
+        _break_bad_polarity,
+        _break_offsets_reversed,
+        _break_negative_offset,
+        _break_target_and_topic,
+        _break_confidence,
+        _break_holder_not_actor,
+        _break_actor_without_label,
+        _break_actor_without_type,
+        _break_statement_without_content,
+        _break_anchor_not_string,
+        _break_article_hash,
+    ],
+)
 def test_shapes_reject_broken_graphs(breaker):
     from kg.validate import validate_graph
 
@@ -250,7 +270,7 @@ def test_stance_without_article_is_rejected():
 # with the reason: a property added to a shape is either written by the code or listed here.
 OPTIONAL_PROPERTIES: dict[str, str] = {
     str(KG.ledBy): "written (kg.corpus) when an article or the gazetteer names an actor's leader "
-                   "(Actor.leader); the hand-built sample names none",
+    "(Actor.leader); the hand-built sample names none",
 }
 
 
@@ -265,8 +285,9 @@ def _shape_paths(g: Graph, shape: URIRef) -> set[str]:
     return {str(p) for p in (g.value(prop, SH.path) for prop in props) if isinstance(p, URIRef)}
 
 
-@pytest.mark.parametrize("shape, cls", [("StanceShape", "Stance"), ("StatementShape", "Statement"),
-                                         ("ActorShape", "Actor")])
+@pytest.mark.parametrize(
+    "shape, cls", [("StanceShape", "Stance"), ("StatementShape", "Statement"), ("ActorShape", "Actor")]
+)
 def test_every_shape_property_is_produced_or_marked_optional(shape, cls):
     """The shapes promise nothing the code never writes: each property a shape declares is on
     some node of its class in the golden graph, or is listed in OPTIONAL_PROPERTIES."""

@@ -1,4 +1,5 @@
 """The pipeline keeps input order and isolates failures."""
+
 from __future__ import annotations
 
 import logging
@@ -19,8 +20,12 @@ def test_order_and_errors_pass_through(nlp, monkeypatch):
         return real(doc, actors)
 
     monkeypatch.setattr(kg.pipeline, "extract_statements", flaky)
-    items = [Article("one", "The minister said the talks would resume."), ReadError("bad.txt", "empty article"),
-             Article("boom", "Anything at all."), Article("two", "Nobody said anything.")]
+    items = [
+        Article("one", "The minister said the talks would resume."),
+        ReadError("bad.txt", "empty article"),
+        Article("boom", "Anything at all."),
+        Article("two", "Nobody said anything."),
+    ]
     out = list(extract_articles(items, nlp=nlp, batch_size=2))
     assert [type(x) for x in out] == [Extraction, ReadError, ExtractError, Extraction]
     assert [x.article.id for x in out if isinstance(x, Extraction)] == ["one", "two"]
@@ -31,8 +36,15 @@ def test_order_and_errors_pass_through(nlp, monkeypatch):
 def test_messy_text_does_not_crash(extract, caplog):
     """extract_text runs the extractors without the pipeline's per-article guard: a rule that
     raises on messy text fails this test, and so does an error logged on the way."""
-    for text in ['He said “unbalanced quote and no end', '” stray closer. “ And “ nested “ marks',
-                 "\u201c\u201d\u201c\u201d", "...", "said said said", "‘Single curly’ he said.", "A\n\n\nB"]:
+    for text in [
+        "He said “unbalanced quote and no end",
+        "” stray closer. “ And “ nested “ marks",
+        "\u201c\u201d\u201c\u201d",
+        "...",
+        "said said said",
+        "‘Single curly’ he said.",
+        "A\n\n\nB",
+    ]:
         with caplog.at_level(logging.WARNING):
             ex = extract(text)
         assert ex.article.text == text
@@ -118,8 +130,11 @@ def test_worker_starts_only_for_a_stream_of_several_articles(nlp, monkeypatch):
     monkeypatch.setattr(kg.pipeline, "start_worker", lambda settings=None: started.append(len(parsed)) or None)
     parsed = []
     real_begin = kg.pipeline._begin
-    monkeypatch.setattr(kg.pipeline, "_begin", lambda doc, item, worker, settings: parsed.append(doc)
-                        or real_begin(doc, item, worker, settings))
+    monkeypatch.setattr(
+        kg.pipeline,
+        "_begin",
+        lambda doc, item, worker, settings: parsed.append(doc) or real_begin(doc, item, worker, settings),
+    )
     one = [Article("solo", STANCE_TEXTS[0])]
     assert [type(x) for x in extract_articles(one, nlp=nlp)] == [Extraction]
     assert started == []

@@ -1,4 +1,5 @@
 """Polarisation: high for two opposed camps, low for one consensual group; per window; files."""
+
 from __future__ import annotations
 
 import csv
@@ -12,10 +13,20 @@ from kg import network as N
 
 
 def row(n: int, holder: str, target: str, polarity: str, day: str, kind: str = "actor") -> dict:
-    return {"stance": f"s{n}-{holder}-{target}-{day}", "holder": holder, "holder_label": holder,
-            "holder_type": "Person", "target": target, "target_label": target,
-            "target_type": "Topic" if kind == "topic" else "Person", "target_kind": kind,
-            "polarity": polarity, "confidence": 0.9, "date": day, "article": f"art-{day}"}
+    return {
+        "stance": f"s{n}-{holder}-{target}-{day}",
+        "holder": holder,
+        "holder_label": holder,
+        "holder_type": "Person",
+        "target": target,
+        "target_label": target,
+        "target_type": "Topic" if kind == "topic" else "Person",
+        "target_kind": kind,
+        "polarity": polarity,
+        "confidence": 0.9,
+        "date": day,
+        "article": f"art-{day}",
+    }
 
 
 LEFT, RIGHT = ["l1", "l2", "l3"], ["r1", "r2", "r3"]
@@ -78,8 +89,10 @@ def test_the_baseline_takes_out_what_sparsity_alone_gives():
     # two opposed camps: shuffling which ties are hostile destroys most of the division
     q = N.measure_polarisation(N.tie_network(divided("2019-01-01")), null=10)
     assert q["excess"] > 0.3 and q["baseline"] < q["polarisation"]
-    assert N.measure_polarisation(N.tie_network(divided("2019-01-01")), null=10, seed=3)["baseline"] \
+    assert (
+        N.measure_polarisation(N.tie_network(divided("2019-01-01")), null=10, seed=3)["baseline"]
         == N.measure_polarisation(N.tie_network(divided("2019-01-01")), null=10, seed=3)["baseline"]
+    )
     assert N.measure_polarisation(nx.Graph(), null=5)["baseline"] is None
 
 

@@ -1,4 +1,5 @@
 """kg.rdf: records -> one article's named graph (compared with a golden file by isomorphism)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,8 +17,10 @@ from kg.vocab import KG, NIF, PROV, SCHEMA
 DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = DATA / "rdf_sample.ttl"
 
-TEXT = ('Ruritanian Foreign Minister Jane Doe said on Monday that the Borduria government "cannot be '
-        'trusted". Doe praised the ceasefire talks.')
+TEXT = (
+    'Ruritanian Foreign Minister Jane Doe said on Monday that the Borduria government "cannot be '
+    'trusted". Doe praised the ceasefire talks.'
+)
 
 
 def _span(text: str, piece: str, nth: int = 0) -> Span:
@@ -29,33 +32,96 @@ def _span(text: str, piece: str, nth: int = 0) -> Span:
 
 def sample_extraction(text: str = TEXT, *, article_id: str = "sample-1", stances: bool = True) -> Extraction:
     """A small extraction built by hand (offsets computed from ``text``)."""
-    art = Article(id=article_id, text=text, date="2024-03-04", title="Doe criticises Borduria",
-                  url="https://example.org/news/1", source="Example Times")
-    doe = Actor("a1", "Jane Doe", "Person", ids.actor_iri("Jane Doe", "Person"),
-                roles=[Role("Foreign Minister", "a2")],
-                mentions=[_span(text, "Jane Doe"), _span(text, "Doe", 1)], aliases=["Doe"])
-    rur_gov = Actor("a2", "Ruritania", "Government", ids.actor_iri("Ruritania", "Government"),
-                    mentions=[_span(text, "Ruritanian")], part_of="a3")
-    rur = Actor("a3", "Ruritania", "Country", ids.actor_iri("Ruritania", "Country"),
-                same_as=["https://example.org/entity/ruritania", "javascript:alert(1)"])
-    bor = Actor("a4", "Borduria", "Government", ids.actor_iri("Borduria", "Government"),
-                mentions=[_span(text, "the Borduria government")])
-    s1 = Statement("s1", content=_span(text, 'the Borduria government "cannot be trusted"'), speaker="a1",
-                   source_span=_span(text, "Jane Doe"), cue=_span(text, "said"), direct=False)
+    art = Article(
+        id=article_id,
+        text=text,
+        date="2024-03-04",
+        title="Doe criticises Borduria",
+        url="https://example.org/news/1",
+        source="Example Times",
+    )
+    doe = Actor(
+        "a1",
+        "Jane Doe",
+        "Person",
+        ids.actor_iri("Jane Doe", "Person"),
+        roles=[Role("Foreign Minister", "a2")],
+        mentions=[_span(text, "Jane Doe"), _span(text, "Doe", 1)],
+        aliases=["Doe"],
+    )
+    rur_gov = Actor(
+        "a2",
+        "Ruritania",
+        "Government",
+        ids.actor_iri("Ruritania", "Government"),
+        mentions=[_span(text, "Ruritanian")],
+        part_of="a3",
+    )
+    rur = Actor(
+        "a3",
+        "Ruritania",
+        "Country",
+        ids.actor_iri("Ruritania", "Country"),
+        same_as=["https://example.org/entity/ruritania", "javascript:alert(1)"],
+    )
+    bor = Actor(
+        "a4",
+        "Borduria",
+        "Government",
+        ids.actor_iri("Borduria", "Government"),
+        mentions=[_span(text, "the Borduria government")],
+    )
+    s1 = Statement(
+        "s1",
+        content=_span(text, 'the Borduria government "cannot be trusted"'),
+        speaker="a1",
+        source_span=_span(text, "Jane Doe"),
+        cue=_span(text, "said"),
+        direct=False,
+    )
     s2 = Statement("s2", content=_span(text, "cannot be trusted"), speaker="a1", direct=True)
     first = _span(text, text[: text.index(". ") + 1])
     second = _span(text, "Doe praised the ceasefire talks.")
-    t1 = Stance("t1", holder="a1", polarity="negative", target="a4", holder_span=_span(text, "Jane Doe"),
-                target_span=_span(text, "the Borduria government"), cue=_span(text, "cannot be trusted"),
-                evidence=first, statement="s2", confidence=0.8, extractor="phrase")
-    t2 = Stance("t2", holder="a1", polarity="positive", topic="ceasefire talks", holder_span=_span(text, "Doe", 1),
-                target_span=_span(text, "ceasefire talks"), cue=_span(text, "praised"), evidence=second,
-                confidence=0.7, extractor="rule")
-    t3 = Stance("t3", holder="a2", polarity="negative", target="a4", cue=_span(text, "trusted"), evidence=first,
-                reported_by="a1", negated=True, confidence=1.0,
-                extractor="model")
-    return Extraction(article=art, actors=[doe, rur_gov, rur, bor], statements=[s1, s2],
-                      stances=[t1, t2, t3] if stances else [])
+    t1 = Stance(
+        "t1",
+        holder="a1",
+        polarity="negative",
+        target="a4",
+        holder_span=_span(text, "Jane Doe"),
+        target_span=_span(text, "the Borduria government"),
+        cue=_span(text, "cannot be trusted"),
+        evidence=first,
+        statement="s2",
+        confidence=0.8,
+        extractor="phrase",
+    )
+    t2 = Stance(
+        "t2",
+        holder="a1",
+        polarity="positive",
+        topic="ceasefire talks",
+        holder_span=_span(text, "Doe", 1),
+        target_span=_span(text, "ceasefire talks"),
+        cue=_span(text, "praised"),
+        evidence=second,
+        confidence=0.7,
+        extractor="rule",
+    )
+    t3 = Stance(
+        "t3",
+        holder="a2",
+        polarity="negative",
+        target="a4",
+        cue=_span(text, "trusted"),
+        evidence=first,
+        reported_by="a1",
+        negated=True,
+        confidence=1.0,
+        extractor="model",
+    )
+    return Extraction(
+        article=art, actors=[doe, rur_gov, rur, bor], statements=[s1, s2], stances=[t1, t2, t3] if stances else []
+    )
 
 
 def _graph(x: Extraction | None = None) -> Graph:
@@ -120,8 +186,11 @@ def test_shared_resources_are_claimed_not_described():
             assert g.value(s, p) is None, (s, p)
     doe = URIRef(ids.actor_iri("Jane Doe", "Person"))
     assert g.value(doe, KG.nameInArticle) == Literal("Jane Doe") and g.value(doe, KG.typeInArticle) == KG.Person
-    assert (URIRef(ids.actor_iri("Ruritania", "Government")), KG.partOfInArticle,
-            URIRef(ids.actor_iri("Ruritania", "Country"))) in g
+    assert (
+        URIRef(ids.actor_iri("Ruritania", "Government")),
+        KG.partOfInArticle,
+        URIRef(ids.actor_iri("Ruritania", "Country")),
+    ) in g
     # the post the article names is its own (article-scoped) membership, derived from the article
     (m,) = g.subjects(rns.RDF.type, rns.ORG.Membership)
     assert "/membership/sample-1-" in str(m)

@@ -1,5 +1,6 @@
 """The README's SPARQL is the SPARQL kg ships: every ```sparql block parses and is one of the
 bundled queries (kg/queries/*.rq) word for word, comments and PREFIX lines aside."""
+
 from __future__ import annotations
 
 import re

@@ -2,6 +2,7 @@
 into a second server family (Virtuoso; Fuseki too where its jar is present) through
 `kg --store URL`, then every bundled query, one network view, the article graphs and the
 corpus graph compared across them; removal, re-ingest, export, validate and credentials."""
+
 from __future__ import annotations
 
 import csv
@@ -18,14 +19,14 @@ from kg.cli import cli
 
 ARTICLES = {
     "a1": 'date 2024-02-01 Foreign Minister Anna Berg said the plan "will fail". '
-          'Berg criticised the United Nations on Tuesday.',
+    "Berg criticised the United Nations on Tuesday.",
     "a2": "date 2024-03-05 The United Nations praised Norway. Anna Berg, the foreign minister of Norway, "
-          "said she supports the agreement. Prime Minister Erik Lund criticised Anna Berg.",
+    "said she supports the agreement. Prime Minister Erik Lund criticised Anna Berg.",
     "a3": 'date 2024-04-10 President Joe Biden praised Anna Berg. "We back Norway," Biden said. '
-          "Erik Lund rejected the United Nations and condemned Joe Biden.",
+    "Erik Lund rejected the United Nations and condemned Joe Biden.",
     # two voices of Norway for and against the same target: a "direct" row of mixed_signals
     "a5": "date 2024-05-02 Foreign Minister Anna Berg of Norway praised the European Union on Monday. "
-          "Prime Minister Erik Lund of Norway criticised the European Union.",
+    "Prime Minister Erik Lund of Norway criticised the European Union.",
 }
 KINDS = ["embedded", "oxigraph", "virtuoso", "fuseki"]
 
@@ -71,8 +72,10 @@ def rows(store: str, env: dict, query: str, *bind: str) -> list[tuple]:
     # order of rows that tie under ORDER BY: compare the cells of a GROUP_CONCAT column (the
     # separators of the bundled queries: "; " and roles' articleIds ", ") as sets and rows as a multiset
     concat = {i for i, name in enumerate(table[0]) if name in ("roles", "partOf", "ledBy", "articleIds")}
-    norm = [tuple(", ".join(sorted(c.replace("; ", ", ").split(", "))) if i in concat else c
-                  for i, c in enumerate(row)) for row in table[1:]]
+    norm = [
+        tuple(", ".join(sorted(c.replace("; ", ", ").split(", "))) if i in concat else c for i, c in enumerate(row))
+        for row in table[1:]
+    ]
     return [tuple(table[0])] + sorted(norm)
 
 
@@ -129,9 +132,20 @@ def _network(store: str, env: dict):
     with _environ(env):
         G = actor_network(open_store(store, read_only=True), min_confidence=0)
     nodes = {n: (d["label"], d["type"], tuple(sorted(d["roles"]))) for n, d in G.nodes(data=True)}
-    edges = {(u, v): (d["positive"], d["negative"], d["neutral"], d["count"], d["sign"],
-                      round(d["mean_confidence"], 6), d["first_date"], d["last_date"], tuple(sorted(d["stances"])))
-             for u, v, d in G.edges(data=True)}
+    edges = {
+        (u, v): (
+            d["positive"],
+            d["negative"],
+            d["neutral"],
+            d["count"],
+            d["sign"],
+            round(d["mean_confidence"], 6),
+            d["first_date"],
+            d["last_date"],
+            tuple(sorted(d["stances"])),
+        )
+        for u, v, d in G.edges(data=True)
+    }
     return nodes, edges
 
 
@@ -185,7 +199,8 @@ def test_stats_validate_export_and_ingest_again(embedded, remote, folder, tmp_pa
     out = tmp_path / "remote.nq"
     assert run(remote.url, "export", "--format", "nq", "--out", str(out), env=remote.env).exit_code == 0
     assert len(list(ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS))) == int(
-        __import__("json").loads(stats[1])["quads"])
+        __import__("json").loads(stats[1])["quads"]
+    )
     again = run(remote.url, "ingest", "--no-progress", str(folder), env=remote.env)
     assert again.exit_code == 0 and f"0 article(s) added, 0 replaced, {len(ARTICLES) + 1} unchanged" in again.output
 
@@ -238,8 +253,11 @@ def test_a_login_is_never_printed(remote, tmp_path):
     assert secret not in result.output + result.stderr
     out = tmp_path / "all.nq"
     for args in (("stats",), ("query", "stances"), ("export", "--format", "nq", "--out", str(out))):
-        result = run(remote.url, *args, env={**remote.env, "KG_STORE_PASSWORD": secret}
-                     if remote.name != "virtuoso" else remote.env)
+        result = run(
+            remote.url,
+            *args,
+            env={**remote.env, "KG_STORE_PASSWORD": secret} if remote.name != "virtuoso" else remote.env,
+        )
         assert result.exit_code == 0
         assert secret not in result.output + result.stderr
         if remote.env:
@@ -247,8 +265,9 @@ def test_a_login_is_never_printed(remote, tmp_path):
     assert secret.encode() not in out.read_bytes() and b"KG_STORE" not in out.read_bytes()
 
 
-@pytest.mark.parametrize("ask", ["ASK { GRAPH <https://w3id.org/kg-stance/id/graph/none> { ?s ?p ?o } }",
-                                 "ASK { ?s a kg:Stance }"])
+@pytest.mark.parametrize(
+    "ask", ["ASK { GRAPH <https://w3id.org/kg-stance/id/graph/none> { ?s ?p ?o } }", "ASK { ?s a kg:Stance }"]
+)
 def test_ask_agrees(embedded, remote, ask):
     """Virtuoso answers an ASK as rows (none for false): read as rows, every ASK was true."""
     from kg.store import open_store

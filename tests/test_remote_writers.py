@@ -3,6 +3,7 @@ processes at once against Oxigraph's server both finish, one after the other, an
 graph is what a rebuild from the article graphs gives; a writer is refused, naming the holder,
 while another holds the lease; a crashed writer's lease lapses; a writer that lost its lease
 cannot write. On real servers (Oxigraph's, and Virtuoso for the lease itself)."""
+
 from __future__ import annotations
 
 import os
@@ -46,8 +47,15 @@ def oxigraph_server(tmp_path_factory):
 
 def _kg(url: str, *args: str, env: dict | None = None, **popen) -> subprocess.Popen:
     full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.Popen([sys.executable, "-m", "kg", "--store", url, *args], env=full, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg", "--store", url, *args],
+        env=full,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
 
 
 def _corpus(url: str) -> set[ox.Quad]:
@@ -75,7 +83,9 @@ def test_a_second_writer_is_refused_naming_the_holder(server, tmp_path):
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 1, out + err
         assert "holds its writer lease" in err and f"pid {os.getpid()}" in err and "Traceback" not in err
-        assert not open_store(server.url, read_only=True).contains_named_graph(ox.NamedNode(ids.article_graph_iri("x1")))
+        assert not open_store(server.url, read_only=True).contains_named_graph(
+            ox.NamedNode(ids.article_graph_iri("x1"))
+        )
         assert server.env.get("KG_STORE_PASSWORD", "\0") not in out + err  # never printed
     finally:
         holder.release()
@@ -111,8 +121,9 @@ def test_one_process_shares_its_lease_and_gives_it_back(server):
 
     first = open_store(server.url)
     second = open_store(server.url)  # a notebook opening the store twice is one writer
-    assert first.lease is second.lease and first.lease.leases() == {first.lease.node.value: (
-        first.lease.holder, first.lease.expires)}
+    assert first.lease is second.lease and first.lease.leases() == {
+        first.lease.node.value: (first.lease.holder, first.lease.expires)
+    }
     lease = first.lease
     first.close()
     assert lease.leases()  # still used by the second

@@ -1,4 +1,5 @@
 """The seed article end to end: actors, roles, statements and stances the article states, on the real model."""
+
 from __future__ import annotations
 
 import json
@@ -36,13 +37,16 @@ def test_people_are_persons_and_merged(seed_extraction):
 def test_maiteeq_speaks_his_quotes(seed_extraction):
     maiteeq = actor_named(seed_extraction, "Maiteeq")
     body = seed_extraction.article.text
-    for words in ("Haftar cannot be trusted", "Talking with Haftar is out of the question",
-                  "Why is the U.S. backing some military guy"):
+    for words in (
+        "Haftar cannot be trusted",
+        "Talking with Haftar is out of the question",
+        "Why is the U.S. backing some military guy",
+    ):
         matching = [s for s in seed_extraction.statements if words in s.content.text]
         assert matching, f"no statement holds {words!r}"
         assert all(s.speaker == maiteeq.id for s in matching), words
         for s in matching:
-            assert body[s.content.start:s.content.end] == s.content.text
+            assert body[s.content.start : s.content.end] == s.content.text
 
 
 def test_trump_positive_towards_haftar(seed_extraction):
@@ -63,8 +67,7 @@ def test_us_positive_towards_the_tripoli_government(seed_extraction):
     us = [a for a in seed_extraction.actors if is_us(a)]
     gov = [a for a in seed_extraction.actors if is_libyan_government(a)]
     assert us and gov, [(a.label, a.type) for a in seed_extraction.actors]
-    found = [t for t in seed_extraction.stances
-             if t.holder in {a.id for a in us} and t.target in {a.id for a in gov}]
+    found = [t for t in seed_extraction.stances if t.holder in {a.id for a in us} and t.target in {a.id for a in gov}]
     assert any(t.polarity == "positive" for t in found)
 
 
@@ -91,8 +94,17 @@ def test_ingest_twice_changes_nothing(seed_store, seed_path):
 def test_store_holds_the_seed_graph_and_validates(seed_store):
     from kg import ids
 
-    r = CliRunner().invoke(cli, ["--store", str(seed_store), "query", "--format", "json",
-                                 "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "--store",
+            str(seed_store),
+            "query",
+            "--format",
+            "json",
+            "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        ],
+    )
     assert r.exit_code == 0, r.output
     graphs = {b["g"]["value"] for b in json.loads(r.stdout)["results"]["bindings"]}
     assert ids.article_graph_iri("000_b5901d612eddb4ca") in graphs
@@ -106,8 +118,12 @@ def test_readme_stance_query_lists_the_seed_stances(seed_store):
     rows = json.loads(r.stdout)["results"]["bindings"]
     assert rows
     flat = [{k: v["value"] for k, v in row.items()} for row in rows]
-    assert any("Trump" in x.get("holder", "") and "Haftar" in x.get("target", "") and x.get("polarity", "").endswith("positive")
-               for x in flat), flat
+    assert any(
+        "Trump" in x.get("holder", "")
+        and "Haftar" in x.get("target", "")
+        and x.get("polarity", "").endswith("positive")
+        for x in flat
+    ), flat
     assert all(x.get("evidence") or x.get("quote") for x in flat)
 
 

@@ -1,5 +1,6 @@
 """kg serve: Oxigraph's server over the store, queried by SPARQLWrapper and curl; read-only by
 default; the folder's lock decides who owns it; Ctrl-C stops it cleanly."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,10 @@ from click.testing import CliRunner
 from kg.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLE = ('date 2024-02-01 Foreign Minister Anna Berg said the plan "will fail". '
-           'Berg criticised the United Nations on Tuesday.')
+ARTICLE = (
+    'date 2024-02-01 Foreign Minister Anna Berg said the plan "will fail". '
+    "Berg criticised the United Nations on Tuesday."
+)
 
 
 def free_port() -> int:
@@ -48,9 +51,15 @@ class Serving:
 
     def __init__(self, store: Path, *args: str):
         self.port = free_port()
-        self.proc = subprocess.Popen(kg_command("--store", str(store), "serve", "--port", str(self.port), *args),
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(),
-                                     cwd=ROOT, preexec_fn=_sigint_as_in_a_terminal)
+        self.proc = subprocess.Popen(
+            kg_command("--store", str(store), "serve", "--port", str(self.port), *args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment(),
+            cwd=ROOT,
+            preexec_fn=_sigint_as_in_a_terminal,
+        )
         self.lines = []
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -82,8 +91,9 @@ class Serving:
 def store(tmp_path_factory, nlp):
     base = tmp_path_factory.mktemp("serve")
     (base / "berg.txt").write_text(ARTICLE, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--store", str(base / "store"), "ingest", "--no-progress", str(base / "berg.txt")],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["--store", str(base / "store"), "ingest", "--no-progress", str(base / "berg.txt")], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return base / "store"
 
@@ -111,7 +121,7 @@ def test_serve_read_only_sparqlwrapper_curl_and_ctrl_c(store):
         names = {b["name"]["value"] for b in client.queryAndConvert()["results"]["bindings"]}
         assert "Anna Berg" in names
         # the printed curl line, as a user would paste it
-        curl = server.lines[1][len("Try: "):]
+        curl = server.lines[1][len("Try: ") :]
         out = subprocess.run(shlex.split(curl) + ["-sS", "--fail"], capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr
         assert out.stdout.split() == ["articles", "1"]
@@ -121,8 +131,21 @@ def test_serve_read_only_sparqlwrapper_curl_and_ctrl_c(store):
         writer.setQuery("INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }")
         with pytest.raises((SPARQLWrapperException, HTTPError)):
             writer.query()
-        refused = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-urlencode",
-                                  "update=DROP ALL", f"{server.url}/update"], capture_output=True, text=True)
+        refused = subprocess.run(
+            [
+                "curl",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "--data-urlencode",
+                "update=DROP ALL",
+                f"{server.url}/update",
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert refused.stdout == "403"
         # the folder is the server's: a writer is refused while it runs
         ingest = CliRunner().invoke(cli, ["--store", str(store), "remove", "berg"])
@@ -137,13 +160,20 @@ def test_serve_read_only_sparqlwrapper_curl_and_ctrl_c(store):
 
 def test_serve_refuses_a_folder_another_process_writes(store):
     hold = "import sys, pyoxigraph as ox; s = ox.Store(sys.argv[1]); print('ready', flush=True); sys.stdin.read()"
-    holder = subprocess.Popen([sys.executable, "-c", hold, str(store)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(store)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         for extra in ([], ["--writable"]):
-            result = subprocess.run(kg_command("--store", str(store), "serve", "--port", str(free_port()), *extra),
-                                    capture_output=True, text=True, timeout=60, env=environment(), cwd=ROOT)
+            result = subprocess.run(
+                kg_command("--store", str(store), "serve", "--port", str(free_port()), *extra),
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=environment(),
+                cwd=ROOT,
+            )
             assert result.returncode == 1, (extra, result.stdout, result.stderr)
             assert "open for writing in another process" in result.stderr and "Traceback" not in result.stderr
     finally:

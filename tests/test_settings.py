@@ -1,4 +1,5 @@
 """kg.settings: one frozen Settings, options over environment over defaults, read only there."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,8 +25,13 @@ def test_options_then_environment_then_defaults():
 def test_none_switches_a_model_off_and_paths_split():
     import os
 
-    s = Settings.load(environ={"KG_STANCE_MODEL": "None", "KG_STANCE_ENCODER": "none",
-                               "KG_GAZETTEER": os.pathsep.join(["a.ttl", " ", "b.ttl"])})
+    s = Settings.load(
+        environ={
+            "KG_STANCE_MODEL": "None",
+            "KG_STANCE_ENCODER": "none",
+            "KG_GAZETTEER": os.pathsep.join(["a.ttl", " ", "b.ttl"]),
+        }
+    )
     assert s.stance_model is None and s.stance_encoder is None and s.gazetteer == ("a.ttl", "b.ttl")
 
 

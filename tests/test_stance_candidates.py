@@ -1,5 +1,6 @@
 """Candidate mentions of the learned stance model: names the tagger misreads still count,
 plural common nouns at the start of a sentence do not. Texts are written for the tests."""
+
 from __future__ import annotations
 
 from kg.extract.stance_model import candidate_mentions

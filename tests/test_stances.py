@@ -1,5 +1,6 @@
 """Stances: rules (verbs, nouns, adjectives, passive, negation, questions, modality), quoted and
 reported stances, the learned pair model, and the seed article. Texts are written for the tests."""
+
 from __future__ import annotations
 
 import logging
@@ -34,6 +35,7 @@ def find(ex, holder: str, target: str, polarity: str | None = None):
 
 
 # ---------------------------------------------------------------- rules through the pipeline
+
 
 def test_positive_verb(extract):
     ex = extract("Senator Alice Brown praised Governor Tom Green on Tuesday.")
@@ -131,8 +133,10 @@ def test_topic_target(extract):
 
 
 def test_records_are_well_formed(extract):
-    text = ("Senator Alice Brown praised Governor Tom Green. Carl Jones attacked Brown, "
-            "and Brown said Jones could not be trusted.")
+    text = (
+        "Senator Alice Brown praised Governor Tom Green. Carl Jones attacked Brown, "
+        "and Brown said Jones could not be trusted."
+    )
     ex = extract(text)
     assert [s.id for s in ex.stances] == [f"t{i}" for i in range(1, len(ex.stances) + 1)]
     ids = {a.id for a in ex.actors}
@@ -143,14 +147,26 @@ def test_records_are_well_formed(extract):
         assert 0.0 <= s.confidence <= 1.0
         for span in (s.holder_span, s.target_span, s.cue, s.evidence):
             if span is not None:
-                assert text[span.start:span.end] == span.text
+                assert text[span.start : span.end] == span.text
 
 
-@pytest.mark.parametrize("text", ["", "   ", "???", "“", "“unbalanced quote, said he.",
-                                  "He said. She said. They said it.", "praised by" * 30,
-                                  "\u200b\u200b", "<b>Brown</b> praised <i>Green</i>",
-                                  "“Out of the question,” said Alice Brown.", "“Unacceptable!” Brown said.",
-                                  "Brown, Green, Jones, Smith, Lee, Kim, Park, Chen, Wang, Li, Ng, Roy, Fox."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "???",
+        "“",
+        "“unbalanced quote, said he.",
+        "He said. She said. They said it.",
+        "praised by" * 30,
+        "\u200b\u200b",
+        "<b>Brown</b> praised <i>Green</i>",
+        "“Out of the question,” said Alice Brown.",
+        "“Unacceptable!” Brown said.",
+        "Brown, Green, Jones, Smith, Lee, Kim, Park, Chen, Wang, Li, Ng, Roy, Fox.",
+    ],
+)
 def test_odd_text_does_not_crash(extract, text, caplog):
     """The rules raise when they trip (the pipeline then fails the article alone), so getting
     here means no rule raised; and nothing was logged as an error on the way."""
@@ -162,21 +178,23 @@ def test_odd_text_does_not_crash(extract, text, caplog):
 
 # ---------------------------------------------------------------- rules on their own
 
+
 def test_rules_read_holder_and_target(nlp):
     doc = nlp("Carl Jones and Tom Green condemned Alice Brown.")
     cues = [c for c in find_cues(doc) if doc[c.cue].lemma_ == "condemn"]
-    holders = {doc[c.holder[0]:c.holder[1]].text for c in cues}
+    holders = {doc[c.holder[0] : c.holder[1]].text for c in cues}
     assert holders == {"Carl Jones", "Tom Green"}
-    assert all(doc[c.target[0]:c.target[1]].text == "Alice Brown" and c.polarity < 0 for c in cues)
+    assert all(doc[c.target[0] : c.target[1]].text == "Alice Brown" and c.polarity < 0 for c in cues)
 
 
 def test_rules_object_control(nlp):
     doc = nlp("Nobody knows what led Tom Green to praise Alice Brown.")
     (cue,) = [c for c in find_cues(doc) if doc[c.cue].lemma_ == "praise"]
-    assert doc[cue.holder[0]:cue.holder[1]].text == "Tom Green"
+    assert doc[cue.holder[0] : cue.holder[1]].text == "Tom Green"
 
 
 # ---------------------------------------------------------------- the learned model
+
 
 def test_model_loads_and_predicts(nlp):
     model = stance_model.default_model()
@@ -196,41 +214,59 @@ def test_model_loads_and_predicts(nlp):
 def test_without_model_rules_still_work(extract):
     from kg.settings import Settings
 
-    ex = extract("Senator Alice Brown praised Governor Tom Green.",
-                 settings=Settings(stance_model=None, stance_encoder=None))
+    ex = extract(
+        "Senator Alice Brown praised Governor Tom Green.", settings=Settings(stance_model=None, stance_encoder=None)
+    )
     assert find(ex, "Brown", "Green", "positive")
     assert {s.extractor for s in ex.stances} == {"rule"}
 
 
 # ---------------------------------------------------------------- the seed article
 
+
 def test_seed_stances(seed_extraction):
     ex = seed_extraction
     assert find(ex, "Trump", "Haftar", "positive"), stances(ex)
     assert find(ex, "Maiteeq", "Haftar", "negative"), stances(ex)
-    us_gov = [s for s in ex.stances if s.polarity == "positive" and s.holder
-              and any(w in (_label(ex, s.holder) or "") for w in ("United States", "U.S."))
-              and s.target and any(w in (_label(ex, s.target) or "") + (s.target_span.text if s.target_span else "")
-                                   for w in ("Tripoli", "Libya", "government"))]
+    us_gov = [
+        s
+        for s in ex.stances
+        if s.polarity == "positive"
+        and s.holder
+        and any(w in (_label(ex, s.holder) or "") for w in ("United States", "U.S."))
+        and s.target
+        and any(
+            w in (_label(ex, s.target) or "") + (s.target_span.text if s.target_span else "")
+            for w in ("Tripoli", "Libya", "government")
+        )
+    ]
     assert us_gov, stances(ex)
     assert any(_label(ex, s.reported_by) and "Maiteeq" in _label(ex, s.reported_by) for s in us_gov)
     # none of these reversed
     assert not find(ex, "Trump", "Haftar", "negative")
     assert not find(ex, "Maiteeq", "Haftar", "positive")
     assert not [s for s in us_gov if s.polarity == "negative"]
-    assert not [s for s in ex.stances if s.polarity == "negative" and "United States" in (_label(ex, s.holder) or "")
-                and any(w in (_label(ex, s.target) or "") for w in ("Tripoli", "Libya"))]
+    assert not [
+        s
+        for s in ex.stances
+        if s.polarity == "negative"
+        and "United States" in (_label(ex, s.holder) or "")
+        and any(w in (_label(ex, s.target) or "") for w in ("Tripoli", "Libya"))
+    ]
 
 
 def test_under_attack_construction(extract):
     """ "X came under fire from Y" and "X, which has come under assault by Y": Y is against X."""
     ex = extract("Mayor Jane Holt came under fire from the Teamsters union on Monday.")
-    found = {(ex.actor(t.holder).label, t.polarity, ex.actor(t.target).label if t.target else t.topic)
-             for t in ex.stances}
+    found = {
+        (ex.actor(t.holder).label, t.polarity, ex.actor(t.target).label if t.target else t.topic) for t in ex.stances
+    }
     assert any(h.startswith("Teamsters") and p == "negative" and "Holt" in (tg or "") for h, p, tg in found), found
     ex = extract("Berlin backs the coalition government, which has come under assault by rebel leader Omar Dass.")
-    assert any(ex.actor(t.holder).label == "Omar Dass" and t.polarity == "negative" and t.cue.text == "assault"
-               for t in ex.stances), [(ex.actor(t.holder).label, t.polarity, t.cue.text) for t in ex.stances]
+    assert any(
+        ex.actor(t.holder).label == "Omar Dass" and t.polarity == "negative" and t.cue.text == "assault"
+        for t in ex.stances
+    ), [(ex.actor(t.holder).label, t.polarity, t.cue.text) for t in ex.stances]
 
 
 def test_stances_return_their_actors_and_leave_the_actor_index_alone(nlp):
@@ -244,8 +280,9 @@ def test_stances_return_their_actors_and_leave_the_actor_index_alone(nlp):
     doc = nlp("The protesters condemned Governor Tom Green.")
     index = extract_actors(doc)
     before = [a.to_json() for a in index.actors]
-    found = extract_stances(doc, index, extract_statements(doc, index),
-                            settings=Settings(stance_model=None, stance_encoder=None))
+    found = extract_stances(
+        doc, index, extract_statements(doc, index), settings=Settings(stance_model=None, stance_encoder=None)
+    )
     assert [a.to_json() for a in index.actors] == before
     ids = {a.id for a in found.actors}
     assert found.stances and all(s.holder in ids and (s.target is None or s.target in ids) for s in found.stances)

@@ -1,4 +1,5 @@
 """Statements: direct quotes and reported speech, on short texts written for these tests."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,6 +7,7 @@ import pytest
 from kg.extract.quotes import find_quotes
 
 # ---------------------------------------------------------------- helpers
+
 
 def _pieces(st):
     """The content's fragments' texts (or the content text when it is one piece)."""
@@ -34,29 +36,43 @@ def _spans_ok(ex):
         for span in (s.content, s.source_span, s.cue):
             if span is None:
                 continue
-            assert span.text == body[span.start:span.end]
+            assert span.text == body[span.start : span.end]
             for f in span.fragments:
-                assert f.text == body[f.start:f.end]
+                assert f.text == body[f.start : f.end]
     assert [s.id for s in ex.statements] == [f"s{i}" for i in range(1, len(ex.statements) + 1)]
 
 
 # ---------------------------------------------------------------- quotation marks (no model)
 
-@pytest.mark.parametrize("text, expected", [
-    ('He said "we will win" today.', ['"we will win"']),
-    ("He said \u201cwe will win\u201d today.", ["\u201cwe will win\u201d"]),
-    ("''We will win,'' she said.", ["''We will win,''"]),
-    ("\u2018We will win,\u201d she said.", ["\u2018We will win,\u201d"]),
-    ("It\u2019s Trump\u2019s \u2018plan\u2019 now.", ["\u2018plan\u2019"]),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('He said "we will win" today.', ['"we will win"']),
+        ("He said \u201cwe will win\u201d today.", ["\u201cwe will win\u201d"]),
+        ("''We will win,'' she said.", ["''We will win,''"]),
+        ("\u2018We will win,\u201d she said.", ["\u2018We will win,\u201d"]),
+        ("It\u2019s Trump\u2019s \u2018plan\u2019 now.", ["\u2018plan\u2019"]),
+    ],
+)
 def test_quote_marks(text, expected):
-    assert [text[q.start:q.end] for q in find_quotes(text)] == expected
+    assert [text[q.start : q.end] for q in find_quotes(text)] == expected
 
 
-@pytest.mark.parametrize("text", [
-    '"', "\u201d stray closer", "\u201c never closed", '"a" "b" "', "\u2019\u2018\u201d\u201c", "", "''",
-    "\u201cfirst\n\nsecond\u201d", 'x="1" y="2"',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"',
+        "\u201d stray closer",
+        "\u201c never closed",
+        '"a" "b" "',
+        "\u2019\u2018\u201d\u201c",
+        "",
+        "''",
+        "\u201cfirst\n\nsecond\u201d",
+        'x="1" y="2"',
+    ],
+)
 def test_odd_marks_never_raise(text):
     for q in find_quotes(text):
         assert 0 <= q.start < q.end <= len(text)
@@ -65,11 +81,12 @@ def test_odd_marks_never_raise(text):
 def test_quote_open_at_paragraph_end_is_flagged():
     text = "\u201cThe first part runs on.\n\n\u201cAnd this is the end,\u201d she said."
     quotes = find_quotes(text)
-    assert quotes[0].open_ended and text[quotes[0].start:quotes[0].end] == "\u201cThe first part runs on."
+    assert quotes[0].open_ended and text[quotes[0].start : quotes[0].end] == "\u201cThe first part runs on."
     assert not quotes[1].open_ended
 
 
 # ---------------------------------------------------------------- direct quotes
+
 
 def test_quote_after_attribution_straight(extract):
     ex = extract('The senator spoke on Monday. Senator Jane Miller said: "The bill will pass this week."')
@@ -94,8 +111,10 @@ def test_inverted_attribution(extract):
 
 
 def test_multi_sentence_quote_and_split_attribution(extract):
-    ex = extract("\u201cThe army cannot take the city. It has tried twice. It will fail again,\u201d "
-                 "Mr. Karimi said. \u201cWe are ready.\u201d")
+    ex = extract(
+        "\u201cThe army cannot take the city. It has tried twice. It will fail again,\u201d "
+        "Mr. Karimi said. \u201cWe are ready.\u201d"
+    )
     direct = [s for s in ex.statements if s.direct]
     assert len(direct) == 1, [s.content.text for s in direct]
     st = direct[0]
@@ -105,8 +124,10 @@ def test_multi_sentence_quote_and_split_attribution(extract):
 
 
 def test_continued_quote_keeps_pronoun_speaker(extract):
-    ex = extract("\u201cThe talks have failed,\u201d Mr. Karimi said.\n\n"
-                 "\u201cThe people are tired of war,\u201d he continued. \u201cThey want peace.\u201d")
+    ex = extract(
+        "\u201cThe talks have failed,\u201d Mr. Karimi said.\n\n"
+        "\u201cThe people are tired of war,\u201d he continued. \u201cThey want peace.\u201d"
+    )
     st = _one(ex, "tired of war")
     assert st.source_span.text == "he" and st.cue.text == "continued"
     assert _pieces(st)[-1] == "\u201cThey want peace.\u201d"
@@ -114,16 +135,20 @@ def test_continued_quote_keeps_pronoun_speaker(extract):
 
 
 def test_quote_running_over_paragraphs(extract):
-    ex = extract("Mayor Anne Holt said: \u201cThe bridge will open in May.\n\n"
-                 "\u201cThe road will follow in June.\u201d\n\nThe council did not comment.")
+    ex = extract(
+        "Mayor Anne Holt said: \u201cThe bridge will open in May.\n\n"
+        "\u201cThe road will follow in June.\u201d\n\nThe council did not comment."
+    )
     st = _one(ex, "bridge will open")
     assert any("road will follow" in p for p in _pieces(st))
     assert "Anne Holt" in st.source_span.text
 
 
 def test_unattributed_quote_paragraph_joins_previous_quote(extract):
-    ex = extract("\u201cWe need more money for schools,\u201d said Mayor Anne Holt.\n\n"
-                 "\u201cTeachers have waited long enough for a raise this year.\u201d")
+    ex = extract(
+        "\u201cWe need more money for schools,\u201d said Mayor Anne Holt.\n\n"
+        "\u201cTeachers have waited long enough for a raise this year.\u201d"
+    )
     st = _one(ex, "more money")
     assert any("Teachers have waited" in p for p in _pieces(st))
 
@@ -140,20 +165,24 @@ def test_partial_quote_stays_in_reported_speech(extract):
     assert not st.direct and "a disaster for farmers" in st.content.text and st.content.text.startswith("the plan")
 
 
-@pytest.mark.parametrize("text", [
-    "\u201cUnclosed quote and then nothing. He said so.",
-    "He said \u201d backwards \u201c marks \u201d here.",
-    '"" "" said the man.',
-    "\u2018We ... \u201d \u2019 \u2018 \u201c",
-    "said said said \u201c\u201d",
-    "\n\n\u201c\n\n\u201d\n\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u201cUnclosed quote and then nothing. He said so.",
+        "He said \u201d backwards \u201c marks \u201d here.",
+        '"" "" said the man.',
+        "\u2018We ... \u201d \u2019 \u2018 \u201c",
+        "said said said \u201c\u201d",
+        "\n\n\u201c\n\n\u201d\n\n",
+    ],
+)
 def test_unbalanced_quotes_do_not_crash(extract, text):
     ex = extract(text)
     _spans_ok(ex)
 
 
 # ---------------------------------------------------------------- reported speech
+
 
 def test_reported_speech_with_that(extract):
     ex = extract("Prime Minister Omar Haddad said that the government would hold elections in March.")
@@ -203,11 +232,17 @@ def test_quoted_speaker_inside_quote_is_not_a_statement(extract):
 
 # ---------------------------------------------------------------- the seed article
 
+
 def test_seed_maiteeq_quotes(seed_extraction):
     ex = seed_extraction
     _spans_ok(ex)
-    for words in ("Haftar cannot be trusted", "Talking with Haftar is out of the question",
-                  "Why is the U.S. backing", "We can defend the city", "We are not looking for financial"):
+    for words in (
+        "Haftar cannot be trusted",
+        "Talking with Haftar is out of the question",
+        "Why is the U.S. backing",
+        "We can defend the city",
+        "We are not looking for financial",
+    ):
         st = _one(ex, words)
         assert st.direct, words
         assert _label(ex, st) and "Maiteeq" in _label(ex, st), (words, _label(ex, st))
@@ -245,7 +280,9 @@ def test_naming_verb_with_quote(extract):
 
 
 def test_colon_introduces_quote(extract):
-    ex = extract("The ministry released a short statement:\n\n"
-                 "\u201cThe talks will resume next week in Geneva with all parties present.\u201d")
+    ex = extract(
+        "The ministry released a short statement:\n\n"
+        "\u201cThe talks will resume next week in Geneva with all parties present.\u201d"
+    )
     st = _one(ex, "talks will resume")
     assert st.direct and st.source_span.text == "The ministry"

@@ -1,4 +1,5 @@
 """kg.store: the persistent pyoxigraph store (idempotent, atomic writes; locking; SPARQL)."""
+
 from __future__ import annotations
 
 import csv
@@ -103,8 +104,9 @@ def test_store_held_by_another_process(tmp_path):
     s = open_store(path)
     put_extraction(s, sample_extraction(), model="m")
     del s  # closes it
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout.readline().strip() == "ready"
         with pytest.raises(StoreLocked, match="in use by another process"):
@@ -176,8 +178,9 @@ def test_ask_and_construct(filled):
 
 
 def test_formats(filled):
-    res = run_query(filled, "SELECT ?id ?d WHERE { ?a schema:identifier ?id OPTIONAL { ?a schema:headline ?d } "
-                            "} ORDER BY ?id")
+    res = run_query(
+        filled, "SELECT ?id ?d WHERE { ?a schema:identifier ?id OPTIONAL { ?a schema:headline ?d } } ORDER BY ?id"
+    )
     table = format_result(res, "table")
     assert table.splitlines()[0].split() == ["id", "d"] and "(2 rows)" in table
     rows = list(csv.reader(io.StringIO(format_result(res, "csv"))))
@@ -206,8 +209,11 @@ def test_bundled_queries_run(filled):
 def test_stances_query_answers(filled):
     rows = run_query(filled, bundled_query("stances")).rows
     got = {(r["holder"], r["polarity"], r["target"]) for r in rows}
-    assert got == {("Jane Doe", "negative", "Borduria"), ("Jane Doe", "positive", "topic: ceasefire talks"),
-                   ("Ruritania", "negative", "Borduria")}
+    assert got == {
+        ("Jane Doe", "negative", "Borduria"),
+        ("Jane Doe", "positive", "topic: ceasefire talks"),
+        ("Ruritania", "negative", "Borduria"),
+    }
     quote = next(r["quote"] for r in rows if r["holder"] == "Jane Doe" and r["polarity"] == "negative")
     assert quote == "cannot be trusted"  # the statement it was read from
     assert all(r["date"] == "2024-03-04" and r["article"] == "sample-1" for r in rows)
@@ -227,7 +233,8 @@ def test_statements_actors_roles_queries(filled):
     assert "Foreign Minister (Ruritania)" in actors["Jane Doe"]["roles"]
     roles = run_query(filled, bundled_query("roles")).rows
     assert [(r["person"], r["role"], r["organization"], r["articles"]) for r in roles] == [
-        ("Jane Doe", "Foreign Minister", "Ruritania", "2")]
+        ("Jane Doe", "Foreign Minister", "Ruritania", "2")
+    ]
 
 
 def test_stats(filled):
@@ -273,10 +280,12 @@ def test_validate_store_with_sample(filled):
 
 
 SENTENCES = [
-    ('Libyan Deputy Prime Minister Ahmed Maiteeq said the government "will never negotiate with '
-     'Haftar". President Trump praised Haftar on Monday.'),
+    (
+        'Libyan Deputy Prime Minister Ahmed Maiteeq said the government "will never negotiate with '
+        'Haftar". President Trump praised Haftar on Monday.'
+    ),
     '"We reject this plan," said Foreign Minister Anna Berg. She criticised the United Nations.',
-    'The European Union welcomed the ceasefire, according to a spokesman. Russia condemned the sanctions.',
+    "The European Union welcomed the ceasefire, according to a spokesman. Russia condemned the sanctions.",
 ]
 
 
@@ -335,7 +344,9 @@ def test_readme_query_is_the_bundled_stances_query(filled):
 
     def norm(q: str) -> str:
         lines = [re.sub(r"\s+#.*$", "", ln) for ln in q.splitlines()]
-        return " ".join(" ".join(ln.split()) for ln in lines if ln.strip() and not ln.lstrip().startswith(("#", "PREFIX")))
+        return " ".join(
+            " ".join(ln.split()) for ln in lines if ln.strip() and not ln.lstrip().startswith(("#", "PREFIX"))
+        )
 
     assert norm(block) == norm(bundled_query("stances"))
     assert run_query(filled, block).rows == run_query(filled, bundled_query("stances")).rows

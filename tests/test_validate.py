@@ -1,5 +1,6 @@
 """kg validate's two engines agree: the shapes compiled to SPARQL (run in the store) and pyshacl
 (the reference), on a good graph and on each way of breaking it that test_ontology lists."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -45,6 +46,7 @@ def _two_types(g):
 def _span_without_anchor(g):
     """A cue span with no anchor: no longer a target of the span shape, still checked through sh:node."""
     from kg.vocab import NIF
+
     stance = sorted(g.subjects(RDF.type, KG.Stance))[0]
     cue = g.value(stance, KG.cue)
     g.remove((cue, NIF.anchorOf, None))
@@ -53,13 +55,26 @@ def _span_without_anchor(g):
 def _second_label_is_fine(g):
     actor = sorted(g.subjects(RDF.type, KG.Actor))[0]
     from rdflib import Literal
+
     g.add((actor, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Another name")))
 
 
-BREAKERS = [_break_missing_holder, _break_bad_polarity, _break_offsets_reversed, _break_negative_offset,
-            _break_target_and_topic, _break_confidence, _break_holder_not_actor, _break_actor_without_label,
-            _break_actor_without_type, _break_statement_without_content, _break_anchor_not_string,
-            _break_article_hash, _two_types, _span_without_anchor]
+BREAKERS = [
+    _break_missing_holder,
+    _break_bad_polarity,
+    _break_offsets_reversed,
+    _break_negative_offset,
+    _break_target_and_topic,
+    _break_confidence,
+    _break_holder_not_actor,
+    _break_actor_without_label,
+    _break_actor_without_type,
+    _break_statement_without_content,
+    _break_anchor_not_string,
+    _break_article_hash,
+    _two_types,
+    _span_without_anchor,
+]
 
 
 def test_good_graph_conforms_in_both():

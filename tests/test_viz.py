@@ -3,6 +3,7 @@
 The graphs are built by hand in the attribute shape kg.network produces (see kg/viz.py), so these
 tests do not depend on the extractors or the store. tests/test_browser.py reuses the builders.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,15 @@ INJECTIONS = (XSS_IMG, XSS_SCRIPT)
 
 # ------------------------------------------------------------------------------ graph builders
 def _evidence(quote: str, date: str, title: str, polarity: str, cue: str = "said") -> dict:
-    return {"quote": quote, "cue": cue, "polarity": polarity, "confidence": 0.8, "date": date,
-            "article": "https://w3id.org/kg-stance/id/article/a1", "article_title": title}
+    return {
+        "quote": quote,
+        "cue": cue,
+        "polarity": polarity,
+        "confidence": 0.8,
+        "date": date,
+        "article": "https://w3id.org/kg-stance/id/article/a1",
+        "article_title": title,
+    }
 
 
 def actor_graph() -> nx.DiGraph:
@@ -32,18 +40,34 @@ def actor_graph() -> nx.DiGraph:
     G = nx.DiGraph(kind="actors")
 
     def node(key: str, label: str, typ: str, roles=(), statements: int = 0) -> None:
-        G.add_node(key, label=label, type=typ, iri=f"https://w3id.org/kg-stance/id/actor/{key}",
-                   roles=list(roles), statements=statements)
+        G.add_node(
+            key,
+            label=label,
+            type=typ,
+            iri=f"https://w3id.org/kg-stance/id/actor/{key}",
+            roles=list(roles),
+            statements=statements,
+        )
 
     def edge(u: str, v: str, evidence: list[dict]) -> None:
         pos = sum(e["polarity"] == "positive" for e in evidence)
         neg = sum(e["polarity"] == "negative" for e in evidence)
         neu = len(evidence) - pos - neg
         dates = sorted(e["date"] for e in evidence)
-        G.add_edge(u, v, positive=pos, negative=neg, neutral=neu, count=len(evidence), weight=len(evidence),
-                   mean_polarity=(pos - neg) / len(evidence), first_date=dates[0], last_date=dates[-1],
-                   stances=[f"https://w3id.org/kg-stance/id/stance/{u}-{v}-{i}" for i in range(len(evidence))],
-                   evidence=evidence)
+        G.add_edge(
+            u,
+            v,
+            positive=pos,
+            negative=neg,
+            neutral=neu,
+            count=len(evidence),
+            weight=len(evidence),
+            mean_polarity=(pos - neg) / len(evidence),
+            first_date=dates[0],
+            last_date=dates[-1],
+            stances=[f"https://w3id.org/kg-stance/id/stance/{u}-{v}-{i}" for i in range(len(evidence))],
+            evidence=evidence,
+        )
 
     node("maiteeq", "Ahmed Maiteeq", "Person", ["Deputy Prime Minister"], 3)
     node("haftar", "Khalifa Haftar", "Person", ["Field Marshal"], 0)
@@ -52,27 +76,53 @@ def actor_graph() -> nx.DiGraph:
     node("gna", "Government of National Accord", "Government")
     node("evil", "Evil " + XSS_IMG, "Group", [XSS_SCRIPT], 1)
     node("alone", "Lonely Observer", "Media")
-    edge("trump", "haftar", [_evidence("recognized Haftar's significant role", "2019-04-19", "Seed article", "positive",
-                                       "praised")])
-    edge("maiteeq", "haftar", [_evidence("Haftar cannot be trusted", "2019-05-02", "Seed article", "negative"),
-                               _evidence("talking with Haftar is out of the question", "2019-06-06", "Seed article",
-                                         "negative")])
+    edge(
+        "trump",
+        "haftar",
+        [_evidence("recognized Haftar's significant role", "2019-04-19", "Seed article", "positive", "praised")],
+    )
+    edge(
+        "maiteeq",
+        "haftar",
+        [
+            _evidence("Haftar cannot be trusted", "2019-05-02", "Seed article", "negative"),
+            _evidence("talking with Haftar is out of the question", "2019-06-06", "Seed article", "negative"),
+        ],
+    )
     edge("us", "gna", [_evidence("the U.S. still supports the government", "2019-06-06", "Seed article", "positive")])
-    edge("haftar", "gna", [_evidence("attack " + XSS_IMG, "2019-03-01", "Headline " + XSS_SCRIPT, "negative"),
-                           _evidence("a truce " + XSS_SCRIPT, "2019-07-01", XSS_IMG, "positive")])
+    edge(
+        "haftar",
+        "gna",
+        [
+            _evidence("attack " + XSS_IMG, "2019-03-01", "Headline " + XSS_SCRIPT, "negative"),
+            _evidence("a truce " + XSS_SCRIPT, "2019-07-01", XSS_IMG, "positive"),
+        ],
+    )
     edge("evil", "gna", [_evidence(XSS_SCRIPT, "2019-08-01", XSS_IMG, "negative")])
     return G
 
 
 def congruence_graph(kind: str = "congruence") -> nx.Graph:
     G = nx.Graph(kind=kind)
-    for key, label, typ in (("a", "Alpha Party", "Party"), ("b", "Beta " + XSS_IMG, "Person"),
-                            ("c", "Gamma Ministry", "Government")):
+    for key, label, typ in (
+        ("a", "Alpha Party", "Party"),
+        ("b", "Beta " + XSS_IMG, "Person"),
+        ("c", "Gamma Ministry", "Government"),
+    ):
         G.add_node(key, label=label, type=typ, iri=key, roles=[], statements=1)
     # the shape of kg.network's one-mode views: a raw count beside the (normalised) weight
-    G.add_edge("a", "b", weight=2.0 if kind != "subtract" else -1.5, count=2, congruence=1, conflict=2,
-               sign=-1 if kind == "conflict" else 1, targets=["Haftar", XSS_SCRIPT], stances=["s1"],
-               evidence=[_evidence("we back " + XSS_IMG, "2019-05-01", "Seed", "positive")])
+    G.add_edge(
+        "a",
+        "b",
+        weight=2.0 if kind != "subtract" else -1.5,
+        count=2,
+        congruence=1,
+        conflict=2,
+        sign=-1 if kind == "conflict" else 1,
+        targets=["Haftar", XSS_SCRIPT],
+        stances=["s1"],
+        evidence=[_evidence("we back " + XSS_IMG, "2019-05-01", "Seed", "positive")],
+    )
     G.add_edge("b", "c", weight=0.5, count=1, congruence=1, conflict=0, sign=1, targets=["Tripoli"], stances=["s2"])
     return G
 
@@ -83,8 +133,14 @@ def big_graph(n: int = 2000, m: int = 5000, seed: int = 3) -> nx.DiGraph:
     types = ["Person", "Organization", "Government", "Country", "Group", "Media", "InternationalOrganization", "Party"]
     G = nx.DiGraph(kind="actors")
     for i in range(n):
-        G.add_node(f"a{i}", label=f"Actor {i}", type=types[i % len(types)], iri=f"a{i}", roles=["Spokesperson"],
-                   statements=rng.randint(0, 9))
+        G.add_node(
+            f"a{i}",
+            label=f"Actor {i}",
+            type=types[i % len(types)],
+            iri=f"a{i}",
+            roles=["Spokesperson"],
+            statements=rng.randint(0, 9),
+        )
     pairs: set[tuple[int, int]] = set()
     while len(pairs) < m:  # (G.number_of_edges() is O(n): too slow in this loop)
         u, v = int(n * rng.random() ** 2), int(n * rng.random() ** 1.5)
@@ -94,9 +150,20 @@ def big_graph(n: int = 2000, m: int = 5000, seed: int = 3) -> nx.DiGraph:
         pos, neg = rng.randint(0, 3), rng.randint(0, 2)
         pos = pos or (0 if neg else 1)
         date = f"2019-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        G.add_edge(f"a{u}", f"a{v}", positive=pos, negative=neg, neutral=0, count=pos + neg, weight=pos + neg,
-                   mean_polarity=(pos - neg) / (pos + neg), first_date=date, last_date=date, stances=[f"s{u}-{v}"],
-                   evidence=[_evidence(f"quote {u} on {v}", date, "An article", "positive")])
+        G.add_edge(
+            f"a{u}",
+            f"a{v}",
+            positive=pos,
+            negative=neg,
+            neutral=0,
+            count=pos + neg,
+            weight=pos + neg,
+            mean_polarity=(pos - neg) / (pos + neg),
+            first_date=date,
+            last_date=date,
+            stances=[f"s{u}-{v}"],
+            evidence=[_evidence(f"quote {u} on {v}", date, "An article", "positive")],
+        )
     return G
 
 
@@ -113,9 +180,17 @@ def nodes_of(data: dict) -> list[dict]:
     for i, label in enumerate(data["n"]["l"]):
         t = data["types"][data["n"]["t"][i]]
         shape, color = data["typeStyles"][t]
-        out.append({"id": i, "fullLabel": label, "ntype": t, "shape": shape, "color": color,
-                    "size": data["n"]["z"][i],
-                    "tip": [["h", label], ["t", data["typeNames"][t]]] + data["n"]["tip"][i]})
+        out.append(
+            {
+                "id": i,
+                "fullLabel": label,
+                "ntype": t,
+                "shape": shape,
+                "color": color,
+                "size": data["n"]["z"][i],
+                "tip": [["h", label], ["t", data["typeNames"][t]]] + data["n"]["tip"][i],
+            }
+        )
     return out
 
 
@@ -125,11 +200,20 @@ def edges_of(data: dict) -> list[dict]:
     arrow = " \u2192 " if data["directed"] else " \u2014 "
     for j in range(len(e["s"])):
         pol = data["polarities"][e["p"][j]]
-        out.append({"id": j, "from": e["s"][j], "to": e["t"][j], "pol": pol, "w": e["w"][j],
-                    "color": data["polarityColors"][pol], "dashes": pol == "mixed",
-                    "width": round(1 + 7 * (e["w"][j] / (data["weightMax"] or 1)) ** 0.5, 2),
-                    "dates": [data["days"][d] for d in e["d"][j]],
-                    "tip": ([["h", labels[e["s"][j]] + arrow + labels[e["t"][j]]]] + e["tip"][j]) if e["tip"][j] else None})
+        out.append(
+            {
+                "id": j,
+                "from": e["s"][j],
+                "to": e["t"][j],
+                "pol": pol,
+                "w": e["w"][j],
+                "color": data["polarityColors"][pol],
+                "dashes": pol == "mixed",
+                "width": round(1 + 7 * (e["w"][j] / (data["weightMax"] or 1)) ** 0.5, 2),
+                "dates": [data["days"][d] for d in e["d"][j]],
+                "tip": ([["h", labels[e["s"][j]] + arrow + labels[e["t"][j]]]] + e["tip"][j]) if e["tip"][j] else None,
+            }
+        )
     return out
 
 
@@ -163,7 +247,9 @@ def test_injections_never_appear_unescaped(page):
         assert bad not in page
     assert "<img" not in page.lower()
     # exactly the page's own script blocks close: nothing from the data closes one early
-    assert page.lower().count("</script") == len(re.findall(r"<script\b[^>]*>", page, re.I)) - 1  # vis has one "<script>" string
+    assert (
+        page.lower().count("</script") == len(re.findall(r"<script\b[^>]*>", page, re.I)) - 1
+    )  # vis has one "<script>" string
     assert "Actors &lt;img src=x onerror=alert(1)&gt;" in page  # the heading is escaped, not dropped
 
 
@@ -186,8 +272,14 @@ def test_script_json_escapes_what_could_close_a_script():
 def test_nodes_edges_colours_and_tooltips(page):
     data = page_data(page)
     by_label = {n["fullLabel"]: n for n in nodes_of(data)}
-    assert {"Ahmed Maiteeq", "Khalifa Haftar", "Donald Trump", "United States",
-            "Government of National Accord", "Lonely Observer"} <= set(by_label)
+    assert {
+        "Ahmed Maiteeq",
+        "Khalifa Haftar",
+        "Donald Trump",
+        "United States",
+        "Government of National Accord",
+        "Lonely Observer",
+    } <= set(by_label)
     assert len(edges_of(data)) == 5
     assert drawn_labels(data) == set(by_label)  # small: everything is drawn
     assert by_label["Ahmed Maiteeq"]["shape"] == "dot"
@@ -201,7 +293,9 @@ def test_nodes_edges_colours_and_tooltips(page):
     assert mixed["pol"] == "mixed" and mixed.get("dashes") is True
     assert data["directed"] is True  # arrows: the script draws every edge with one
     # wider for more stances
-    assert _edge(data, "Ahmed Maiteeq", "Khalifa Haftar")["width"] > _edge(data, "Donald Trump", "Khalifa Haftar")["width"]
+    assert (
+        _edge(data, "Ahmed Maiteeq", "Khalifa Haftar")["width"] > _edge(data, "Donald Trump", "Khalifa Haftar")["width"]
+    )
     tip = [line[1] for line in _edge(data, "Ahmed Maiteeq", "Khalifa Haftar")["tip"]]
     assert "\u201cHaftar cannot be trusted\u201d" in tip and "Source: Seed article" in tip
     assert any("2019-05-02" in t for t in tip) and "Dates: 2019-05-02 to 2019-06-06" in tip
@@ -212,7 +306,7 @@ def test_nodes_edges_colours_and_tooltips(page):
 
 
 def test_legend_lists_types_and_polarities(page):
-    legend = page[page.index('class="kg-legend"'):]
+    legend = page[page.index('class="kg-legend"') :]
     legend = legend[: legend.index("</ul>")]
     for text in ("Person", "Government", "Country", "positive (support, praise)", "negative (criticism, attack)"):
         assert text in legend
@@ -221,7 +315,9 @@ def test_legend_lists_types_and_polarities(page):
 def test_size_by_degree_or_statements():
     G = actor_graph()
     by_degree = {n["fullLabel"]: n["size"] for n in nodes_of(page_data(html_string(G, title="t")))}
-    by_statements = {n["fullLabel"]: n["size"] for n in nodes_of(page_data(html_string(G, title="t", size_by="statements")))}
+    by_statements = {
+        n["fullLabel"]: n["size"] for n in nodes_of(page_data(html_string(G, title="t", size_by="statements")))
+    }
     assert by_degree["Khalifa Haftar"] > by_degree["Ahmed Maiteeq"]  # 3 links vs 1
     assert by_statements["Ahmed Maiteeq"] > by_statements["Khalifa Haftar"]  # 3 statements vs 0
     with pytest.raises(ValueError):
@@ -249,9 +345,20 @@ def test_two_mode_topic_nodes():
     G = nx.DiGraph(kind="topics")
     G.add_node("x", label="Ahmed Maiteeq", type="Person", kind="actor", bipartite=0, iri="x", roles=[], statements=1)
     G.add_node("target:t", label="negotiations", type="Topic", kind="target", bipartite=1, iri="t", target_kind="topic")
-    G.add_edge("x", "target:t", positive=0, negative=1, neutral=0, count=1, weight=1, mean_polarity=-1.0,
-               first_date="2019-06-06", last_date="2019-06-06", stances=["s"],
-               evidence=[_evidence("out of the question", "2019-06-06", "Seed", "negative")])
+    G.add_edge(
+        "x",
+        "target:t",
+        positive=0,
+        negative=1,
+        neutral=0,
+        count=1,
+        weight=1,
+        mean_polarity=-1.0,
+        first_date="2019-06-06",
+        last_date="2019-06-06",
+        stances=["s"],
+        evidence=[_evidence("out of the question", "2019-06-06", "Seed", "negative")],
+    )
     data = page_data(html_string(G, title="topics"))
     shapes = {n["fullLabel"]: n["shape"] for n in nodes_of(data)}
     assert shapes == {"Ahmed Maiteeq": "dot", "negotiations": "box"}
@@ -267,18 +374,20 @@ def _old_prune(G: nx.Graph, max_nodes: int, max_edges: int) -> tuple[set, set]:
         strength[v] += d["weight"]
     degree = dict(G.degree())
     keep = set(sorted(G.nodes, key=lambda v: (-degree[v], -strength[v], str(v)))[:max_nodes])
-    edges = sorted(((u, v, d) for u, v, d in G.edges(data=True) if u in keep and v in keep),
-                   key=lambda e: (-e[2]["weight"], str(e[0]), str(e[1])))[:max_edges]
+    edges = sorted(
+        ((u, v, d) for u, v, d in G.edges(data=True) if u in keep and v in keep),
+        key=lambda e: (-e[2]["weight"], str(e[0]), str(e[1])),
+    )[:max_edges]
     touched = {u for u, _, _ in edges} | {v for _, v, _ in edges}
     return {v for v in keep if v in touched or degree[v] == 0}, {(u, v) for u, v, _ in edges}
 
 
 def _first_drawing(G: nx.Graph, max_nodes: int, max_edges: int) -> tuple[set, set]:
     whole = _Whole(G)
-    nodes, edges = _rank(range(len(whole.nodes)), range(len(whole.data)), whole.src, whole.dst, whole.w,
-                         max_nodes, max_edges)
-    return ({whole.nodes[i] for i in nodes},
-            {(whole.nodes[whole.src[j]], whole.nodes[whole.dst[j]]) for j in edges})
+    nodes, edges = _rank(
+        range(len(whole.nodes)), range(len(whole.data)), whole.src, whole.dst, whole.w, max_nodes, max_edges
+    )
+    return ({whole.nodes[i] for i in nodes}, {(whole.nodes[whole.src[j]], whole.nodes[whole.dst[j]]) for j in edges})
 
 
 def test_big_graph_is_drawn_in_part_and_says_so():
@@ -291,10 +400,12 @@ def test_big_graph_is_drawn_in_part_and_says_so():
     assert data["totalNodes"] == 2000 and data["totalEdges"] == 5000
     assert data["maxNodes"] == 300 and data["maxEdges"] == 1000
     notice = re.search(r'<p id="kg-notice"[^>]*>([^<]*)</p>', page).group(1)
-    assert notice == (f"Large network: showing {len(drawn_nodes)} of 2,000 actors matching the filters and "
-                      f"{len(drawn_edges)} of 5,000 edges; {2000 - len(drawn_nodes):,} actors and "
-                      f"{5000 - len(drawn_edges):,} edges left out \u2014 raise the limits or narrow the filters "
-                      "(drawn: the best-connected actors and the strongest edges among them).")
+    assert notice == (
+        f"Large network: showing {len(drawn_nodes)} of 2,000 actors matching the filters and "
+        f"{len(drawn_edges)} of 5,000 edges; {2000 - len(drawn_nodes):,} actors and "
+        f"{5000 - len(drawn_edges):,} edges left out \u2014 raise the limits or narrow the filters "
+        "(drawn: the best-connected actors and the strongest edges among them)."
+    )
     assert G.number_of_nodes() == 2000 and G.number_of_edges() == 5000  # the input is not mutated
     assert "Actor 0" in drawn_labels(data)  # the highest-degree node
     small = html_string(actor_graph(), title="small")
@@ -304,7 +415,11 @@ def test_big_graph_is_drawn_in_part_and_says_so():
 
 def test_ranking_is_the_old_pruning_rule():
     # one rule: the page's first drawing is what kg.viz pruned to before the whole network was embedded
-    for n, m, max_nodes, max_edges, seed in ((2000, 5000, 300, 1000, 3), (400, 1500, 400, 200, 5), (300, 900, 50, 80, 1)):
+    for n, m, max_nodes, max_edges, seed in (
+        (2000, 5000, 300, 1000, 3),
+        (400, 1500, 400, 200, 5),
+        (300, 900, 50, 80, 1),
+    ):
         G = big_graph(n, m, seed=seed)
         assert _first_drawing(G, max_nodes, max_edges) == _old_prune(G, max_nodes, max_edges)
 
@@ -341,10 +456,20 @@ def test_payload_holds_the_whole_network_escaped():
     assert sorted(n["fullLabel"] for n in by_id.values()) == sorted(G.nodes[v]["label"] for v in G.nodes)
     assert {n["fullLabel"] for n in by_id.values()} >= {f"Outsider {k} " + INJECTIONS[k % 2] for k in range(20)}
     label = {v: G.nodes[v]["label"] for v in G.nodes}
-    got = sorted((by_id[e["from"]]["fullLabel"], by_id[e["to"]]["fullLabel"], e["w"], e["pol"], tuple(e["dates"]))
-                 for e in edges_of(data))
-    want = sorted((label[u], label[v], float(d["weight"]), "mixed" if d["positive"] and d["negative"] else
-                   "positive" if d["positive"] else "negative", (d["first_date"],)) for u, v, d in G.edges(data=True))
+    got = sorted(
+        (by_id[e["from"]]["fullLabel"], by_id[e["to"]]["fullLabel"], e["w"], e["pol"], tuple(e["dates"]))
+        for e in edges_of(data)
+    )
+    want = sorted(
+        (
+            label[u],
+            label[v],
+            float(d["weight"]),
+            "mixed" if d["positive"] and d["negative"] else "positive" if d["positive"] else "negative",
+            (d["first_date"],),
+        )
+        for u, v, d in G.edges(data=True)
+    )
     assert got == want
     assert len(drawn_labels(data)) == len(drawn) < 1200
     node_tips = {n["fullLabel"]: n["tip"] for n in by_id.values()}
@@ -402,18 +527,22 @@ def test_empty_graph():
 def test_notebook_view_is_an_escaped_iframe():
     view = show(actor_graph(), title="nb " + XSS_IMG)
     frame = view._repr_html_()
-    assert frame.startswith("<iframe srcdoc=\"") and frame.endswith("</iframe>")
+    assert frame.startswith('<iframe srcdoc="') and frame.endswith("</iframe>")
     assert XSS_IMG not in frame and XSS_SCRIPT not in frame
     assert "<script" not in frame  # the whole page is an attribute value
     inner = re.search(r'srcdoc="([^"]*)"', frame).group(1)
     import html as _html
+
     assert _html.unescape(inner) == view.page
 
 
 def test_no_pyvis_outside_viz():
     root = Path(__file__).resolve().parent.parent / "kg"
-    users = [p.relative_to(root).as_posix() for p in root.rglob("*.py")
-             if re.search(r"^\s*(from|import)\s+pyvis", p.read_text(encoding="utf-8"), re.M)]
+    users = [
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.py")
+        if re.search(r"^\s*(from|import)\s+pyvis", p.read_text(encoding="utf-8"), re.M)
+    ]
     assert users == ["viz.py"]
     assert os.path.exists(root / "data" / "viz_controls.js")
 

@@ -35,6 +35,7 @@ Usage (T = ../shared/eval/data/dsa_train.jsonl, D = ../shared/eval/data/dsa_dev.
 reports its own map. The rows are read from outside the repository and nothing of them is
 written into it: the output file holds parameters and counts only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,11 @@ def _ov(a, b) -> bool:
 
 def extract_rows(rows: list[dict], mode: str, cache: Path | None) -> list[list[dict]]:
     """Per row, every stance the extractor emits on its sentence (with source and raw score)."""
-    key = hashlib.sha1(json.dumps([mode, os.environ.get("KG_STANCE_MODEL"), os.environ.get("KG_STANCE_ENCODER")]
-                                  + [r["id"] for r in rows]).encode()).hexdigest()[:12]
+    key = hashlib.sha1(
+        json.dumps(
+            [mode, os.environ.get("KG_STANCE_MODEL"), os.environ.get("KG_STANCE_ENCODER")] + [r["id"] for r in rows]
+        ).encode()
+    ).hexdigest()[:12]
     path = cache / f"stances-{key}.pkl" if cache else None
     if path and path.exists():
         return pickle.loads(path.read_bytes())
@@ -78,12 +82,26 @@ def extract_rows(rows: list[dict], mode: str, cache: Path | None) -> list[list[d
         for s in stances:
             if s.polarity not in ("positive", "negative"):
                 continue
-            hs = [(s.holder_span.start, s.holder_span.end)] if s.holder_span else \
-                [(m.start, m.end) for m in getattr(actors.get(s.holder), "mentions", [])]
-            ts = [(s.target_span.start, s.target_span.end)] if s.target_span else \
-                [(m.start, m.end) for m in getattr(actors.get(s.target), "mentions", [])]
-            got.append({"polarity": s.polarity, "source": s.source or "rule", "raw": float(s.raw_confidence or 0.0),
-                        "confidence": s.confidence, "holder": hs, "target": ts})
+            hs = (
+                [(s.holder_span.start, s.holder_span.end)]
+                if s.holder_span
+                else [(m.start, m.end) for m in getattr(actors.get(s.holder), "mentions", [])]
+            )
+            ts = (
+                [(s.target_span.start, s.target_span.end)]
+                if s.target_span
+                else [(m.start, m.end) for m in getattr(actors.get(s.target), "mentions", [])]
+            )
+            got.append(
+                {
+                    "polarity": s.polarity,
+                    "source": s.source or "rule",
+                    "raw": float(s.raw_confidence or 0.0),
+                    "confidence": s.confidence,
+                    "holder": hs,
+                    "target": ts,
+                }
+            )
         out.append(got)
         if n % 500 == 0:
             print(f"extracted {n}/{len(rows)} rows, {time.time() - t0:.0f}s", file=sys.stderr, flush=True)
@@ -111,10 +129,20 @@ def read_predictions(rows: list[dict], path: Path) -> list[list[dict]]:
             spans = {}
             for role in ("holder", "target"):
                 sp = s.get(f"{role}_span")
-                spans[role] = [(sp["start"], sp["end"])] if sp else \
-                    [(m["start"], m["end"]) for m in actors.get(s.get(role), {}).get("mentions", [])]
-            got.append({"polarity": s["polarity"], "source": "emitted", "raw": float(s.get("confidence", 0.0)),
-                        "confidence": float(s.get("confidence", 0.0)), **spans})
+                spans[role] = (
+                    [(sp["start"], sp["end"])]
+                    if sp
+                    else [(m["start"], m["end"]) for m in actors.get(s.get(role), {}).get("mentions", [])]
+                )
+            got.append(
+                {
+                    "polarity": s["polarity"],
+                    "source": "emitted",
+                    "raw": float(s.get("confidence", 0.0)),
+                    "confidence": float(s.get("confidence", 0.0)),
+                    **spans,
+                }
+            )
         out.append(got)
     return out
 
@@ -149,8 +177,15 @@ def claims(rows: list[dict], found: list[list[dict]], cal=None) -> list[dict]:
             if label is None:
                 continue
             conf = cal(s["source"], s["raw"]) if cal is not None else s["raw"]
-            out.append({"group": source_group(s["source"]), "raw": s["raw"], "conf": conf,
-                        "right": label == row["label"], "row": row["id"]})
+            out.append(
+                {
+                    "group": source_group(s["source"]),
+                    "raw": s["raw"],
+                    "conf": conf,
+                    "right": label == row["label"],
+                    "row": row["id"],
+                }
+            )
     return out
 
 
@@ -184,7 +219,9 @@ def mistake_classes(rows: list[dict], preds: list[str], nlp=None) -> Counter:
             continue
         if pred == "neutral":
             if doc is not None:
-                spans = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for s in doc.sents for a, b in candidate_mentions(s)]
+                spans = [
+                    (doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for s in doc.sents for a, b in candidate_mentions(s)
+                ]
                 p = (row["p"]["word"]["start"], row["p"]["word"]["end"])
                 q = (row["q"]["word"]["start"], row["q"]["word"]["end"])
                 if not any(_ov(x, p) for x in spans) or not any(_ov(x, q) for x in spans):
@@ -217,18 +254,34 @@ def main(argv=None) -> None:
     ap.add_argument("--stances", choices=["fast", "accurate"], default="fast")
     ap.add_argument("--fit", type=Path, default=None, help="write the calibration maps here")
     ap.add_argument("--report", action="store_true")
-    ap.add_argument("--calibration", type=Path, default=None,
-                    help="map file to report with (default: the shipped one; with --fit, the new one)")
-    ap.add_argument("--subset", choices=["a-new-name", "new-names", "all"], default="a-new-name",
-                    help="--fit on the held-out rows with a name that no training-part row has (default), with two "
-                         "such names, or on all held-out rows (see the module doc)")
+    ap.add_argument(
+        "--calibration",
+        type=Path,
+        default=None,
+        help="map file to report with (default: the shipped one; with --fit, the new one)",
+    )
+    ap.add_argument(
+        "--subset",
+        choices=["a-new-name", "new-names", "all"],
+        default="a-new-name",
+        help="--fit on the held-out rows with a name that no training-part row has (default), with two "
+        "such names, or on all held-out rows (see the module doc)",
+    )
     ap.add_argument("--precision", type=float, default=0.75, help="least precision at the views' threshold")
     ap.add_argument("--scorer", default=str(Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"))
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/kg-calibration-cache"),
-                    help="folder for the extracted stances (outside the repository)")
-    ap.add_argument("--pred", type=Path, default=None,
-                    help="report on this extraction output (pred.jsonl of score.py --keep) instead of extracting; "
-                         "its confidences are taken as calibrated")
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        default=Path("/tmp/kg-calibration-cache"),
+        help="folder for the extracted stances (outside the repository)",
+    )
+    ap.add_argument(
+        "--pred",
+        type=Path,
+        default=None,
+        help="report on this extraction output (pred.jsonl of score.py --keep) instead of extracting; "
+        "its confidences are taken as calibrated",
+    )
     ap.add_argument("--errors", action="store_true", help="with --report: parse again to split missed stances")
     ap.add_argument("--json", type=Path, default=None, help="with --report: write the figures here too")
     args = ap.parse_args(argv)
@@ -251,9 +304,13 @@ def main(argv=None) -> None:
 
     cal = None
     if args.fit:
-        pick = [k for k, r in enumerate(rows) if args.subset == "all"
-                or (args.subset == "new-names" and not (names(r) & seen))
-                or (args.subset == "a-new-name" and names(r) - seen)]
+        pick = [
+            k
+            for k, r in enumerate(rows)
+            if args.subset == "all"
+            or (args.subset == "new-names" and not (names(r) & seen))
+            or (args.subset == "a-new-name" and names(r) - seen)
+        ]
         sub_rows, sub_found = [rows[k] for k in pick], [found[k] for k in pick]
         raw = claims(sub_rows, sub_found)
         data = json.loads(args.fit.read_text()) if args.fit.exists() else {"maps": {}}
@@ -276,26 +333,41 @@ def main(argv=None) -> None:
             out["view_threshold"] = expected_precision_threshold(probs, args.precision)
             out["view_threshold_rule"] = (
                 f"lowest confidence (0.01 steps) at which the calibrated confidences of the stances kept average at "
-                f"least {args.precision} (their expected precision), over the stances the map was fitted on")
+                f"least {args.precision} (their expected precision), over the stances the map was fitted on"
+            )
             kept = [c for c in fitted if c["conf"] >= out["view_threshold"]]
             out.setdefault("heldout_figures", {})["fast_at_view_threshold"] = {
-                "stances": len(kept), "right": sum(c["right"] for c in kept),
-                "threshold_from_labels": view_threshold(probs, right, args.precision, min_kept=10)}
+                "stances": len(kept),
+                "right": sum(c["right"] for c in kept),
+                "threshold_from_labels": view_threshold(probs, right, args.precision, min_kept=10),
+            }
         out.setdefault("fitted_on", {})[args.stances] = (
             f"dsa_train held-out rows (sha1(sentence) % 100 < 15, eval_clean; {len(rows)} rows), "
-            + {"new-names": "those whose two names occur in no row of the training part ",
-               "a-new-name": "those with a name that occurs in no row of the training part ",
-               "all": "all of them "}[args.subset]
+            + {
+                "new-names": "those whose two names occur in no row of the training part ",
+                "a-new-name": "those with a name that occurs in no row of the training part ",
+                "all": "all of them ",
+            }[args.subset]
             + f"({len(sub_rows)} rows): {len(fitted)} stances on a row's labelled pair; "
-            + f"stance model {os.environ.get('KG_STANCE_MODEL') or 'shipped'}")
+            + f"stance model {os.environ.get('KG_STANCE_MODEL') or 'shipped'}"
+        )
         out.setdefault("heldout_figures", {})[args.stances] = {
-            "ece_10_raw": round(ece([c["raw"] for c in raw], right), 4), "ece_10": round(ece(probs, right), 4),
-            "all_heldout_rows": {"stances": len(everyone), "right": sum(c["right"] for c in everyone),
-                                 "ece_10": round(ece([c["conf"] for c in everyone], [c["right"] for c in everyone]), 4)}}
-        out["method"] = ("Platt scaling with one slope and an intercept per source group: "
-                         "P(right) = sigmoid(a * logit(raw) + b[group])")
-        out["script"] = ("KG_STANCE_MODEL=linear_partial.npz python -m training.calibrate_stances "
-                         "--rows dsa_train.jsonl --heldout --fit kg/data/stance_calibration.json")
+            "ece_10_raw": round(ece([c["raw"] for c in raw], right), 4),
+            "ece_10": round(ece(probs, right), 4),
+            "all_heldout_rows": {
+                "stances": len(everyone),
+                "right": sum(c["right"] for c in everyone),
+                "ece_10": round(ece([c["conf"] for c in everyone], [c["right"] for c in everyone]), 4),
+            },
+        }
+        out["method"] = (
+            "Platt scaling with one slope and an intercept per source group: "
+            "P(right) = sigmoid(a * logit(raw) + b[group])"
+        )
+        out["script"] = (
+            "KG_STANCE_MODEL=linear_partial.npz python -m training.calibrate_stances "
+            "--rows dsa_train.jsonl --heldout --fit kg/data/stance_calibration.json"
+        )
         args.fit.write_text(json.dumps(out, indent=1) + "\n")
         print(f"wrote {args.fit}: view threshold {out.get('view_threshold')}", file=sys.stderr)
     if not args.report:
@@ -304,7 +376,9 @@ def main(argv=None) -> None:
         cal = Calibration({})  # the emitted confidences are already calibrated
     elif cal is None:
         cal = Calibration.load(args.calibration) if args.calibration else Calibration.load()
-    threshold = json.loads((args.calibration or args.fit or Path("kg/data/stance_calibration.json")).read_text())["view_threshold"]
+    threshold = json.loads((args.calibration or args.fit or Path("kg/data/stance_calibration.json")).read_text())[
+        "view_threshold"
+    ]
     scorer = load_scorer(args.scorer)
     preds = predictions(rows, found, cal)
     golds = [r["label"] for r in rows]
@@ -327,20 +401,32 @@ def main(argv=None) -> None:
     at_th = predictions(rows, found, cal, threshold)
     found_right = sum(1 for r, p in zip(rows, at_th) if r["label"] != "neutral" and p == r["label"])
     rep = {
-        "rows": len(rows), "mode": args.stances,
-        "macro_f1_5": round(m5, 4), "macro_f1_5_ci95": [round(boots[24], 4), round(boots[974], 4)],
+        "rows": len(rows),
+        "mode": args.stances,
+        "macro_f1_5": round(m5, 4),
+        "macro_f1_5_ci95": [round(boots[24], 4), round(boots[974], 4)],
         "per_class_f1": {k: round(v, 3) for k, v in per5.items()},
         "confusion_gold_to_pred": {g: dict(conf[g]) for g in LABELS5},
-        "stances_on_pair": len(calibrated), "right": int(sum(right)),
-        "by_group": {g: {"n": sum(1 for c in calibrated if c["group"] == g),
-                         "right": sum(1 for c in calibrated if c["group"] == g and c["right"])}
-                     for g in sorted({c["group"] for c in calibrated})},
-        "ece_10_raw": round(ece([c["raw"] for c in raw], right), 4), "ece_10": round(ece(probs, right), 4),
+        "stances_on_pair": len(calibrated),
+        "right": int(sum(right)),
+        "by_group": {
+            g: {
+                "n": sum(1 for c in calibrated if c["group"] == g),
+                "right": sum(1 for c in calibrated if c["group"] == g and c["right"]),
+            }
+            for g in sorted({c["group"] for c in calibrated})
+        },
+        "ece_10_raw": round(ece([c["raw"] for c in raw], right), 4),
+        "ece_10": round(ece(probs, right), 4),
         "reliability": reliability(probs, right),
         "view_threshold": threshold,
-        "at_threshold": {"stances": len(kept), "precision": round(sum(c["right"] for c in kept) / max(len(kept), 1), 4),
-                         "gold_stance_pairs": len(gold_stance), "found_exactly": found_right,
-                         "share_found": round(found_right / max(len(gold_stance), 1), 4)},
+        "at_threshold": {
+            "stances": len(kept),
+            "precision": round(sum(c["right"] for c in kept) / max(len(kept), 1), 4),
+            "gold_stance_pairs": len(gold_stance),
+            "found_exactly": found_right,
+            "share_found": round(found_right / max(len(gold_stance), 1), 4),
+        },
     }
     if args.errors:
         from kg.nlp import load_nlp

@@ -1,5 +1,6 @@
 """What the fitting scripts share: the corpus citation, the held-out split of the DSA
 training rows, the gold label codes and macro-F1 over the five classes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +9,10 @@ import numpy as np
 
 from kg.extract.stance_model import CLASSES
 
-CITATION = ("Park, Pan & Joo (2021). Who Blames or Endorses Whom? Entity-to-Entity Directed "
-            "Sentiment Extraction in News Text. Findings of ACL.")
+CITATION = (
+    "Park, Pan & Joo (2021). Who Blames or Endorses Whom? Entity-to-Entity Directed "
+    "Sentiment Extraction in News Text. Findings of ACL."
+)
 # the scorer's labels (p is the row's first entity, q its second) -> class index
 GOLD = {"neutral": 0, "p_pos_q": 1, "q_pos_p": 2, "p_neg_q": 3, "q_neg_p": 4}
 LABELS = ("neutral", "p_pos_q", "q_pos_p", "p_neg_q", "q_neg_p")

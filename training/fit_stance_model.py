@@ -19,6 +19,7 @@ Usage:  .venv/bin/python -m training.fit_stance_model --train ../shared/eval/dat
         [--cache /tmp/train.spacy] [--heldout-out /tmp/heldout.jsonl] [--C 0.5]
 scikit-learn is needed here only (the dev extra); inference is plain numpy.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,13 @@ from kg.extract.stance_rules import find_cues
 from kg.nlp import load_nlp
 from training.common import CITATION, heldout, heldout_row, macro_f1  # noqa: F401 (re-exported)
 
-LABEL_TO_CLASS = {"neutral": "neutral", "p_pos_q": "a_pos_b", "q_pos_p": "b_pos_a",
-                  "p_neg_q": "a_neg_b", "q_neg_p": "b_neg_a"}
+LABEL_TO_CLASS = {
+    "neutral": "neutral",
+    "p_pos_q": "a_pos_b",
+    "q_pos_p": "b_pos_a",
+    "p_neg_q": "a_neg_b",
+    "q_neg_p": "b_neg_a",
+}
 
 
 def parse(rows, cache):
@@ -51,8 +57,9 @@ def parse(rows, cache):
     docs = list(nlp.pipe((r["sentence"] for r in rows), batch_size=64))
     print(f"parsed {len(docs)} sentences in {time.time() - t:.0f}s", file=sys.stderr)
     if cache:
-        db = DocBin(attrs=["ORTH", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "LEMMA", "POS", "MORPH",
-                           "SENT_START", "SPACY"])
+        db = DocBin(
+            attrs=["ORTH", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "LEMMA", "POS", "MORPH", "SENT_START", "SPACY"]
+        )
         for d in docs:
             db.add(d)
         db.to_disk(cache)
@@ -112,16 +119,20 @@ def main(argv=None):
     ap.add_argument("--cache", default=None, help="DocBin file to reuse the parse of the training sentences")
     ap.add_argument("--heldout-out", default=None, help="write the held-out gold rows here (for score.py)")
     ap.add_argument("--C", type=float, nargs="+", default=[0.1])
-    ap.add_argument("--weight", type=float, nargs="+", default=[0.75],
-                    help="class-weight exponent: 0 = none, 1 = balanced")
+    ap.add_argument(
+        "--weight", type=float, nargs="+", default=[0.75], help="class-weight exponent: 0 = none, 1 = balanced"
+    )
     ap.add_argument("--min-count", type=int, default=4)
     ap.add_argument("--split-by", choices=["sentence", "entity"], default="sentence")
     ap.add_argument("--drop", nargs="*", default=[], help="feature prefixes to leave out (ablation)")
     ap.add_argument("--out", default=str(MODEL_PATH))
     ap.add_argument("--no-write", action="store_true")
-    ap.add_argument("--partial-out", default=None,
-                    help="also write the model fitted without the held-out rows here (to score them with "
-                         "KG_STANCE_MODEL=this file)")
+    ap.add_argument(
+        "--partial-out",
+        default=None,
+        help="also write the model fitted without the held-out rows here (to score them with "
+        "KG_STANCE_MODEL=this file)",
+    )
     args = ap.parse_args(argv)
 
     from sklearn.feature_extraction import DictVectorizer
@@ -168,8 +179,17 @@ def main(argv=None):
             if best is None or local[0] > best[0]:
                 best = local
     m, C, w, th, per = best
-    print(json.dumps({"heldout_pair_macro_f1_5": round(m, 4), "per_class": [round(x, 3) for x in per],
-                      "C": C, "weight": w, "threshold": round(th, 3)}))
+    print(
+        json.dumps(
+            {
+                "heldout_pair_macro_f1_5": round(m, 4),
+                "per_class": [round(x, 3) for x in per],
+                "C": C,
+                "weight": w,
+                "threshold": round(th, 3),
+            }
+        )
+    )
     if args.partial_out:
         clf = fit(Xtr, y[tr], C, w)
         save(args.partial_out, dv.feature_names_, clf, th, f"dsa_train minus held-out ({len(tr)} pairs)")
@@ -186,9 +206,16 @@ def save(path, feature_names, clf, threshold, fitted_on):
     W = clf.coef_.T.astype(np.float16)
     names = np.array(feature_names)
     nz = np.abs(W).max(axis=1) > 1e-3
-    np.savez_compressed(path, features=names[nz], weights=W[nz], bias=clf.intercept_.astype(np.float32),
-                        threshold=np.float32(threshold), classes=np.array(CLASSES), citation=np.array(CITATION),
-                        fitted_on=np.array(fitted_on))
+    np.savez_compressed(
+        path,
+        features=names[nz],
+        weights=W[nz],
+        bias=clf.intercept_.astype(np.float32),
+        threshold=np.float32(threshold),
+        classes=np.array(CLASSES),
+        citation=np.array(CITATION),
+        fitted_on=np.array(fitted_on),
+    )
     print(f"wrote {path}: {int(nz.sum())} features, {Path(path).stat().st_size // 1024} KB", file=sys.stderr)
 
 

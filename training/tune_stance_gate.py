@@ -18,6 +18,7 @@ Usage: .venv/bin/python -m training.tune_stance_gate --heldout /tmp/heldout.json
          --linear /tmp/linear_partial.npz --encoder /tmp/encoder_partial.npz [--window 8] \
          [--write kg/data/stance_encoder.npz]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -96,11 +97,18 @@ def main(argv=None):
     ap.add_argument("--encoder", required=True)
     ap.add_argument("--gates", type=float, nargs="+", default=[0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 1.1])
     ap.add_argument("--blends", type=float, nargs="+", default=[0.0, 0.25, 0.5, 0.75, 1.0])
-    ap.add_argument("--window", type=int, default=None,
-                    help="pair mode: pieces kept round the pair at inference (0: whole sentence); stored with --write")
+    ap.add_argument(
+        "--window",
+        type=int,
+        default=None,
+        help="pair mode: pieces kept round the pair at inference (0: whole sentence); stored with --write",
+    )
     ap.add_argument("--write", default=None, help="encoder .npz to store the best setting in")
-    ap.add_argument("--accurate", action="store_true",
-                    help="--encoder is an accurate-mode file (fit_stance_teacher.py --save-weights)")
+    ap.add_argument(
+        "--accurate",
+        action="store_true",
+        help="--encoder is an accurate-mode file (fit_stance_teacher.py --save-weights)",
+    )
     ap.add_argument("--back", action="store_true", help="also try a threshold of its own for the b-about-a classes")
     ap.add_argument("--max-encoded", type=float, default=1.0, help="largest share of pairs the encoder may read")
     args = ap.parse_args(argv)
@@ -117,8 +125,11 @@ def main(argv=None):
     if args.window is not None:
         encoder.window = args.window
     collected, n_pairs = collect(rows, StanceModel.load(Path(args.linear)), encoder)
-    print(f"{len(rows)} clean held-out rows, {n_pairs} candidate pairs, "
-          f"{sum(1 for h in collected if h)} rows with a pair on p and q", file=sys.stderr)
+    print(
+        f"{len(rows)} clean held-out rows, {n_pairs} candidate pairs, "
+        f"{sum(1 for h in collected if h)} rows with a pair on p and q",
+        file=sys.stderr,
+    )
     best = None
     for gate in args.gates:
         for blend in args.blends:
@@ -128,21 +139,31 @@ def main(argv=None):
                 m, per = macro_f1(gold, pred)
                 if line is None or m > line[0]:
                     line = (m, float(th), share, per)
-            print(f"gate {gate:.2f} blend {blend:.2f}: macro-F1 {line[0]:.3f} at threshold {line[1]:.3f}, "
-                  f"encoder reads {line[2]:.0%} of matched pairs; per class {[round(x, 3) for x in line[3]]}")
+            print(
+                f"gate {gate:.2f} blend {blend:.2f}: macro-F1 {line[0]:.3f} at threshold {line[1]:.3f}, "
+                f"encoder reads {line[2]:.0%} of matched pairs; per class {[round(x, 3) for x in line[3]]}"
+            )
             if line[2] <= args.max_encoded and (best is None or line[0] > best[0]):
                 best = (line[0], gate, blend, line[1])
-    print(json.dumps({"macro_f1_5": round(best[0], 4), "gate": best[1], "blend": best[2], "threshold": round(best[3], 3)}))
+    print(
+        json.dumps({"macro_f1_5": round(best[0], 4), "gate": best[1], "blend": best[2], "threshold": round(best[3], 3)})
+    )
     if args.back:  # a threshold of its own for the later-mention-holds classes, at the best setting
         for back in np.arange(0.2, 0.7, 0.025):
             pred, _ = replay(collected, gold, best[1], best[2], best[3], float(back))
             m, per = macro_f1(gold, pred)
-            print(f"threshold {best[3]:.3f}, b-about-a classes {back:.3f}: macro-F1 {m:.3f}; per class {[round(x, 3) for x in per]}")
+            print(
+                f"threshold {best[3]:.3f}, b-about-a classes {back:.3f}: macro-F1 {m:.3f}; per class {[round(x, 3) for x in per]}"
+            )
     if args.write:
         with np.load(args.write, allow_pickle=False) as z:
             data = {k: z[k] for k in z.files}
-        data.update(gate=np.float32(best[1]), blend=np.float32(best[2]), threshold=np.float32(best[3]),
-                    window=np.int32(encoder.window))
+        data.update(
+            gate=np.float32(best[1]),
+            blend=np.float32(best[2]),
+            threshold=np.float32(best[3]),
+            window=np.int32(encoder.window),
+        )
         np.savez_compressed(args.write, **data)
         print(f"wrote gate/blend/threshold into {args.write}", file=sys.stderr)
 

@@ -17,6 +17,7 @@ post-norm layers, a relative-position bias added to every attention score (T5's 
 GELU. The input marks the earlier mention ``a`` with ``@`` and the later ``b`` with ``#``, keeps
 16 word pieces either side of the pair, and the head reads the two opening markers' vectors.
 """
+
 from __future__ import annotations
 
 import functools
@@ -52,7 +53,8 @@ def base_dir(chosen: str | None = None) -> Path:
     if not (folder / "model.safetensors").exists():
         raise AccurateUnavailable(
             f"the accurate stance mode needs the {BASE_NAME} base model, not found at {folder}: "
-            f"run `make install-accurate` (or set {BASE_ENV} to its folder), or use --stances fast")
+            f"run `make install-accurate` (or set {BASE_ENV} to its folder), or use --stances fast"
+        )
     return folder
 
 
@@ -73,15 +75,18 @@ class Marker:
 
     def marked(self, text: str, a: tuple[int, int], b: tuple[int, int]) -> tuple[list[int], int, int]:
         """(ids, position of a's opening marker, position of b's); ``a`` ends before ``b``."""
-        left, mid, right = self.pieces(text[:a[0]])[-self.context:], self.pieces(text[a[1]:b[0]]), \
-            self.pieces(text[b[1]:])[:self.context]
+        left, mid, right = (
+            self.pieces(text[: a[0]])[-self.context :],
+            self.pieces(text[a[1] : b[0]]),
+            self.pieces(text[b[1] :])[: self.context],
+        )
         if len(mid) > 80:
             mid = mid[:40] + mid[-40:]
         ids = [BOS] + left
         pa = len(ids)
-        ids += [self.at] + self.pieces(text[a[0]:a[1]])[:12] + [self.at] + mid
+        ids += [self.at] + self.pieces(text[a[0] : a[1]])[:12] + [self.at] + mid
         pb = len(ids)
-        ids += [self.hash] + self.pieces(text[b[0]:b[1]])[:12] + [self.hash] + right + [EOS]
+        ids += [self.hash] + self.pieces(text[b[0] : b[1]])[:12] + [self.hash] + right + [EOS]
         return ids, pa, pb
 
 
@@ -94,7 +99,9 @@ def relative_buckets(n: int) -> np.ndarray:
     m = np.abs(m)
     exact = half // 2
     with np.errstate(divide="ignore"):
-        large = exact + (np.log(np.maximum(m, 1) / exact) / math.log(MAX_DISTANCE / exact) * (half - exact)).astype(np.int64)
+        large = exact + (np.log(np.maximum(m, 1) / exact) / math.log(MAX_DISTANCE / exact) * (half - exact)).astype(
+            np.int64
+        )
     large = np.minimum(large, half - 1)
     return ret + np.where(m < exact, m, large)
 
@@ -104,7 +111,9 @@ def erf(x: np.ndarray) -> np.ndarray:
     s = np.sign(x)
     a = np.abs(x)
     t = 1.0 / (1.0 + 0.3275911 * a)
-    y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * np.exp(-a * a)
+    y = 1.0 - (
+        ((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592
+    ) * t * np.exp(-a * a)
     return s * y
 
 
@@ -138,7 +147,7 @@ class AccurateEncoder:
         n = max(len(row) for row in batch)
         ids: np.ndarray = np.full((len(batch), n), PAD, dtype=np.int64)
         for r, row in enumerate(batch):
-            ids[r, :len(row)] = row
+            ids[r, : len(row)] = row
         mask = ids != PAD
         pos = np.cumsum(mask, axis=1) * mask + PAD
         x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][pos]
@@ -165,10 +174,14 @@ class AccurateEncoder:
         np.exp(att, out=att)
         att /= att.sum(axis=-1, keepdims=True)
         ctx = (att @ v).transpose(0, 2, 1, 3).reshape(bsz, n, d)
-        y = _layer_norm(lin(ctx, "attention.attn.o") + x, w[p + "attention.LayerNorm.weight"], w[p + "attention.LayerNorm.bias"])
+        y = _layer_norm(
+            lin(ctx, "attention.attn.o") + x, w[p + "attention.LayerNorm.weight"], w[p + "attention.LayerNorm.bias"]
+        )
         h = lin(y, "intermediate.dense")
         h = 0.5 * h * (1.0 + erf(h / math.sqrt(2.0)))
-        return _layer_norm(lin(h, "output.dense") + y, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]).astype(np.float32)
+        return _layer_norm(
+            lin(h, "output.dense") + y, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]
+        ).astype(np.float32)
 
     def probabilities(self, inputs: list[tuple[list[int], list]], batch_size: int | None = None) -> list[np.ndarray]:
         """For each input (ids, [((pa, pa + 1), (pb, pb + 1))]): the class probabilities of its pair."""
@@ -177,7 +190,7 @@ class AccurateEncoder:
         order = sorted(range(len(inputs)), key=lambda i: len(inputs[i][0]))
         hw, hb = self.weights["top.head.weight"], self.weights["top.head.bias"]
         for s in range(0, len(order), size):
-            idx = order[s:s + size]
+            idx = order[s : s + size]
             h = self.hidden([inputs[i][0] for i in idx])
             for r, i in enumerate(idx):
                 rows = []
@@ -202,9 +215,13 @@ def load_accurate(path: Path = ACCURATE_PATH, base_folder: str | None = None) ->
         raise AccurateUnavailable(
             f"no accurate-mode weights at {path}: they are not shipped yet; fit them with `python -m "
             f"training.fit_stance_teacher --train dsa_train.jsonl --base {base} --frozen 8 --save-weights {path}`, "
-            f"or use --stances fast")
-    weights = {k: v.astype(np.float32) for k, v in load_file(str(base / "model.safetensors")).items()
-               if not k.endswith("position_ids") and not k.startswith("pooler.")}
+            f"or use --stances fast"
+        )
+    weights = {
+        k: v.astype(np.float32)
+        for k, v in load_file(str(base / "model.safetensors")).items()
+        if not k.endswith("position_ids") and not k.startswith("pooler.")
+    }
     with np.load(path, allow_pickle=False) as z:
         frozen, context = int(z["frozen"]), int(z["context"])
         tuned = {k: float(z[k]) for k in ("threshold", "gate", "blend") if k in z.files}
@@ -212,10 +229,16 @@ def load_accurate(path: Path = ACCURATE_PATH, base_folder: str | None = None) ->
         for name in z.files:
             if name.startswith("top."):
                 weights[name] = z[name].astype(np.float32)
-    weights = {k: v for k, v in weights.items()
-               if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < frozen}
-    return AccurateEncoder(weights, frozen, Marker(base, context), meta=meta, threshold=tuned.get("threshold", 0.5),
-                           gate=tuned.get("gate", 1.1), blend=tuned.get("blend", 1.0))
+    weights = {k: v for k, v in weights.items() if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < frozen}
+    return AccurateEncoder(
+        weights,
+        frozen,
+        Marker(base, context),
+        meta=meta,
+        threshold=tuned.get("threshold", 0.5),
+        gate=tuned.get("gate", 1.1),
+        blend=tuned.get("blend", 1.0),
+    )
 
 
 @functools.lru_cache(maxsize=4)

@@ -5,6 +5,7 @@ then the model's label repaired by cue words (newspapers -> Media, militias -> G
 Party, ministries -> Government); a country is its *Country* as a place or people and its
 *Government* when it acts (:meth:`TypeReader._acts`).
 """
+
 from __future__ import annotations
 
 from spacy.tokens import Span as SpacySpan
@@ -24,7 +25,7 @@ class TypeReader:
     def _classify_other(self, ent: SpacySpan, m: Mention) -> Mention | None:
         gaz, label, name = self.gaz, ent.label_, m.name
         root = self.doc[m.end - 1]
-        words = [t.lower_ for t in self.doc[m.start:m.end]]
+        words = [t.lower_ for t in self.doc[m.start : m.end]]
         if label == "NORP":
             return self._people(m, root, words)
         entry = gaz.lookup(name) if gaz else None
@@ -32,20 +33,46 @@ class TypeReader:
             other = self._not_a_place(ent, m, words)
             if other is not None:
                 return other
-        if label in ("GPE", "LOC", "FAC") or (label == "ORG" and entry is None and (
-                places.place(name) is not None or places.country_name(name) is not None)):
+        if label in ("GPE", "LOC", "FAC") or (
+            label == "ORG"
+            and entry is None
+            and (places.place(name) is not None or places.country_name(name) is not None)
+        ):
             placed = self._place_or_country(label, m, root, entry)
-            if placed is not None and label == "FAC" and placed.type == ActorType.Government \
-                    and placed.place is None and placed.entry is None:
+            if (
+                placed is not None
+                and label == "FAC"
+                and placed.type == ActorType.Government
+                and placed.place is None
+                and placed.entry is None
+            ):
                 placed.type = self._org_type(ent, words)  # "the Oval Office said", "the Miami Herald reported"
             return placed
         # ORG
-        if entry is not None and entry.type == ActorType.Person and gaz.lookup(name, (ActorType.Person,)) is entry \
-                and " " in name.strip():
+        if (
+            entry is not None
+            and entry.type == ActorType.Person
+            and gaz.lookup(name, (ActorType.Person,)) is entry
+            and " " in name.strip()
+        ):
             m.type = ActorType.Person  # "Barack Obama" read as an organisation
             return m
-        entry = gaz.lookup(name, (ActorType.Government, ActorType.InternationalOrganization, ActorType.Party, ActorType.Media, ActorType.Group,
-                                  ActorType.Organization, ActorType.Country)) if gaz else None
+        entry = (
+            gaz.lookup(
+                name,
+                (
+                    ActorType.Government,
+                    ActorType.InternationalOrganization,
+                    ActorType.Party,
+                    ActorType.Media,
+                    ActorType.Group,
+                    ActorType.Organization,
+                    ActorType.Country,
+                ),
+            )
+            if gaz
+            else None
+        )
         if entry is None and gaz is not None:
             entry = gaz.seat(name)  # "the Kremlin"
         if entry is not None:
@@ -68,8 +95,11 @@ class TypeReader:
         Old Party"); and what the model tags it elsewhere in the article when that is a person or
         an organisation more often than a place. None: treat it as a place (a city, most often)."""
         name = m.name
-        if places.country_name(name) is not None or places.place(name) is not None or \
-                (self.gaz is not None and self.gaz.seat(name) is not None):
+        if (
+            places.country_name(name) is not None
+            or places.place(name) is not None
+            or (self.gaz is not None and self.gaz.seat(name) is not None)
+        ):
             return None
         folded = name.casefold()
         tags: dict[str, int] = {}
@@ -80,8 +110,7 @@ class TypeReader:
                 tags[e.label_] = tags.get(e.label_, 0) + 1
             elif e.label_ == "PERSON" and text.endswith(" " + folded):
                 person_tail = True
-        if person_tail or self._looks_like_a_person(name, words) or \
-                tags.get("PERSON", 0) > tags.get("GPE", 0):
+        if person_tail or self._looks_like_a_person(name, words) or tags.get("PERSON", 0) > tags.get("GPE", 0):
             m.type = ActorType.Person
             return m
         kind = self._org_type(ent, words)
@@ -112,7 +141,15 @@ class TypeReader:
             m.entry = self._government_or_country(country, root)
             m.type = m.entry.type if m.entry else ActorType.Country
             return m
-        entry = gaz.lookup(name, (ActorType.Party, ActorType.Group, ActorType.Country, ActorType.InternationalOrganization), hidden=True) if gaz else None
+        entry = (
+            gaz.lookup(
+                name,
+                (ActorType.Party, ActorType.Group, ActorType.Country, ActorType.InternationalOrganization),
+                hidden=True,
+            )
+            if gaz
+            else None
+        )
         if entry is not None:
             m.entry, m.type = entry, entry.type
             return m
@@ -128,10 +165,14 @@ class TypeReader:
             return m
         # an adjective: a group only with a people noun after it ("Hispanic voters", "Muslim immigrants")
         head = root.head
-        if (root.dep_ in ("amod", "compound", "nmod") and m.end <= head.i <= m.end + 1
-                and head.tag_ in PLURAL_TAGS and head.lower_ in T.PEOPLE_NOUNS):
+        if (
+            root.dep_ in ("amod", "compound", "nmod")
+            and m.end <= head.i <= m.end + 1
+            and head.tag_ in PLURAL_TAGS
+            and head.lower_ in T.PEOPLE_NOUNS
+        ):
             m.end = head.i + 1
-            m.name = group_label(clean_name(doc[m.start:m.end].text))
+            m.name = group_label(clean_name(doc[m.start : m.end].text))
             return m
         if why == "adjective" or root.pos_ == "ADJ" or root.tag_ == "JJ":
             return None
@@ -147,7 +188,12 @@ class TypeReader:
         if entry is not None and entry.type == ActorType.Person:
             m.type = ActorType.Person  # "Trump" read as a place: the merge finds the person
             return m
-        if entry is not None and entry.type in (ActorType.Organization, ActorType.Media, ActorType.Party, ActorType.Group):
+        if entry is not None and entry.type in (
+            ActorType.Organization,
+            ActorType.Media,
+            ActorType.Party,
+            ActorType.Group,
+        ):
             m.entry, m.type = entry, entry.type  # "Politico", "Facebook" read as places
             return m
         if entry is not None and entry.type == ActorType.Country:
@@ -222,15 +268,20 @@ class TypeReader:
         if dep == "pobj":
             if head.lower_ == "by" and head.dep_ == "agent":
                 return True
-            return head.lower_ in T.AGENT_PREPOSITIONS and head.dep_ in ("prep", "agent") and head.head.pos_ in (
-                "NOUN", "VERB", "PROPN")
+            return (
+                head.lower_ in T.AGENT_PREPOSITIONS
+                and head.dep_ in ("prep", "agent")
+                and head.head.pos_ in ("NOUN", "VERB", "PROPN")
+            )
         if dep == "poss":
             return head.lower_ in T.GOVERNMENT_POSSESSED
         if dep in ("amod", "compound", "nmod"):
             if head.lower_ not in T.GOVERNMENT_HEADS:
                 return False
             # "Libyan militia leader": the post belongs to something else
-            return not any(c.lower_ in T.NON_GOVERNMENT_QUALIFIERS for c in head.children if c.dep_ in ("compound", "amod"))
+            return not any(
+                c.lower_ in T.NON_GOVERNMENT_QUALIFIERS for c in head.children if c.dep_ in ("compound", "amod")
+            )
         return False
 
     def _place_acts(self, tok: Token) -> bool:
@@ -243,11 +294,9 @@ class TypeReader:
         dep, head = tok.dep_, tok.head
         if dep == "nsubj":
             lemma = head.lemma_.lower()
-            return (head.pos_ in ("VERB", "AUX") and lemma not in T.STATE_VERBS
-                    and lemma not in T.PLACE_STATE_VERBS)
+            return head.pos_ in ("VERB", "AUX") and lemma not in T.STATE_VERBS and lemma not in T.PLACE_STATE_VERBS
         if dep == "pobj":
-            return (head.lower_ == "by" and head.dep_ == "agent") or (
-                head.lower_ == "against" and head.dep_ == "prep")
+            return (head.lower_ == "by" and head.dep_ == "agent") or (head.lower_ == "against" and head.dep_ == "prep")
         if dep == "poss":
             return head.lower_ in T.PLACE_POSSESSED
         if dep in ("amod", "compound", "nmod"):
@@ -256,8 +305,9 @@ class TypeReader:
 
     @staticmethod
     def _is_place(tok: Token) -> bool:
-        return tok.dep_ == "pobj" and tok.head.lower_ in T.LOCATIVE_PREPS and tok.head.lower_ not in T.AGENT_PREPOSITIONS
-
+        return (
+            tok.dep_ == "pobj" and tok.head.lower_ in T.LOCATIVE_PREPS and tok.head.lower_ not in T.AGENT_PREPOSITIONS
+        )
 
     def _government(self, actor: Actor) -> Actor:
         """The government actor of a country actor (itself if already a government)."""

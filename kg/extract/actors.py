@@ -66,6 +66,7 @@ Using the index (the statement and stance extractors do)::
 
 Nothing here raises on messy text: an entity that cannot be read is skipped and logged.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -170,7 +171,7 @@ class ActorIndex:
         overlap. Pronouns and descriptions were resolved (and recorded) at extraction time.
         """
         if isinstance(span, Token):
-            span = span.doc[span.i:span.i + 1]
+            span = span.doc[span.i : span.i + 1]
         if len(span) == 0:
             return None
         root = span.root
@@ -197,10 +198,11 @@ class ActorIndex:
         if found is not None:
             return found
         if isinstance(span, Token):
-            span = span.doc[span.i:span.i + 1]
+            span = span.doc[span.i : span.i + 1]
         start, end = span.start, span.end
-        while start < end - 1 and (span.doc[start].lower_ in T.DEFINITE_DETERMINERS
-                                   or span.doc[start].lower_ in {"a", "an"}):
+        while start < end - 1 and (
+            span.doc[start].lower_ in T.DEFINITE_DETERMINERS or span.doc[start].lower_ in {"a", "an"}
+        ):
             start += 1
         while end > start + 1 and span.doc[end - 1].text in APOSTROPHES:
             end -= 1
@@ -215,7 +217,12 @@ class ActorIndex:
         if entry is None and self.gazetteer and name:
             # a capital or metonym asked for as an actor ("talks with Tripoli") is its government
             entry = self.gazetteer.seat(name)
-        elif entry is not None and self.gazetteer and entry.type == ActorType.Country and actor_type == ActorType.Government:
+        elif (
+            entry is not None
+            and self.gazetteer
+            and entry.type == ActorType.Country
+            and actor_type == ActorType.Government
+        ):
             entry = self.gazetteer.government_of(entry) or entry
         why = not_an_actor(name) if entry is None and name else None
         if entry is not None:
@@ -239,18 +246,31 @@ class ActorIndex:
                 return None
             country = places.country_name(name)
             where = places.place(name)
-            place_name = where.name if where else next((self._places[k] for k in range(start, end) if k in self._places), None)
+            place_name = (
+                where.name if where else next((self._places[k] for k in range(start, end) if k in self._places), None)
+            )
             if country is not None:
-                actor = (self._government_of_place(country) if actor_type == ActorType.Government
-                         else self._by_key.get(ids.actor_iri(country, ActorType.Country)) or self._new(country, ActorType.Country))
+                actor = (
+                    self._government_of_place(country)
+                    if actor_type == ActorType.Government
+                    else self._by_key.get(ids.actor_iri(country, ActorType.Country))
+                    or self._new(country, ActorType.Country)
+                )
             elif place_name is not None or actor_type == ActorType.Country:
                 actor = self._government_of_place(place_name or readable(name))
             else:
                 first = span.doc[start]
-                if (first.is_sent_start and first.pos_ == "NOUN" and name[:1].isupper() and not name.isupper()
-                        and all(t.text[:1].islower() for t in span.doc[start + 1:end] if t.is_alpha)):
+                if (
+                    first.is_sent_start
+                    and first.pos_ == "NOUN"
+                    and name[:1].isupper()
+                    and not name.isupper()
+                    and all(t.text[:1].islower() for t in span.doc[start + 1 : end] if t.is_alpha)
+                ):
                     name = name[:1].lower() + name[1:]  # "Supporters" at the start of a sentence: "supporters"
-                actor = self._new(readable(name), actor_type if actor_type in NONPERSON + PERSON_TYPES else ActorType.Group)
+                actor = self._new(
+                    readable(name), actor_type if actor_type in NONPERSON + PERSON_TYPES else ActorType.Group
+                )
         self._mention(actor, start, end)
         return actor
 
@@ -263,8 +283,10 @@ class ActorIndex:
             if a.type != ActorType.Person:
                 continue
             # a post this article gives them, or their surname ("King" for Steve King)
-            if not (any(normalize(r.title).split()[-1:] == [want] or normalize(r.title) == want for r in a.roles)
-                    or normalize(a.label).split()[-1:] == [want]):
+            if not (
+                any(normalize(r.title).split()[-1:] == [want] or normalize(r.title) == want for r in a.roles)
+                or normalize(a.label).split()[-1:] == [want]
+            ):
                 continue
             starts = [m.start for m in a.mentions]
             prior = [s for s in starts if s < before]
@@ -274,7 +296,7 @@ class ActorIndex:
         return best
 
     def gender(self, actor: Actor) -> str | None:
-        """"male", "female" or None, from honorifics, titles, pronouns and the gazetteer."""
+        """ "male", "female" or None, from honorifics, titles, pronouns and the gazetteer."""
         return self._gender.get(actor.id)
 
     # -- building -----------------------------------------------------------------------
@@ -288,9 +310,13 @@ class ActorIndex:
         return actor
 
     def _new(self, label: str, actor_type: str, entry: Entry | None = None, *, iri: str | None = None) -> Actor:
-        actor = Actor(id=f"a{len(self.actors) + 1}", label=label, type=actor_type,
-                      iri=entry.iri if entry else iri or ids.actor_iri(label, actor_type),
-                      same_as=list(entry.same_as) if entry else [])
+        actor = Actor(
+            id=f"a{len(self.actors) + 1}",
+            label=label,
+            type=actor_type,
+            iri=entry.iri if entry else iri or ids.actor_iri(label, actor_type),
+            same_as=list(entry.same_as) if entry else [],
+        )
         self.actors.append(actor)
         if entry is not None:
             self._entries[actor.id] = entry
@@ -314,9 +340,14 @@ class ActorIndex:
         text = self.text[c0:c1]
         # a token that ends in a possessive the tokenizer left attached ("Haftar’s")
         for suffix in ("’s", "'s"):
-            if text.endswith(suffix) and len(text) > len(suffix) and end - start >= 1 and doc[end - 1].text.endswith(suffix):
+            if (
+                text.endswith(suffix)
+                and len(text) > len(suffix)
+                and end - start >= 1
+                and doc[end - 1].text.endswith(suffix)
+            ):
                 c1 -= len(suffix)
-                text = text[:-len(suffix)]
+                text = text[: -len(suffix)]
         if not text.strip():
             return
         key = (id(actor), c0, c1)
@@ -331,7 +362,6 @@ class ActorIndex:
             self._tok.setdefault(i, actor)
         if alias and text != actor.label and text not in actor.aliases and doc[start].pos_ == "PROPN":
             actor.aliases.append(text)
-
 
 
 # ====================================================================== the extractor
@@ -349,9 +379,9 @@ class _Builder(NameReader, TypeReader, Resolver, RoleReader):
                 self.ent_at[i] = ent
 
 
-
-def extract_actors(doc: Doc, *, gazetteer: Gazetteer | None = None, use_gazetteer: bool = True,
-                   refer_back: bool = True, **_: object) -> ActorIndex:
+def extract_actors(
+    doc: Doc, *, gazetteer: Gazetteer | None = None, use_gazetteer: bool = True, refer_back: bool = True, **_: object
+) -> ActorIndex:
     """The actors of one parsed article (see the module docstring for the rules).
 
     ``gazetteer`` defaults to :func:`kg.gazetteer.load_gazetteer` (the shipped file plus

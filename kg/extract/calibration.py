@@ -11,6 +11,7 @@ held-out stances are right at least 75 % of the time) are stored in
 ``kg/data/stance_calibration.json``; :func:`calibrate` applies them. The maps are monotone, so
 within a source the order of stances is unchanged.
 """
+
 from __future__ import annotations
 
 import functools
@@ -81,8 +82,11 @@ def fit_platt(raw: list[float], right: list[bool], iters: int = 200, l2: float =
         ga, gb = l2 * (a - 1.0), l2 * b
         haa, hab, hbb = l2, 0.0, l2
         for x, y in zip(xs, ys):
-            p = 1.0 / (1.0 + math.exp(-(a * x + b))) if a * x + b >= 0 else \
-                math.exp(a * x + b) / (1.0 + math.exp(a * x + b))
+            p = (
+                1.0 / (1.0 + math.exp(-(a * x + b)))
+                if a * x + b >= 0
+                else math.exp(a * x + b) / (1.0 + math.exp(a * x + b))
+            )
             ga += (p - y) * x
             gb += p - y
             w = p * (1.0 - p)
@@ -99,8 +103,9 @@ def fit_platt(raw: list[float], right: list[bool], iters: int = 200, l2: float =
     return a, b
 
 
-def fit_platt_groups(raw: list[float], right: list[bool], groups: list[str], iters: int = 200,
-                     l2: float = 1e-3) -> dict[str, tuple[float, float]]:
+def fit_platt_groups(
+    raw: list[float], right: list[bool], groups: list[str], iters: int = 200, l2: float = 1e-3
+) -> dict[str, tuple[float, float]]:
     """Platt maps that share one slope and have an intercept per group: P(right) =
     sigmoid(a * logit(raw) + b[group]). Fewer parameters than a map per group, for groups of a
     few dozen stances. Newton's method with a little ridge, as :func:`fit_platt`."""
@@ -169,9 +174,14 @@ def reliability(probs: list[float], right: list[bool], bins: int = 10) -> list[d
     for k in range(bins):
         lo, hi = k / bins, (k + 1) / bins
         idx = [i for i, p in enumerate(probs) if lo <= p < hi or (k == bins - 1 and p == 1.0)]
-        out.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(idx),
-                    "confidence": sum(probs[i] for i in idx) / len(idx) if idx else None,
-                    "right": sum(1 for i in idx if right[i]) / len(idx) if idx else None})
+        out.append(
+            {
+                "bin": f"{lo:.1f}-{hi:.1f}",
+                "n": len(idx),
+                "confidence": sum(probs[i] for i in idx) / len(idx) if idx else None,
+                "right": sum(1 for i in idx if right[i]) / len(idx) if idx else None,
+            }
+        )
     return out
 
 

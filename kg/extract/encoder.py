@@ -16,6 +16,7 @@ The input marks the earlier mention ``a`` and the later ``b`` with reserved voca
 (``[unused0]`` … ``[unused3]``); the classifier reads the vectors of the two opening markers and
 of ``[CLS]``. Classes are those of :data:`kg.extract.stance_model.CLASSES`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -71,9 +72,13 @@ def tokenizer():
 Range = tuple[int, int]  # word pieces [start, end) of one input
 
 
-def marked_ids(text: str, a: tuple[int, int], b: tuple[int, int],
-               pieces: tuple[list[int], list[tuple[int, int]]] | None = None,
-               window: int = 0) -> tuple[list[int], Range, Range]:
+def marked_ids(
+    text: str,
+    a: tuple[int, int],
+    b: tuple[int, int],
+    pieces: tuple[list[int], list[tuple[int, int]]] | None = None,
+    window: int = 0,
+) -> tuple[list[int], Range, Range]:
     """Word-piece ids of ``text`` with mention ``a`` (characters, earlier) and ``b`` (later) marked.
 
     Returns the ids (with ``[CLS]``/``[SEP]``) and the ranges the classifier pools for ``a`` and
@@ -125,13 +130,13 @@ def marked_ids(text: str, a: tuple[int, int], b: tuple[int, int],
     return out, (pos_a, pos_a + 1), (pos_b, pos_b + 1)
 
 
-def plain_ids(text: str, spans: list[tuple[int, int]],
-              pieces: tuple[list[int], list[tuple[int, int]]] | None = None
-              ) -> tuple[list[int], list[Range | None]]:
+def plain_ids(
+    text: str, spans: list[tuple[int, int]], pieces: tuple[list[int], list[tuple[int, int]]] | None = None
+) -> tuple[list[int], list[Range | None]]:
     """Word-piece ids of ``text`` unmarked (one input serves every pair of the sentence), and
     for each character span the range of pieces it covers (None when cut off by MAX_LEN)."""
     ids, offsets = pieces if pieces is not None else tokenize(text)
-    ids, offsets = ids[:MAX_LEN - 2], offsets[:MAX_LEN - 2]
+    ids, offsets = ids[: MAX_LEN - 2], offsets[: MAX_LEN - 2]
     ranges: list[Range | None] = []
     for s, e in spans:
         hit = [k + 1 for k, (ps, pe) in enumerate(offsets) if ps < e and pe > s]
@@ -145,6 +150,7 @@ def tokenize(text: str) -> tuple[list[int], list[tuple[int, int]]]:
 
 
 # ---------------------------------------------------------------- numpy forward pass
+
 
 @dataclass
 class Encoder:
@@ -180,8 +186,11 @@ class Encoder:
         n = int(lens.max())
         ids = np.concatenate([np.asarray(x, dtype=np.int64) for x in batch])
         pos = np.concatenate([np.arange(k) for k in lens])
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][pos]
-             + w["embeddings.token_type_embeddings.weight"][0])
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][pos]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         starts = np.concatenate([[0], np.cumsum(lens)[:-1]])  # each input's first row in the packed array
         groups = _groups(lens, starts)
@@ -204,33 +213,45 @@ class Encoder:
             for k in range(self.layers):
                 p = f"encoder.layer.{k}."
                 t = lambda name: np.ascontiguousarray(w[p + name + ".weight"].T)  # noqa: E731, B023 (called in this iteration only)
-                out.append({
-                    "qkv_w": np.ascontiguousarray(np.concatenate(
-                        [t("attention.self.query"), t("attention.self.key"), t("attention.self.value")], axis=1)),
-                    "qkv_b": np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")]),
-                    "o_w": t("attention.output.dense"), "o_b": w[p + "attention.output.dense.bias"],
-                    "ln1_g": w[p + "attention.output.LayerNorm.weight"], "ln1_b": w[p + "attention.output.LayerNorm.bias"],
-                    "i_w": t("intermediate.dense"), "i_b": w[p + "intermediate.dense.bias"],
-                    "out_w": t("output.dense"), "out_b": w[p + "output.dense.bias"],
-                    "ln2_g": w[p + "output.LayerNorm.weight"], "ln2_b": w[p + "output.LayerNorm.bias"]})
+                out.append(
+                    {
+                        "qkv_w": np.ascontiguousarray(
+                            np.concatenate(
+                                [t("attention.self.query"), t("attention.self.key"), t("attention.self.value")], axis=1
+                            )
+                        ),
+                        "qkv_b": np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")]),
+                        "o_w": t("attention.output.dense"),
+                        "o_b": w[p + "attention.output.dense.bias"],
+                        "ln1_g": w[p + "attention.output.LayerNorm.weight"],
+                        "ln1_b": w[p + "attention.output.LayerNorm.bias"],
+                        "i_w": t("intermediate.dense"),
+                        "i_b": w[p + "intermediate.dense.bias"],
+                        "out_w": t("output.dense"),
+                        "out_b": w[p + "output.dense.bias"],
+                        "ln2_g": w[p + "output.LayerNorm.weight"],
+                        "ln2_b": w[p + "output.LayerNorm.bias"],
+                    }
+                )
             self._prepared = out
         return self._prepared
 
     def head(self, h: np.ndarray, ra: Range, rb: Range) -> np.ndarray:
         """Class probabilities of one pair from one input's vectors ``h`` (pieces x hidden): a
         joint head scores the five classes at once from the two mentions and the [CLS] vector."""
-        va, vb = h[ra[0]:ra[1]].mean(axis=0), h[rb[0]:rb[1]].mean(axis=0)
+        va, vb = h[ra[0] : ra[1]].mean(axis=0), h[rb[0] : rb[1]].mean(axis=0)
         w, bias = self.weights["head.weight"], self.weights["head.bias"]
         return _softmax(np.concatenate([va, vb, h[0]]) @ w.T + bias)
 
-    def probabilities(self, inputs: list[tuple[list[int], list[tuple[Range, Range]]]],
-                      batch_size: int = 64) -> list[np.ndarray]:
+    def probabilities(
+        self, inputs: list[tuple[list[int], list[tuple[Range, Range]]]], batch_size: int = 64
+    ) -> list[np.ndarray]:
         """For each input (ids, pairs of ranges): the class probabilities of each pair
         (rows in :data:`kg.extract.stance_model.CLASSES` order)."""
         out: list[np.ndarray] = [np.zeros((len(p), 0)) for _, p in inputs]
         order = sorted(range(len(inputs)), key=lambda i: len(inputs[i][0]))  # similar lengths share a batch
         for s in range(0, len(order), batch_size):
-            idx = order[s:s + batch_size]
+            idx = order[s : s + batch_size]
             read = [sorted({0} | {k for ra, rb in inputs[i][1] for k in (*range(*ra), *range(*rb))}) for i in idx]
             h = self.hidden([inputs[i][0] for i in idx], read)
             for r, i in enumerate(idx):
@@ -264,8 +285,14 @@ def _groups(lens: np.ndarray, starts: np.ndarray) -> list[_Group]:
     for members in order:
         ln = lens[members]
         mask = np.arange(int(ln.max()))[None, :] < ln[:, None]
-        out.append(_Group(np.array(members), np.concatenate([np.arange(starts[i], starts[i] + lens[i]) for i in members]),
-                          mask, np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]))
+        out.append(
+            _Group(
+                np.array(members),
+                np.concatenate([np.arange(starts[i], starts[i] + lens[i]) for i in members]),
+                mask,
+                np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :],
+            )
+        )
     return out
 
 
@@ -309,9 +336,9 @@ def _feed_forward(x: np.ndarray, L: dict[str, np.ndarray]) -> np.ndarray:
     a whole batch are several megabytes; a block's stay in the core's cache)."""
     out = np.empty_like(x)
     for s in range(0, x.shape[0], FFN_ROWS):
-        h = x[s:s + FFN_ROWS] @ L["i_w"]
+        h = x[s : s + FFN_ROWS] @ L["i_w"]
         h += L["i_b"]
-        np.matmul(gelu(h), L["out_w"], out=out[s:s + FFN_ROWS])
+        np.matmul(gelu(h), L["out_w"], out=out[s : s + FFN_ROWS])
     out += L["out_b"]
     out += x
     return out
@@ -354,8 +381,9 @@ def _layer_rest(x: np.ndarray, ctx: np.ndarray, L: dict[str, np.ndarray]) -> np.
     return _layer_norm(_feed_forward(y, L), L["ln2_g"], L["ln2_b"])
 
 
-def _last_layer(x: np.ndarray, groups: list[_Group], L: dict[str, np.ndarray],
-                picked: list[np.ndarray]) -> list[tuple[int, np.ndarray]]:
+def _last_layer(
+    x: np.ndarray, groups: list[_Group], L: dict[str, np.ndarray], picked: list[np.ndarray]
+) -> list[tuple[int, np.ndarray]]:
     """:func:`_layer` computed only at the packed rows ``picked`` (per input of the batch):
     keys and values from every piece, the rest from the picked ones. Returns (input, its
     picked rows' vectors) for every input."""
@@ -380,7 +408,7 @@ def _last_layer(x: np.ndarray, groups: list[_Group], L: dict[str, np.ndarray],
         where += [(int(i), done + k * width) for k, i in enumerate(g.members)]
         done += bsz * width
     out = _layer_rest(x[np.concatenate(at_rows)], np.concatenate(ctx_rows), L)
-    return [(i, out[first:first + len(picked[i])]) for i, first in where]
+    return [(i, out[first : first + len(picked[i])]) for i, first in where]
 
 
 def base_weights() -> dict[str, np.ndarray]:
@@ -405,8 +433,9 @@ def load_encoder(path: Path = ENCODER_PATH) -> Encoder:
         window = int(z["window"]) if "window" in z.files else 0
         if "layers" in z.files:  # a shallower fine-tune: the base's upper layers are not used
             keep = int(z["layers"])
-            weights = {k: v for k, v in weights.items()
-                       if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < keep}
+            weights = {
+                k: v for k, v in weights.items() if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < keep
+            }
         for name in z.files:
             if name.startswith(("encoder.", "embeddings.", "head.")):
                 weights[name] = z[name].astype(np.float32)
@@ -415,8 +444,10 @@ def load_encoder(path: Path = ENCODER_PATH) -> Encoder:
     # the "sentence" input mode and the "directional" head were tried and not shipped; kg no
     # longer runs them, so a file fitted with them is refused rather than misread
     if mode != "pair" or "head.back" in weights:
-        raise EncoderUnavailable(f"{path} was fitted with an input mode or head kg does not run "
-                                 f"(mode {mode!r}{', directional head' if 'head.back' in weights else ''})")
+        raise EncoderUnavailable(
+            f"{path} was fitted with an input mode or head kg does not run "
+            f"(mode {mode!r}{', directional head' if 'head.back' in weights else ''})"
+        )
     return Encoder(weights, threshold, meta, mode, gate, blend, window)
 
 

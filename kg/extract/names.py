@@ -7,6 +7,7 @@ Marshal"), a gender cue, and the token a title belongs to ("Libyan"); gazetteer 
 missed are found by a case-sensitive scan. The string helpers here (clean names, person labels
 without middle initials, initials and acronyms, title segments) have no state.
 """
+
 from __future__ import annotations
 
 import functools
@@ -27,7 +28,15 @@ log = logging.getLogger(__name__)
 APOSTROPHES = {"'s", "’s", "'", "’", "`s"}
 PLURAL_TAGS = {"NNS", "NNPS"}
 PERSON_TYPES = (ActorType.Person,)
-NONPERSON = (ActorType.Organization, ActorType.Government, ActorType.Country, ActorType.Group, ActorType.Media, ActorType.InternationalOrganization, ActorType.Party)
+NONPERSON = (
+    ActorType.Organization,
+    ActorType.Government,
+    ActorType.Country,
+    ActorType.Group,
+    ActorType.Media,
+    ActorType.InternationalOrganization,
+    ActorType.Party,
+)
 READ = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")  # the entity labels read as actors
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 
@@ -52,7 +61,6 @@ class Mention:
     tag_tokens: list[int] = field(default_factory=list)  # the tokens of that tag
 
 
-
 # ====================================================================== helpers on tokens
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
 
@@ -68,6 +76,7 @@ def acronym_partner(label: str, actors: list[Actor]) -> Actor | None:
     """The latest non-person actor whose name ``label`` abbreviates, or whose abbreviation
     ``label`` spells out; None if there is none. Only all-capital acronyms of two to six letters
     (dots allowed: "D.N.C.") count, against names of at least two words."""
+
     def acronym(text: str) -> str | None:
         text = text.strip()
         return text.replace(".", "") if _ACRONYM.match(text) else None
@@ -97,7 +106,7 @@ def clean_name(text: str) -> str:
             text = text[: -len(suffix)]
     if text.lower().startswith("the "):
         text = text[4:]
-    return text.replace("’", "'").strip(" ,;:-\"“”")
+    return text.replace("’", "'").strip(' ,;:-"“”')
 
 
 def person_label(name: str) -> str:
@@ -119,8 +128,9 @@ def first_name_gender(name: str) -> str | None:
 
 def is_title_token(tok: Token) -> bool:
     low = tok.lower_
-    return (low in T.ABBREVIATIONS or low in T.HONORIFICS or low in T.TITLE_WORDS
-            or low.rstrip(".") in T.TITLE_WORDS) and not tok.is_punct
+    return (
+        low in T.ABBREVIATIONS or low in T.HONORIFICS or low in T.TITLE_WORDS or low.rstrip(".") in T.TITLE_WORDS
+    ) and not tok.is_punct
 
 
 def segments(words: list[Token]) -> list[tuple[str, list[Token]]]:
@@ -156,7 +166,6 @@ def segments(words: list[Token]) -> list[tuple[str, list[Token]]]:
     return out
 
 
-
 # ====================================================================== words that name no actor
 @functools.lru_cache(maxsize=1)
 def _bare_titles() -> frozenset[str]:
@@ -176,8 +185,12 @@ def group_label(name: str) -> str:
     name = readable(name)
     for adj in T.GROUP_ADJECTIVES:
         if " " in adj:
-            name = re.sub(re.escape(adj).replace(r"\ ", "[-‐‑ ]"), lambda x: x.group(0).replace("-", " ")
-                          .replace("‐", " ").replace("‑", " "), name, flags=re.IGNORECASE)
+            name = re.sub(
+                re.escape(adj).replace(r"\ ", "[-‐‑ ]"),
+                lambda x: x.group(0).replace("-", " ").replace("‐", " ").replace("‑", " "),
+                name,
+                flags=re.IGNORECASE,
+            )
     return name
 
 
@@ -217,8 +230,6 @@ def plural_group(name: str) -> bool:
     return key.endswith("s") and (key[:-1] in T.GROUP_ADJECTIVES or key[:-2] in T.GROUP_ADJECTIVES)
 
 
-
-
 def readable(name: str) -> str:
     """A name written in capitals (a dateline, a headline) in its usual casing: ``"NEW HAMPSHIRE"``
     -> ``"New Hampshire"``, ``"O'MALLEY"`` -> ``"O'Malley"``; acronyms ("FBI", "NATO", "U.S.") and
@@ -240,14 +251,19 @@ def readable(name: str) -> str:
         elif n > 0 and w.lower() in T.SMALL_NAME_WORDS:
             out.append(w.lower())
         else:
-            out.append(re.sub(r"(?<=[’'])([A-Z])(?=[A-Za-z]{2})", lambda x: x.group(1), w.title())
-                       .replace("’S", "’s").replace("'S", "'s"))
+            out.append(
+                re.sub(r"(?<=[’'])([A-Z])(?=[A-Za-z]{2})", lambda x: x.group(1), w.title())
+                .replace("’S", "’s")
+                .replace("'S", "'s")
+            )
     return " ".join(out)
 
 
 # a dateline at the start of a paragraph: "NEW YORK (AP) —", "NASHUA, N.H. -", "WASHINGTON --"
-_DATELINE = re.compile(r"[A-Z][A-Za-z.’'-]*(?: [A-Z][A-Za-z.’'-]*){0,3}(?:,\s*[A-Z][A-Za-z.]*(?:\s?[A-Z][A-Za-z.]*)?)?"
-                       r"\s*(?:\([A-Za-z .&/]{1,40}\)\s*)?(?:[—–]|-{1,2})\s")
+_DATELINE = re.compile(
+    r"[A-Z][A-Za-z.’'-]*(?: [A-Z][A-Za-z.’'-]*){0,3}(?:,\s*[A-Z][A-Za-z.]*(?:\s?[A-Z][A-Za-z.]*)?)?"
+    r"\s*(?:\([A-Za-z .&/]{1,40}\)\s*)?(?:[—–]|-{1,2})\s"
+)
 
 
 def in_dateline(text: str, start: int) -> bool:
@@ -259,8 +275,10 @@ def in_dateline(text: str, start: int) -> bool:
 
 
 # a party tag after a legislator's name: "(D-Calif.)", "(R-Texas)", "(I-Vt.)", "(D-NY)", ", R-N.C.,"
-PARTY_TAG = re.compile(r"\s*\(\s*([DRI])\s*[-–]\s*([A-Z][A-Za-z. ]{0,18}?)\s*(?:,[^)]{0,30})?\)"
-                       r"|,\s*([DRI])[-–]([A-Z][A-Za-z.]{0,6}(?: [A-Z][a-z]+)?)(?=[,;)]|\s*$|\s+[a-z])")
+PARTY_TAG = re.compile(
+    r"\s*\(\s*([DRI])\s*[-–]\s*([A-Z][A-Za-z. ]{0,18}?)\s*(?:,[^)]{0,30})?\)"
+    r"|,\s*([DRI])[-–]([A-Z][A-Za-z.]{0,6}(?: [A-Z][a-z]+)?)(?=[,;)]|\s*$|\s+[a-z])"
+)
 PARTY_OF_TAG = {"D": "Democratic Party", "R": "Republican Party"}
 
 
@@ -304,10 +322,14 @@ class NameReader:
                 # part of a longer name the model missed ("Ivanka Trump"): leave it alone
                 before = doc[i - 1] if i > 0 else None
                 after = doc[j] if j < n else None
-                if (before is not None and before.pos_ == "PROPN" and before.text[:1].isupper()
-                        and before.lower_ not in T.HONORIFICS and before.lower_ not in T.ABBREVIATIONS
-                        and before.lower_ not in T.TITLE_CANON) or (
-                        after is not None and after.pos_ == "PROPN" and after.text[:1].isupper()):
+                if (
+                    before is not None
+                    and before.pos_ == "PROPN"
+                    and before.text[:1].isupper()
+                    and before.lower_ not in T.HONORIFICS
+                    and before.lower_ not in T.ABBREVIATIONS
+                    and before.lower_ not in T.TITLE_CANON
+                ) or (after is not None and after.pos_ == "PROPN" and after.text[:1].isupper()):
                     continue
                 if doc[j - 1].pos_ not in ("PROPN", "NOUN", "ADJ") and len(words) == 1:
                     continue
@@ -346,10 +368,19 @@ class NameReader:
             rest = doc[start:end]
             looks_like_name = all(t.text[:1].isupper() for t in rest) and not any(
                 t.lower_ in T.MEDIA_WORDS or t.lower_ in T.GROUP_WORDS or t.lower_ in T.GOVERNMENT_ORG_WORDS
-                for t in rest)
-            if not (looks_like_name and (strong or end - start >= 2)
-                    and any(t.lower_ in T.PERSON_TITLE_WORDS or t.lower_ in T.HONORIFICS or t.lower_ in T.ROLE_HEADS
-                            or t.lower_ in T.ABBREVIATIONS for t in inner)):
+                for t in rest
+            )
+            if not (
+                looks_like_name
+                and (strong or end - start >= 2)
+                and any(
+                    t.lower_ in T.PERSON_TITLE_WORDS
+                    or t.lower_ in T.HONORIFICS
+                    or t.lower_ in T.ROLE_HEADS
+                    or t.lower_ in T.ABBREVIATIONS
+                    for t in inner
+                )
+            ):
                 start -= len(inner)  # "General Motors", "National Guard": not a title
                 inner = []
         if end <= start:
@@ -361,10 +392,18 @@ class NameReader:
         index = self.index
         known = self.gaz.lookup(name) if self.gaz is not None else None
         # a dateline ("NEW YORK (AP) —", "NASHUA, N.H. -") names where the article was written
-        if (label in ("GPE", "LOC", "ORG", "FAC") and in_dateline(index.text, doc[start].idx)
-                and (name != doc[start:end].text or known is not None and known.type in (ActorType.Country, ActorType.Government)
-                     or places.place(name) is not None or places.country_name(name) is not None
-                     or (self.gaz is not None and self.gaz.seat(name) is not None))):
+        if (
+            label in ("GPE", "LOC", "ORG", "FAC")
+            and in_dateline(index.text, doc[start].idx)
+            and (
+                name != doc[start:end].text
+                or known is not None
+                and known.type in (ActorType.Country, ActorType.Government)
+                or places.place(name) is not None
+                or places.country_name(name) is not None
+                or (self.gaz is not None and self.gaz.seat(name) is not None)
+            )
+        ):
             index._not_actor.update(range(ent.start, ent.end))
             return None
         # a bare title ("State" of "Secretary of State", "President"), a letter, "PAC"; but a surname
@@ -380,18 +419,39 @@ class NameReader:
             return None
         outer, qualifier = self._titles_before(start - len(inner), end)
         titles_tokens = outer + inner
-        person_cue = any(t.lower_ in T.HONORIFICS or t.lower_ in T.ABBREVIATIONS or t.lower_ in T.ROLE_HEADS
-                         or t.lower_ in T.PERSON_TITLE_WORDS for t in inner)
+        person_cue = any(
+            t.lower_ in T.HONORIFICS
+            or t.lower_ in T.ABBREVIATIONS
+            or t.lower_ in T.ROLE_HEADS
+            or t.lower_ in T.PERSON_TITLE_WORDS
+            for t in inner
+        )
         m = Mention(start, end, name, "")
-        if (label in ("PERSON", "ORG") and " " not in name and name[:1].isupper() and name.endswith("s")
-                and start > 0 and doc[start - 1].lower_ == "the" and self._family(name)):
+        if (
+            label in ("PERSON", "ORG")
+            and " " not in name
+            and name[:1].isupper()
+            and name.endswith("s")
+            and start > 0
+            and doc[start - 1].lower_ == "the"
+            and self._family(name)
+        ):
             m.type = ActorType.Group  # "the Clintons", "the Obamas": a family
             return m
-        if label != "NORP" and known is None and not person_cue and (
-                plural_group(name) or (self.gaz is not None and self.gaz.demonym(name) is not None)):
+        if (
+            label != "NORP"
+            and known is None
+            and not person_cue
+            and (plural_group(name) or (self.gaz is not None and self.gaz.demonym(name) is not None))
+        ):
             return self._people(m, doc[end - 1], [t.lower_ for t in doc[start:end]])  # "Latinos", "German"
-        if label == "PERSON" and not person_cue and self.gaz is not None and " " not in name \
-                and self.gaz.lookup(name, PERSON_TYPES) is None:
+        if (
+            label == "PERSON"
+            and not person_cue
+            and self.gaz is not None
+            and " " not in name
+            and self.gaz.lookup(name, PERSON_TYPES) is None
+        ):
             other = self.gaz.lookup(name, NONPERSON)
             if other is not None and other.type not in (ActorType.Country, ActorType.Government):
                 m.type, m.entry = other.type, other  # "Twitter" read as a person
@@ -420,8 +480,11 @@ class NameReader:
                 # "Libya's Deputy Prime Minister": the possessor is the qualifier
                 qualifier = j - 1 if j > 0 else None
                 break
-            if (j in self.ent_at and self.ent_at[j].label_ in ("NORP", "GPE", "ORG")
-                    and not (j in self.index._titles and is_title_token(tok))):
+            if (
+                j in self.ent_at
+                and self.ent_at[j].label_ in ("NORP", "GPE", "ORG")
+                and not (j in self.index._titles and is_title_token(tok))
+            ):
                 qualifier = j
                 break
             if not is_title_token(tok):
@@ -443,16 +506,25 @@ class NameReader:
         if i == 0:
             return False
         prev = self.doc[i - 1]
-        return not (prev.lower_ in T.DEFINITE_DETERMINERS or prev.lower_ in T.PRONOUNS or prev.lower_ in {"a", "an"}
-                    or prev.tag_ == "POS" or prev.text in APOSTROPHES or is_title_token(prev)
-                    or prev.is_sent_start or prev.is_punct)
+        return not (
+            prev.lower_ in T.DEFINITE_DETERMINERS
+            or prev.lower_ in T.PRONOUNS
+            or prev.lower_ in {"a", "an"}
+            or prev.tag_ == "POS"
+            or prev.text in APOSTROPHES
+            or is_title_token(prev)
+            or prev.is_sent_start
+            or prev.is_punct
+        )
 
     def _family(self, name: str) -> bool:
         """Is ``name`` ("Clintons", "Bushes") the plural of a person's surname in this article or the
         gazetteer?"""
         for stem in (name[:-1], name[:-2] if name.endswith("es") else None):
-            if stem and (normalize(stem) in self._surnames() or (
-                    self.gaz is not None and self.gaz.lookup(stem, (ActorType.Person,)) is not None)):
+            if stem and (
+                normalize(stem) in self._surnames()
+                or (self.gaz is not None and self.gaz.lookup(stem, (ActorType.Person,)) is not None)
+            ):
                 return True
         return False
 
@@ -460,8 +532,9 @@ class NameReader:
         """Last words of the two-word-or-longer PERSON names in the article ("king" of "Steve King")."""
         found = getattr(self, "_surname_cache", None)
         if found is None:
-            found = self._surname_cache = {normalize(e[-1].text) for e in self.doc.ents
-                                           if e.label_ == "PERSON" and len(e) >= 2}
+            found = self._surname_cache = {
+                normalize(e[-1].text) for e in self.doc.ents if e.label_ == "PERSON" and len(e) >= 2
+            }
         return found
 
     def _modifies(self, words: list[Token], start: int, end: int) -> bool:
@@ -482,19 +555,25 @@ class NameReader:
                 t = t.head
         for k in range(start, end):
             h = doc[k].head.i
-            if not start <= h < end and h in run and doc[k].dep_ in ("appos", "compound", "flat", "nmod", "npadvmod",
-                                                                       "dep", "pobj"):
+            if (
+                not start <= h < end
+                and h in run
+                and doc[k].dep_ in ("appos", "compound", "flat", "nmod", "npadvmod", "dep", "pobj")
+            ):
                 return True
         return False
 
     def _party_tag(self, m: Mention) -> None:
-        """"Dianne Feinstein (D-Calif.)": the party (and state) of a legislator; the tag's words
+        """ "Dianne Feinstein (D-Calif.)": the party (and state) of a legislator; the tag's words
         name no actor."""
         doc, index = self.doc, self.index
         last = doc[m.end - 1]
         tag = PARTY_TAG.match(index.text, last.idx + len(last.text))
-        if tag is None or (tag.group(3) and places.us_state(tag.group(4).rstrip(".") + ".") is None
-                           and places.us_state(tag.group(4)) is None):
+        if tag is None or (
+            tag.group(3)
+            and places.us_state(tag.group(4).rstrip(".") + ".") is None
+            and places.us_state(tag.group(4)) is None
+        ):
             return
         m.party = tag.group(1) or tag.group(3)
         for k in range(m.end, min(len(doc), m.end + 12)):

@@ -9,6 +9,7 @@ the encoder, which keeps extraction within its speed budget. For the pairs the e
 class probabilities are ``blend`` x encoder + (1 - blend) x linear. ``gate``, ``blend`` and the
 abstention ``threshold`` are fitted with the encoder and stored beside its weights.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ def candidate_pairs(doc: Doc) -> list[Pair]:
     out: list[Pair] = []
     for sent in doc.sents:
         mentions = candidate_mentions(sent)
-        names = [doc[m[0]:m[1]].text.lower() for m in mentions]
+        names = [doc[m[0] : m[1]].text.lower() for m in mentions]
         for i, a in enumerate(mentions):
             for j in range(i + 1, len(mentions)):
                 b = mentions[j]
@@ -65,8 +66,11 @@ class PairPlan:
 
     def finish(self, results: list[np.ndarray]) -> PairScores:
         """Blend the encoder's ``results`` (one array per input) into the linear scores."""
-        probs = (self.linear.copy() if self.linear is not None
-                 else np.zeros((len(self.pairs), len(CLASSES)), dtype=np.float32))
+        probs = (
+            self.linear.copy()
+            if self.linear is not None
+            else np.zeros((len(self.pairs), len(CLASSES)), dtype=np.float32)
+        )
         if self.chosen:
             probs[self.chosen] = self.blend * per_pair(results, self.where) + (1.0 - self.blend) * probs[self.chosen]
         return PairScores(self.pairs, probs, self.threshold, len(self.chosen))
@@ -78,7 +82,9 @@ _NEUTRAL = np.eye(len(CLASSES), dtype=np.float32)[0]
 def per_pair(results: list[np.ndarray], where: list[tuple[int, int]]) -> np.ndarray:
     """The encoder's ``results`` (one array per input) as one row per pair, by ``where`` (from
     :func:`encoder_inputs`); a pair cut off by the length limit stays neutral."""
-    return np.array([results[i][r] if i >= 0 else _NEUTRAL for i, r in where], dtype=np.float32).reshape(-1, len(CLASSES))
+    return np.array([results[i][r] if i >= 0 else _NEUTRAL for i, r in where], dtype=np.float32).reshape(
+        -1, len(CLASSES)
+    )
 
 
 def plan_pairs(doc: Doc, cues: list[Cue], model: StanceModel | None, encoder: Encoder | None) -> PairPlan:
@@ -98,8 +104,9 @@ def plan_pairs(doc: Doc, cues: list[Cue], model: StanceModel | None, encoder: En
     gate = encoder.gate if linear is not None else 1.1
     chosen = [k for k in range(len(pairs)) if linear is None or linear[k, 0] < gate]
     inputs, where = encoder_inputs(encoder, [pairs[k] for k in chosen])
-    return PairPlan(pairs, linear, encoder.threshold, chosen, inputs, where,
-                    encoder.blend if linear is not None else 1.0)
+    return PairPlan(
+        pairs, linear, encoder.threshold, chosen, inputs, where, encoder.blend if linear is not None else 1.0
+    )
 
 
 def score_pairs(doc: Doc, cues: list[Cue], model: StanceModel | None, encoder: Encoder | None) -> PairScores:

@@ -18,6 +18,7 @@ a city or other place (the model called it a geopolitical entity; it is not a co
 >>> country_name("Korea, Republic of"), country_name("Texas")
 ('South Korea', None)
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,18 +30,82 @@ from kg.records import ActorType
 
 # subdivision names that are ordinary words or directions, or are better known as something else
 _NOT_SUBDIVISIONS = {
-    "centre", "center", "central", "north", "south", "east", "west", "northern", "southern", "eastern",
-    "western", "capital", "coast", "lakes", "islands", "delta", "plateau", "upper", "lower", "interior",
-    "littoral", "national", "federal", "midlands", "highlands", "north east", "north west", "south east",
-    "south west", "mountain", "valley", "river", "lake", "sea", "gulf", "atlantic", "pacific", "bay", "city",
-    "border", "frontier", "mid", "greater", "kingdom", "orange", "grant",
+    "centre",
+    "center",
+    "central",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "capital",
+    "coast",
+    "lakes",
+    "islands",
+    "delta",
+    "plateau",
+    "upper",
+    "lower",
+    "interior",
+    "littoral",
+    "national",
+    "federal",
+    "midlands",
+    "highlands",
+    "north east",
+    "north west",
+    "south east",
+    "south west",
+    "mountain",
+    "valley",
+    "river",
+    "lake",
+    "sea",
+    "gulf",
+    "atlantic",
+    "pacific",
+    "bay",
+    "city",
+    "border",
+    "frontier",
+    "mid",
+    "greater",
+    "kingdom",
+    "orange",
+    "grant",
 }
 # older or common abbreviations that the AP style list of the ``us`` package does not give
-_EXTRA_ABBREVIATIONS = {"Tex.": "TX", "Penn.": "PA", "Cal.": "CA", "Calif": "CA", "Wash. D.C.": "DC",
-                        "Mass": "MA", "Conn": "CT", "Fla": "FL", "Ill": "IL", "Mich": "MI", "Wis": "WI",
-                        "Minn": "MN", "Tenn": "TN", "Okla": "OK", "Ariz": "AZ", "Colo": "CO", "Nev": "NV",
-                        "Vt": "VT", "Ky": "KY", "Va": "VA", "Md": "MD", "Ga": "GA", "Pa": "PA", "Tex": "TX",
-                        "W. Va.": "WV", "Wash., D.C.": "DC"}
+_EXTRA_ABBREVIATIONS = {
+    "Tex.": "TX",
+    "Penn.": "PA",
+    "Cal.": "CA",
+    "Calif": "CA",
+    "Wash. D.C.": "DC",
+    "Mass": "MA",
+    "Conn": "CT",
+    "Fla": "FL",
+    "Ill": "IL",
+    "Mich": "MI",
+    "Wis": "WI",
+    "Minn": "MN",
+    "Tenn": "TN",
+    "Okla": "OK",
+    "Ariz": "AZ",
+    "Colo": "CO",
+    "Nev": "NV",
+    "Vt": "VT",
+    "Ky": "KY",
+    "Va": "VA",
+    "Md": "MD",
+    "Ga": "GA",
+    "Pa": "PA",
+    "Tex": "TX",
+    "W. Va.": "WV",
+    "Wash., D.C.": "DC",
+}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ there (the news convention for quotes that run over several paragraphs: no closi
 the last one) and is flagged ``open_ended`` so the caller can join it to what follows.
 Odd marks (a closer with no opener, an opener never closed) are skipped and logged.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,7 +53,7 @@ def _role(text: str, i: int, j: int, mark: str) -> str:
     if mark in ("\u201d", "\u00bb"):
         return "close"
     if mark == "\u2018":
-        return "sopen" if (prev in _OPEN_BEFORE or prev in "\"\u201c") and not nxt.isspace() else "skip"
+        return "sopen" if (prev in _OPEN_BEFORE or prev in '"\u201c') and not nxt.isspace() else "skip"
     if mark == "\u2019":
         # a closer has a word or punctuation before it and no letter after it (else: don't, Trump's)
         return "sclose" if not prev.isspace() and not nxt.isalnum() else "skip"

@@ -6,6 +6,7 @@ matched within the article first and only then against the gazetteer; acronyms a
 organisation names join the longer one. Definite descriptions ("the general") and third-person
 pronouns are then resolved to the most plausible earlier actor.
 """
+
 from __future__ import annotations
 
 from spacy.tokens import Token
@@ -66,8 +67,7 @@ class Resolver:
             if len(words) == 1:
                 is_person = normalize(name) in lasts or normalize(name) in firsts
             else:  # "Carly Fiorina" read as an organisation in an article that names her as a person
-                is_person = m.entry is None and len(words) <= 3 and (
-                    normalize(words[0]), normalize(words[-1])) in full
+                is_person = m.entry is None and len(words) <= 3 and (normalize(words[0]), normalize(words[-1])) in full
             if is_person:
                 if len(words) > 1:
                     m.key = full[(normalize(words[0]), normalize(words[-1]))]
@@ -90,8 +90,14 @@ class Resolver:
                 actor = made.get(m.key)
                 if actor is None:
                     label, entry = clusters[m.key]
-                    actor = index._actor_for_entry(entry) if entry else (
-                        index._by_key.get(ids.actor_iri(label, ActorType.Person)) or index._new(label, ActorType.Person))
+                    actor = (
+                        index._actor_for_entry(entry)
+                        if entry
+                        else (
+                            index._by_key.get(ids.actor_iri(label, ActorType.Person))
+                            or index._new(label, ActorType.Person)
+                        )
+                    )
                     made[m.key] = actor
             elif m.entry is not None:
                 actor = index._actor_for_entry(m.entry)
@@ -107,23 +113,35 @@ class Resolver:
         return placed
 
     def _titled_alias(self, actor: Actor, m: Mention) -> None:
-        """"Mr. Maiteeq", "President Trump", "Gen. Haftar" as written: aliases of a person."""
+        """ "Mr. Maiteeq", "President Trump", "Gen. Haftar" as written: aliases of a person."""
         if actor.type != ActorType.Person or m.start == 0:
             return
         prev = self.doc[m.start - 1]
-        if prev.lower_ in T.HONORIFICS or prev.lower_ in T.ABBREVIATIONS or (
-                prev.text[:1].isupper() and prev.lower_ in T.TITLE_CANON):
+        if (
+            prev.lower_ in T.HONORIFICS
+            or prev.lower_ in T.ABBREVIATIONS
+            or (prev.text[:1].isupper() and prev.lower_ in T.TITLE_CANON)
+        ):
             first = prev
-            while first.i > 0 and self.doc[first.i - 1].text[:1].isupper() and is_title_token(self.doc[first.i - 1]) \
-                    and m.start - first.i < 5:
+            while (
+                first.i > 0
+                and self.doc[first.i - 1].text[:1].isupper()
+                and is_title_token(self.doc[first.i - 1])
+                and m.start - first.i < 5
+            ):
                 first = self.doc[first.i - 1]
-            alias = self.index.text[first.idx:self.doc[m.end - 1].idx + len(self.doc[m.end - 1].text)]
+            alias = self.index.text[first.idx : self.doc[m.end - 1].idx + len(self.doc[m.end - 1].text)]
             alias = clean_name(alias)
             if alias != actor.label and alias not in actor.aliases:
                 actor.aliases.append(alias)
 
-    def _single_name(self, m: Mention, full: dict[tuple[str, str], str], where: dict[str, list[int]],
-                     clusters: dict[str, tuple[str, Entry | None]]) -> str:
+    def _single_name(
+        self,
+        m: Mention,
+        full: dict[tuple[str, str], str],
+        where: dict[str, list[int]],
+        clusters: dict[str, tuple[str, Entry | None]],
+    ) -> str:
         """The cluster of a one-word person name: a surname (or first name) of a full name in
         this article, the nearest one before it if several; else the gazetteer; else its own."""
         word = normalize(m.name)
@@ -131,10 +149,12 @@ class Resolver:
         if not keys:
             keys = sorted({k for (first, last), k in full.items() if first == word})
         if len(keys) > 1:
+
             def dist(k: str) -> tuple[int, int]:
                 before = [m.start - s for s in where.get(k, []) if s < m.start]
                 after = [s - m.start for s in where.get(k, []) if s > m.start]
                 return (0, min(before)) if before else (1, min(after) if after else 10**9)
+
             keys = [min(keys, key=dist)]
         if keys:
             return keys[0]
@@ -165,9 +185,16 @@ class Resolver:
         # "The Times" after "The Washington Times": a shorter name that ends a longer one
         words = normalize(label).split()
         for a in index.actors:
-            if a.type in NONPERSON and a.type == m.type or (m.type in (ActorType.Organization, ActorType.Media) and a.type in (ActorType.Organization, ActorType.Media)):
+            if (
+                a.type in NONPERSON
+                and a.type == m.type
+                or (
+                    m.type in (ActorType.Organization, ActorType.Media)
+                    and a.type in (ActorType.Organization, ActorType.Media)
+                )
+            ):
                 other = normalize(a.label).split()
-                if len(other) > len(words) >= 1 and other[-len(words):] == words:
+                if len(other) > len(words) >= 1 and other[-len(words) :] == words:
                     return a
         return index._new(label, m.type)
 
@@ -191,7 +218,9 @@ class Resolver:
             actor = index._tok.get(i)
             if actor is not None:
                 if i + 1 >= len(doc) or index._tok.get(i + 1) is not actor:  # the mention's last token
-                    subj = tok.dep_ in ("nsubj", "nsubjpass") or (tok.dep_ in ("compound", "conj") and tok.head.dep_ in ("nsubj", "nsubjpass"))
+                    subj = tok.dep_ in ("nsubj", "nsubjpass") or (
+                        tok.dep_ in ("compound", "conj") and tok.head.dep_ in ("nsubj", "nsubjpass")
+                    )
                     last[actor.id] = (i, sent_of.get(i, 0), subj, counts.get(actor.id, 0) + 1)
                     counts[actor.id] = counts.get(actor.id, 0) + 1
                 continue
@@ -202,11 +231,17 @@ class Resolver:
                 found = self._pronoun(tok, last, sent_of)
             elif low in ("who", "which") and tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "relcl":
                 found = index._tok.get(tok.head.head.i)
-                if found is not None and (found.type == ActorType.Person) != (low == "who") and found.type not in (ActorType.Group, ActorType.Party):
+                if (
+                    found is not None
+                    and (found.type == ActorType.Person) != (low == "who")
+                    and found.type not in (ActorType.Group, ActorType.Party)
+                ):
                     found = None  # "who" is a person or a body of people, "which" a thing
             elif low in T.ARMED_GROUP_NOUNS and tok.pos_ == "NOUN" and any(c.dep_ == "poss" for c in tok.children):
                 found = self._group_of(tok)
-            elif tok.pos_ == "NOUN" and (low in T.DESCRIPTION_PERSON or low in T.DESCRIPTION_OTHER or tok.lemma_.lower() in T.DESCRIPTION_OTHER):
+            elif tok.pos_ == "NOUN" and (
+                low in T.DESCRIPTION_PERSON or low in T.DESCRIPTION_OTHER or tok.lemma_.lower() in T.DESCRIPTION_OTHER
+            ):
                 found, span = self._description(tok, last, sent_of)
             if found is not None:
                 index._mention(found, span[0], span[1], alias=False)
@@ -226,7 +261,11 @@ class Resolver:
         if gender == "neuter":
             return actor.type != ActorType.Person and actor.id not in self.index._plural
         # they / them / their
-        return actor.type != ActorType.Person and (actor.id in self.index._plural or actor.type in (ActorType.Group, ActorType.Party, ActorType.Organization, ActorType.Government, ActorType.Media))
+        return actor.type != ActorType.Person and (
+            actor.id in self.index._plural
+            or actor.type
+            in (ActorType.Group, ActorType.Party, ActorType.Organization, ActorType.Government, ActorType.Media)
+        )
 
     def _pronoun(self, tok: Token, last: dict, sent_of: dict[int, int]) -> Actor | None:
         number, gender = T.PRONOUNS[tok.lower_]
@@ -312,7 +351,7 @@ class Resolver:
             return none
         if low in T.DESCRIPTION_PERSON and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             return none  # "the president of France": a new reference
-        said = " ".join(t.lower_ for t in doc[start:tok.i + 1])
+        said = " ".join(t.lower_ for t in doc[start : tok.i + 1])
         if low in ("government", "administration", "regime", "authorities") and self.gaz is not None:
             seated = self._seated_government(tok)
             if seated is not None:
@@ -340,12 +379,13 @@ class Resolver:
         clause_subj = nearby_subject(tok)
         subj_actor = index._tok.get(clause_subj.i) if clause_subj is not None else None
         if low in T.DESCRIPTION_PERSON:
-            return self._remember(said, self._described_person(tok, {c.lower_ for c in mods}, last, here,
-                                                               subj_actor)), span
+            return self._remember(
+                said, self._described_person(tok, {c.lower_ for c in mods}, last, here, subj_actor)
+            ), span
         return self._remember(said, self._described_body(tok, lemma, last, here)), span
 
     def _seated_government(self, tok: Token) -> Actor | None:
-        """"the government in Tripoli": the government seated there (from the gazetteer)."""
+        """ "the government in Tripoli": the government seated there (from the gazetteer)."""
         doc = self.doc
         after = [c for c in tok.children] + ([doc[tok.i + 1]] if tok.i + 1 < len(doc) else [])
         for c in after:  # "in Tripoli" may hang on the verb, right after the noun
@@ -359,8 +399,9 @@ class Resolver:
                         return self.index._actor_for_entry(g)
         return None
 
-    def _described_person(self, tok: Token, mod_words: set[str], last: dict, here: int,
-                          subj_actor: Actor | None) -> Actor | None:
+    def _described_person(
+        self, tok: Token, mod_words: set[str], last: dict, here: int, subj_actor: Actor | None
+    ) -> Actor | None:
         """The person "the general" or "the military strongman" refers back to: one holding that
         post, else (a generic word) the article's main people first; near and recent first."""
         index, low = self.index, tok.lower_
@@ -378,7 +419,12 @@ class Resolver:
                 score = 20 + 3 * len(mod_words & role_words)
             elif low in T.GENERIC_PERSON:
                 # "the military strongman": any person, the article's main ones first
-                score = (3 if "military" in mod_words and role_words & {"general", "marshal", "colonel", "commander", "militia"} else 0)
+                score = (
+                    3
+                    if "military" in mod_words
+                    and role_words & {"general", "marshal", "colonel", "commander", "militia"}
+                    else 0
+                )
                 score += min(n, 10) * 0.6
             else:
                 continue
@@ -424,7 +470,7 @@ class Resolver:
         return None
 
     def _group_of(self, tok: Token) -> Actor | None:
-        """"Haftar's forces", "his militias": a group led by the possessor."""
+        """ "Haftar's forces", "his militias": a group led by the possessor."""
         poss = next((c for c in tok.children if c.dep_ == "poss"), None)
         if poss is None:
             return None
@@ -438,4 +484,3 @@ class Resolver:
             group = self.index._new(label, ActorType.Group)
             group.leader = leader.id
         return group
-

@@ -5,6 +5,7 @@ Step 5 of :func:`kg.extract.actors.extract_actors` (mixed into the builder): tit
 appositions ("X, a spokeswoman for Y"; "Y's spokesman, X"); a title's organisation comes from the
 text, or from the gazetteer's posts for a known person. Then the parts of governments are linked.
 """
+
 from __future__ import annotations
 
 from kg.extract import lexicon as T
@@ -38,8 +39,10 @@ class RoleReader:
                     self._add_role(actor, "Member", self.index._actor_for_entry(party))
 
     def _add_role(self, actor: Actor, title: str, org: Actor | None) -> None:
-        if any(r.title.lower() == title.lower() and (r.organization == (org.id if org else None) or org is None)
-               for r in actor.roles):
+        if any(
+            r.title.lower() == title.lower() and (r.organization == (org.id if org else None) or org is None)
+            for r in actor.roles
+        ):
             return
         # a role with a known organisation replaces the same title without one
         actor.roles = [r for r in actor.roles if not (r.title.lower() == title.lower() and r.organization is None)]
@@ -60,7 +63,11 @@ class RoleReader:
                 return None
             if words & T.CONGRESS_POST_WORDS:
                 chamber = "Senate" if words & {"senator"} else "House of Representatives"
-                entry = self.gaz.lookup(chamber, (ActorType.Government,)) if self.gaz is not None and places.us_state(place) else None
+                entry = (
+                    self.gaz.lookup(chamber, (ActorType.Government,))
+                    if self.gaz is not None and places.us_state(place)
+                    else None
+                )
                 return index._actor_for_entry(entry) if entry is not None else None
             return qual if qual is not None else index._government_of_place(place)
         if qual is None:
@@ -71,7 +78,6 @@ class RoleReader:
             return self._government(qual)
         return qual
 
-
     def _apposition_before(self, noun, m: Mention) -> bool:
         """Is ``noun`` a post written just before the name ("Libya's deputy prime minister, Ahmed
         Maiteeq", "the campaign's spokeswoman, Hope Hicks"): it ends at a comma right before the
@@ -79,13 +85,13 @@ class RoleReader:
         doc = self.doc
         if noun.i >= m.start:
             return False
-        between = doc[noun.right_edge.i + 1:m.start] if noun.right_edge.i < m.start else doc[noun.i + 1:m.start]
+        between = doc[noun.right_edge.i + 1 : m.start] if noun.right_edge.i < m.start else doc[noun.i + 1 : m.start]
         if any(not t.is_punct or t.text not in (",", "—", "–", "-") for t in between if t.i > noun.i):
             return False
         if not any(c.dep_ in ("det", "poss") for c in noun.children):
             return False
         sent_start = noun.sent.start if doc.has_annotation("SENT_START") else max(0, noun.i - 30)
-        quotes = sum(1 for t in doc[sent_start:noun.i] if t.is_quote)
+        quotes = sum(1 for t in doc[sent_start : noun.i] if t.is_quote)
         return quotes % 2 == 0
 
     def _names_someone_else(self, noun, m: Mention) -> bool:
@@ -97,8 +103,12 @@ class RoleReader:
             if m.start <= t.i < m.end:
                 continue
             other = index._tok.get(t.i)
-            if other is not None and other is not mine and other.type == ActorType.Person and t.dep_ in (
-                    "compound", "appos", "flat", "nmod", "npadvmod"):
+            if (
+                other is not None
+                and other is not mine
+                and other.type == ActorType.Person
+                and t.dep_ in ("compound", "appos", "flat", "nmod", "npadvmod")
+            ):
                 return True
             if t.ent_type_ == "PERSON" and t.i not in range(m.start, m.end) and t.head.i == noun.i:
                 return True
@@ -122,8 +132,11 @@ class RoleReader:
                 continue
             if self._names_someone_else(noun, m):
                 continue  # "Donald Trump, ... reporter Jane Doe": Jane Doe's post
-            mods = [c for c in noun.lefts if c.dep_ in ("compound", "amod") and c.i not in self.ent_at
-                    and c.lower_ not in T.TITLE_QUALIFIERS]
+            mods = [
+                c
+                for c in noun.lefts
+                if c.dep_ in ("compound", "amod") and c.i not in self.ent_at and c.lower_ not in T.TITLE_QUALIFIERS
+            ]
             title_words = [t.text for t in mods if t.lower_ in T.TITLE_WORDS] + [noun.text]
             title = " ".join(title_words)
             title = T.TITLE_CANON.get(title.lower(), title)

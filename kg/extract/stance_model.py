@@ -9,6 +9,7 @@ on the training split of the directed-sentiment corpus of Park, Pan & Joo (2021)
 or Endorses Whom? Entity-to-Entity Directed Sentiment Extraction in News Text", Findings of
 ACL. Only learned parameters ship (``kg/data/stance_model.npz``), never the corpus rows.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -31,11 +32,14 @@ MODEL_PATH = Path(STANCE_MODEL_PATH)  # KG_STANCE_MODEL names another (e.g. fitt
 CLASSES = ("neutral", "a_pos_b", "b_pos_a", "a_neg_b", "b_neg_a")
 MAX_MENTIONS = 12  # per sentence: beyond that, pairs grow quadratically for little gain
 # proper nouns that name times, not actors or issues
-_NOT_NAMES = frozenset("""january february march april may june july august september october november
-december monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr""".split())
+_NOT_NAMES = frozenset(
+    """january february march april may june july august september october november
+december monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr""".split()
+)
 
 
 # ---------------------------------------------------------------- candidate mentions
+
 
 def candidate_mentions(sent: SpacySpan) -> list[tuple[int, int]]:
     """Token ranges in ``sent`` that may hold or receive a stance: named entities of actor and
@@ -105,16 +109,20 @@ def _name_like(tok: Token, sent_start: int) -> bool:
         return True
     # a sentence-initial singular word without a determiner that acts as a subject or owner is
     # almost always a name the tagger misread ("Trump said", "Pence's aides")
-    return (tok.i == sent_start and tok.tag_ in ("NN", "VB", "VBP", "JJ", "UH")
-            and tok.dep_ in ("nsubj", "nsubjpass", "poss", "compound")
-            and not any(c.dep_ == "det" for c in tok.children))
+    return (
+        tok.i == sent_start
+        and tok.tag_ in ("NN", "VB", "VBP", "JJ", "UH")
+        and tok.dep_ in ("nsubj", "nsubjpass", "poss", "compound")
+        and not any(c.dep_ == "det" for c in tok.children)
+    )
 
 
 def head_of(doc: Doc, rng: tuple[int, int]) -> Token:
-    return doc[rng[0]:rng[1]].root
+    return doc[rng[0] : rng[1]].root
 
 
 # ---------------------------------------------------------------- features
+
 
 def _path(a: Token, b: Token) -> tuple[list[Token], list[Token], Token | None]:
     """Tokens from a up to the lowest common ancestor, and from b up to it."""
@@ -123,7 +131,7 @@ def _path(a: Token, b: Token) -> tuple[list[Token], list[Token], Token | None]:
     ids_b = {t.i: k for k, t in enumerate(up_b)}
     for k, t in enumerate(up_a):
         if t.i in ids_b:
-            return up_a[:k], up_b[:ids_b[t.i]], t
+            return up_a[:k], up_b[: ids_b[t.i]], t
     return up_a, up_b, None
 
 
@@ -166,7 +174,7 @@ def pair_features(doc: Doc, a: tuple[int, int], b: tuple[int, int], cues: list[C
         if lem in lex.SAYING_VERBS:
             f.append("psay")
     f.append(f"ppol:{np.sign(path_pol)}")
-    between = doc[a[1]:b[0]]
+    between = doc[a[1] : b[0]]
     f.append(f"dist:{_bucket(len(between))}")
     bpol = 0
     prev = "<a>"
@@ -186,9 +194,9 @@ def pair_features(doc: Doc, a: tuple[int, int], b: tuple[int, int], cues: list[C
     f.append(f"bb:{prev}|<b>")
     f.append(f"bpol:{np.sign(bpol)}")
     sent = sentence_of(ha)
-    for t in doc[max(a[0] - 3, sent.start):a[0]]:
+    for t in doc[max(a[0] - 3, sent.start) : a[0]]:
         f.append(f"pre:{t.lemma_.lower()}")
-    for t in doc[b[1]:min(b[1] + 3, sent.end)]:
+    for t in doc[b[1] : min(b[1] + 3, sent.end)]:
         f.append(f"post:{t.lemma_.lower()}")
     f += _sentence_features(sent)
     for c in cues:
@@ -225,11 +233,13 @@ def _ov(x: tuple[int, int], y: tuple[int, int]) -> bool:
 
 # ---------------------------------------------------------------- inference
 
+
 class StanceModel:
     """Weights of the pair classifier: ``index`` maps a feature to its row of ``weights``."""
 
-    def __init__(self, features: list[str], weights: np.ndarray, bias: np.ndarray,
-                 threshold: float, meta: dict | None = None):
+    def __init__(
+        self, features: list[str], weights: np.ndarray, bias: np.ndarray, threshold: float, meta: dict | None = None
+    ):
         self.index = {name: k for k, name in enumerate(features)}
         self.weights = weights.astype(np.float32)
         self.bias = bias.astype(np.float32)

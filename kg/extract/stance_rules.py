@@ -15,6 +15,7 @@ What the rules understand
   (hedged: lower confidence), and a saying verb above the cue ("Z said the U.S. backs Y": the
   stance is reported by Z).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ class Cue:
 
 
 # ---------------------------------------------------------------- mentions
+
 
 def _strip(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop a leading determiner-less punctuation and a trailing possessive marker."""
@@ -112,8 +114,11 @@ def mention_of(tok: Token) -> tuple[tuple[int, int], bool] | None:
     for child in sorted(tok.lefts, key=lambda c: -c.i):
         if child.dep_ in ("compound", "poss", "amod", "nmod"):
             sub = _entity_range(child)
-            if sub is not None and child.ent_type_ in ACTOR_LABELS and (
-                    child.ent_type_ != "GPE" or is_actorish(tok) or child.dep_ == "poss"):
+            if (
+                sub is not None
+                and child.ent_type_ in ACTOR_LABELS
+                and (child.ent_type_ != "GPE" or is_actorish(tok) or child.dep_ == "poss")
+            ):
                 return sub, True
             if child.dep_ == "poss" and is_actorish(child):
                 return _strip(doc, child.left_edge.i, child.i + 1), True
@@ -123,8 +128,9 @@ def mention_of(tok: Token) -> tuple[tuple[int, int], bool] | None:
                     if sub is not None:
                         return sub, True
     if tok.pos_ in ("PRON",) or is_actorish(tok):
-        start = min((c.left_edge.i for c in tok.lefts if c.dep_ in ("det", "poss", "amod", "compound", "nmod")),
-                    default=tok.i)
+        start = min(
+            (c.left_edge.i for c in tok.lefts if c.dep_ in ("det", "poss", "amod", "compound", "nmod")), default=tok.i
+        )
         return _strip(doc, start, tok.i + 1), is_actorish(tok)
     if tok.pos_ in ("NOUN", "PROPN"):
         return _phrase(tok), False
@@ -138,6 +144,7 @@ def _phrase(tok: Token) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------- arguments
+
 
 def _negated(tok: Token) -> bool:
     """``tok`` or a verb that embeds it is negated ("did not back", "refused to back")."""
@@ -195,6 +202,7 @@ def _reporter(tok: Token) -> tuple[int, int] | None:
 
 # ---------------------------------------------------------------- rules
 
+
 def _emit(out: list[Cue], cue: Token, pol: int, holders: list[Token], targets: list[Token], kind: str) -> None:
     negated = _negated(cue)
     if negated:
@@ -213,9 +221,20 @@ def _emit(out: list[Cue], cue: Token, pol: int, holders: list[Token], targets: l
                 continue
             if hm is not None and tm[0] == hm[0]:
                 continue
-            out.append(Cue(cue=cue.i, polarity=pol, holder=hm[0] if hm else None, target=tm[0],
-                           target_is_actor=tm[1], kind=kind, negated=negated, hedged=hedged,
-                           reporter=reporter, holder_first_person=first))
+            out.append(
+                Cue(
+                    cue=cue.i,
+                    polarity=pol,
+                    holder=hm[0] if hm else None,
+                    target=tm[0],
+                    target_is_actor=tm[1],
+                    kind=kind,
+                    negated=negated,
+                    hedged=hedged,
+                    reporter=reporter,
+                    holder_first_person=first,
+                )
+            )
 
 
 def _verb_cues(tok: Token, out: list[Cue]) -> None:
@@ -296,10 +315,12 @@ def _relational_cues(tok: Token, out: list[Cue]) -> None:
     pol = lex.RELATIONAL_NOUNS.get(tok.lemma_.lower(), 0)
     if not pol:
         return
-    targets = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "to")
-               for g in pobjs(c)]
-    targets += [c for c in tok.children if c.dep_ in ("compound", "poss", "nmod", "amod")
-                and c.ent_type_ in ACTOR_LABELS and c.ent_type_ != "GPE"]
+    targets = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "to") for g in pobjs(c)]
+    targets += [
+        c
+        for c in tok.children
+        if c.dep_ in ("compound", "poss", "nmod", "amod") and c.ent_type_ in ACTOR_LABELS and c.ent_type_ != "GPE"
+    ]
     if not targets:
         return
     holders: list[Token] = []
@@ -321,8 +342,7 @@ def _adj_cues(tok: Token, out: list[Cue]) -> None:
     pol = lex.adj_polarity(tok.lemma_.lower())
     if not pol or tok.dep_ not in ("acomp", "amod", "oprd", "attr", "conj"):
         return
-    targets = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in lex.TARGET_PREPS
-               for g in pobjs(c)]
+    targets = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in lex.TARGET_PREPS for g in pobjs(c)]
     if not targets:
         return
     if tok.dep_ == "amod":
@@ -348,9 +368,13 @@ def _under_cues(tok: Token, out: list[Cue]) -> None:
     verb = tok.head
     if not pol or verb.pos_ not in ("VERB", "AUX"):
         return
-    holders = [g for side in (verb, noun) for c in side.children
-               if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
-               for g in pobjs(c)]
+    holders = [
+        g
+        for side in (verb, noun)
+        for c in side.children
+        if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
+        for g in pobjs(c)
+    ]
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is not None and subj.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
         subj = verb.head  # the relative pronoun stands for the noun the clause hangs on

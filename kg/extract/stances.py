@@ -20,6 +20,7 @@ map (:mod:`kg.extract.calibration`, fitted on DSA training rows held out from th
 fitting). Precision matters more than recall here: a wrong "supports" misleads an analyst, so
 when sources disagree on a pair the pair is dropped unless one is clearly more confident.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -53,7 +54,12 @@ RULE_CONFIDENCE = {"verb": 0.85, "noun": 0.65, "adj": 0.7, "phrase": 0.7}
 _LEARNED = ("model", "accurate")  # stance sources that are the learned pair models
 NEGATED_PENALTY = 0.15
 HEDGED_FACTOR = 0.5
-_TYPE_OF_LABEL = {"PERSON": ActorType.Person, "ORG": ActorType.Organization, "GPE": ActorType.Country, "NORP": ActorType.Group}
+_TYPE_OF_LABEL = {
+    "PERSON": ActorType.Person,
+    "ORG": ActorType.Organization,
+    "GPE": ActorType.Country,
+    "NORP": ActorType.Group,
+}
 
 
 @dataclass
@@ -83,8 +89,9 @@ class StanceResult:
     actors: list[Actor]
 
 
-def extract_stances(doc: Doc, actors: ActorIndex, statements: list[Statement], *,
-                    settings: Settings | None = None) -> StanceResult:
+def extract_stances(
+    doc: Doc, actors: ActorIndex, statements: list[Statement], *, settings: Settings | None = None
+) -> StanceResult:
     """Every stance in ``doc``: ids ``t1``, ``t2``, ... in text order (the models ``settings``
     names; default :meth:`Settings.load`)."""
     pending = start_stances(doc, actors, statements, settings=settings)
@@ -108,8 +115,9 @@ class PendingStances:
         return self.plan.inputs
 
 
-def start_stances(doc: Doc, actors: ActorIndex, statements: list[Statement], *,
-                  settings: Settings | None = None) -> PendingStances:
+def start_stances(
+    doc: Doc, actors: ActorIndex, statements: list[Statement], *, settings: Settings | None = None
+) -> PendingStances:
     """Everything but the encoder pass: rules, quote phrases and the linear pair model (the
     models ``settings`` names; default :meth:`Settings.load`)."""
     settings = settings or Settings.load()
@@ -158,6 +166,7 @@ def finish_stances(pending: PendingStances, encoded: list[np.ndarray] | None) ->
 
 # ---------------------------------------------------------------- sources
 
+
 class _StatementAt:
     """The first of ``statements`` whose content holds a character, found by bisection when
     the statements come in order of their content's start (as the extractor returns them):
@@ -200,13 +209,23 @@ def _from_cue(doc: Doc, cue: Cue, statements: list[Statement] | _StatementAt) ->
     if cue.hedged:
         conf *= HEDGED_FACTOR
     polarity = "positive" if cue.polarity > 0 else "negative" if cue.polarity < 0 else "neutral"
-    return _Raw(holder=holder, target=cue.target, target_is_actor=cue.target_is_actor, polarity=polarity,
-                confidence=conf, cue=(tok.i, tok.i + 1), sent=sentence_of(tok), negated=cue.negated,
-                reporter=cue.reporter, statement=stmt if (holder is None or cue.reporter is None) else None)
+    return _Raw(
+        holder=holder,
+        target=cue.target,
+        target_is_actor=cue.target_is_actor,
+        polarity=polarity,
+        confidence=conf,
+        cue=(tok.i, tok.i + 1),
+        sent=sentence_of(tok),
+        negated=cue.negated,
+        reporter=cue.reporter,
+        statement=stmt if (holder is None or cue.reporter is None) else None,
+    )
 
 
-_PHRASES = [(re.compile(r"\b" + re.escape(p) + r"\b", re.I), "negative") for p in lex.NEGATIVE_PHRASES] + \
-           [(re.compile(r"\b" + re.escape(p) + r"\b", re.I), "positive") for p in lex.POSITIVE_PHRASES]
+_PHRASES = [(re.compile(r"\b" + re.escape(p) + r"\b", re.I), "negative") for p in lex.NEGATIVE_PHRASES] + [
+    (re.compile(r"\b" + re.escape(p) + r"\b", re.I), "positive") for p in lex.POSITIVE_PHRASES
+]
 
 
 def _from_quote_phrases(doc: Doc, statements: list[Statement]) -> list[_Raw]:
@@ -228,16 +247,25 @@ def _from_quote_phrases(doc: Doc, statements: list[Statement]) -> list[_Raw]:
                 if not subj or any(c.dep_ == "neg" for c in verb.children) and polarity == "positive":
                     continue
                 # the actors named in the subject: "Haftar", "talking with Haftar"
-                targets = [mention_of(t) for t in subj[0].subtree
-                           if t.ent_type_ in ACTOR_LABELS or t is subj[0]]
+                targets = [mention_of(t) for t in subj[0].subtree if t.ent_type_ in ACTOR_LABELS or t is subj[0]]
                 seen = set()
                 for tm in targets:
                     if tm is None or not tm[1] or tm[0] in seen:
                         continue
                     seen.add(tm[0])
-                    out.append(_Raw(holder=None, target=tm[0], target_is_actor=True, polarity=polarity,
-                                    confidence=RULE_CONFIDENCE["phrase"], cue=(span.start, span.end),
-                                    sent=sentence_of(span.root), statement=st, source="phrase"))
+                    out.append(
+                        _Raw(
+                            holder=None,
+                            target=tm[0],
+                            target_is_actor=True,
+                            polarity=polarity,
+                            confidence=RULE_CONFIDENCE["phrase"],
+                            cue=(span.start, span.end),
+                            sent=sentence_of(span.root),
+                            statement=st,
+                            source="phrase",
+                        )
+                    )
     return out
 
 
@@ -252,10 +280,20 @@ def _from_model(doc: Doc, scores: PairScores, source: str = "model") -> list[_Ra
         if doc[holder[0]].ent_type_ not in ACTOR_LABELS and doc[holder[0]].pos_ != "PROPN":
             continue
         lca = _lowest_common(head_of(doc, a), head_of(doc, b))
-        out.append(_Raw(holder=holder, target=target, target_is_actor=doc[target[0]].ent_type_ in ACTOR_LABELS
-                        or doc[target[0]].pos_ == "PROPN" and not doc[target[0]].ent_type_,
-                        polarity="positive" if "_pos_" in label else "negative", confidence=float(p[k]) * 0.9,
-                        cue=(lca.i, lca.i + 1) if lca is not None else None, sent=sent, source=source))
+        out.append(
+            _Raw(
+                holder=holder,
+                target=target,
+                target_is_actor=doc[target[0]].ent_type_ in ACTOR_LABELS
+                or doc[target[0]].pos_ == "PROPN"
+                and not doc[target[0]].ent_type_,
+                polarity="positive" if "_pos_" in label else "negative",
+                confidence=float(p[k]) * 0.9,
+                cue=(lca.i, lca.i + 1) if lca is not None else None,
+                sent=sent,
+                source=source,
+            )
+        )
     return out
 
 
@@ -268,6 +306,7 @@ def _lowest_common(a, b):
 
 
 # ---------------------------------------------------------------- merging and records
+
 
 def _merge(raws: list[_Raw]) -> list[_Raw]:
     """One stance per (holder, target) mention pair; rules and phrases before the model."""
@@ -292,7 +331,7 @@ def _merge(raws: list[_Raw]) -> list[_Raw]:
 
 
 def _actor_type(doc: Doc, rng: tuple[int, int]) -> str:
-    span = doc[rng[0]:rng[1]]
+    span = doc[rng[0] : rng[1]]
     root = span.root
     if root.ent_type_ in _TYPE_OF_LABEL:
         return _TYPE_OF_LABEL[root.ent_type_]
@@ -311,7 +350,7 @@ def _actor_type(doc: Doc, rng: tuple[int, int]) -> str:
 
 
 def _actor_for(doc: Doc, actors: ActorIndex, rng: tuple[int, int]) -> Actor | None:
-    span = doc[rng[0]:rng[1]]
+    span = doc[rng[0] : rng[1]]
     found = actors.resolve(span)
     if found is not None:
         return found
@@ -324,7 +363,7 @@ def _actor_for(doc: Doc, actors: ActorIndex, rng: tuple[int, int]) -> Actor | No
 def _sp(doc: Doc, rng: tuple[int, int] | None) -> Span | None:
     if rng is None:
         return None
-    return Span.from_spacy(doc[rng[0]:rng[1]])
+    return Span.from_spacy(doc[rng[0] : rng[1]])
 
 
 def _build(doc: Doc, actors: ActorIndex, raws: list[_Raw]) -> list[Stance]:
@@ -363,7 +402,7 @@ def _drop_contradicted(rows: list[tuple[int, int, Stance, str]]) -> list[tuple[i
 def _topic_text(doc: Doc, rng: tuple[int, int], limit: int = 16) -> str:
     """The issue a stance is about: the target's noun phrase with its complements ("the idea of
     negotiating with the military strongman"), cut at ``limit`` tokens."""
-    head = doc[rng[0]:rng[1]].root
+    head = doc[rng[0] : rng[1]].root
     end = rng[1]
     for child in head.rights:
         if child.dep_ in ("prep", "acl", "pcomp", "compound", "amod", "nummod"):
@@ -371,7 +410,7 @@ def _topic_text(doc: Doc, rng: tuple[int, int], limit: int = 16) -> str:
     end = min(end, rng[0] + limit)
     while end > rng[1] and (doc[end - 1].is_punct or doc[end - 1].pos_ in ("CCONJ", "ADP", "DET")):
         end -= 1
-    return doc[rng[0]:end].text
+    return doc[rng[0] : end].text
 
 
 def _record(doc: Doc, actors: ActorIndex, r: _Raw) -> Stance | None:
@@ -397,15 +436,26 @@ def _record(doc: Doc, actors: ActorIndex, r: _Raw) -> Stance | None:
         topic = _topic_text(doc, r.target)
     reported_by = None
     if r.reporter is not None:
-        rep = actors.resolve(doc[r.reporter[0]:r.reporter[1]])
+        rep = actors.resolve(doc[r.reporter[0] : r.reporter[1]])
         if rep is not None and rep.id != holder_id:
             reported_by = rep.id
     elif r.statement is not None and r.holder is not None and r.statement.speaker not in (None, holder_id):
         reported_by = r.statement.speaker
-    return Stance(id="", holder=holder_id, polarity=r.polarity, target=target_id, topic=topic,
-                  holder_span=holder_span, target_span=_sp(doc, r.target), cue=_sp(doc, r.cue),
-                  evidence=Span.from_spacy(r.sent), statement=r.statement.id if r.statement else None,
-                  confidence=round(max(0.0, min(1.0, calibrate(r.source, r.confidence))), 4),
-                  reported_by=reported_by, negated=r.negated,
-                  extractor="model" if r.source in _LEARNED else r.source,
-                  source=r.source, raw_confidence=r.confidence)
+    return Stance(
+        id="",
+        holder=holder_id,
+        polarity=r.polarity,
+        target=target_id,
+        topic=topic,
+        holder_span=holder_span,
+        target_span=_sp(doc, r.target),
+        cue=_sp(doc, r.cue),
+        evidence=Span.from_spacy(r.sent),
+        statement=r.statement.id if r.statement else None,
+        confidence=round(max(0.0, min(1.0, calibrate(r.source, r.confidence))), 4),
+        reported_by=reported_by,
+        negated=r.negated,
+        extractor="model" if r.source in _LEARNED else r.source,
+        source=r.source,
+        raw_confidence=r.confidence,
+    )

@@ -25,6 +25,7 @@ apposition keeps its closing comma as PolNeAR's spans do). Every rule is linear 
 tokens (no re-parsing, one regex pass over the text for quotation marks). Odd text never raises:
 anything that cannot be read is skipped and logged.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -83,8 +84,9 @@ class _Extractor:
         self.actors = actors
         self.text = doc.text
         # a quoted attribute value in markup (<tweet id="...">) is no quotation
-        self.quotes: list[Quote] = [q for q in find_quotes(self.text)
-                                    if not (q.start > 0 and self.text[q.start - 1] == "=")]
+        self.quotes: list[Quote] = [
+            q for q in find_quotes(self.text) if not (q.start > 0 and self.text[q.start - 1] == "=")
+        ]
         self.starts = [t.idx for t in doc]
         n = len(doc)
         # quotation index per token (-1: outside every quotation)
@@ -165,13 +167,18 @@ class _Extractor:
             a += 1
         # "X, a spokesman for Y," / "X -- a teacher --": PolNeAR's source spans keep the mark
         # closing an apposition
-        if b < len(doc) and self.in_quote[b] < 0 and doc[b].text in (",", "\u2014", "\u2013", "--") \
-                and any(doc[i].text == doc[b].text for i in range(a, b)):
+        if (
+            b < len(doc)
+            and self.in_quote[b] < 0
+            and doc[b].text in (",", "\u2014", "\u2013", "--")
+            and any(doc[i].text == doc[b].text for i in range(a, b))
+        ):
             b += 1
         return a, b
 
-    def _content_range(self, comp: Token, exclude: Token | None = None, cue: Token | None = None
-                       ) -> list[tuple[int, int]]:
+    def _content_range(
+        self, comp: Token, exclude: Token | None = None, cue: Token | None = None
+    ) -> list[tuple[int, int]]:
         """The complement's tokens as ranges, minus ``exclude``'s subtree, edges trimmed, inside
         the cue's paragraph."""
         anchor = cue if cue is not None else (exclude if exclude is not None else comp)
@@ -195,11 +202,14 @@ class _Extractor:
 
     def _trim(self, a: int, b: int) -> tuple[int, int]:
         doc = self.doc
-        while b > a and (doc[b - 1].is_space or (doc[b - 1].is_punct and doc[b - 1].text not in _QUOTE_CHARS
-                                                  and doc[b - 1].text != "''")):
+        while b > a and (
+            doc[b - 1].is_space
+            or (doc[b - 1].is_punct and doc[b - 1].text not in _QUOTE_CHARS and doc[b - 1].text != "''")
+        ):
             b -= 1
-        while a < b and (doc[a].is_space or (doc[a].is_punct and doc[a].text not in _QUOTE_CHARS
-                                              and doc[a].text != "''")):
+        while a < b and (
+            doc[a].is_space or (doc[a].is_punct and doc[a].text not in _QUOTE_CHARS and doc[a].text != "''")
+        ):
             a += 1
         return a, b
 
@@ -217,8 +227,14 @@ class _Extractor:
         if source is not None:
             content = self._without(content, source)
         reach = max([verb.i + 1] + [b for _, b in content] + ([source[1]] if source else []))
-        return _Att(cue=verb.i, cue_end=self._cue_end(verb), source=source,
-                    speaker_tok=speaker.i if speaker is not None else None, content=content, reach=reach)
+        return _Att(
+            cue=verb.i,
+            cue_end=self._cue_end(verb),
+            source=source,
+            speaker_tok=speaker.i if speaker is not None else None,
+            content=content,
+            reach=reach,
+        )
 
     def _without(self, ranges: list[tuple[int, int]], cut: tuple[int, int]) -> list[tuple[int, int]]:
         out = []
@@ -250,8 +266,7 @@ class _Extractor:
             return None
         lemma = tok.lemma_.lower()
         speech = lemma in SPEECH_VERBS or self._point_out(tok)
-        if not speech and lemma not in COGNITION_VERBS and lemma not in NAMING_VERBS \
-                and lemma not in OBJECT_VERBS:
+        if not speech and lemma not in COGNITION_VERBS and lemma not in NAMING_VERBS and lemma not in OBJECT_VERBS:
             return None
         comp = None
         for c in tok.children:
@@ -268,9 +283,14 @@ class _Extractor:
             content = self._content_range(comp, cue=tok)
             # "X says A but B": the parse often hangs clause B on the verb of saying
             for c in tok.children:
-                if c.dep_ == "conj" and c.i > comp.right_edge.i and content \
-                        and any(g.dep_ in _SUBJ for g in c.children) \
-                        and c.lemma_.lower() not in SPEECH_VERBS and self.para[c.i] == self.para[tok.i]:
+                if (
+                    c.dep_ == "conj"
+                    and c.i > comp.right_edge.i
+                    and content
+                    and any(g.dep_ in _SUBJ for g in c.children)
+                    and c.lemma_.lower() not in SPEECH_VERBS
+                    and self.para[c.i] == self.para[tok.i]
+                ):
                     a, b = self._trim(content[-1][0], c.right_edge.i + 1)
                     content[-1] = (a, b)
             att = self._make_att(tok, speaker, content)
@@ -338,8 +358,14 @@ class _Extractor:
             pa, pb = self._trim(pa, pb)
             if pb > pa:
                 pieces.append((pa, pb))
-        att = _Att(cue=tok.i, cue_end=nxt.i + 1, source=source, speaker_tok=pobj.i, content=pieces,
-                   reach=max([xb] + [pb for _, pb in pieces]))
+        att = _Att(
+            cue=tok.i,
+            cue_end=nxt.i + 1,
+            source=source,
+            speaker_tok=pobj.i,
+            content=pieces,
+            reach=max([xb] + [pb for _, pb in pieces]),
+        )
         return att
 
     # ------------------------------------------------------------------ quotations
@@ -385,8 +411,10 @@ class _Extractor:
                 # everything between the quotation and the verb must belong to the verb
                 # everything between the quotation and the verb belongs to it or is a plain noun
                 # phrase (its subject, which the parse may have hung elsewhere)
-                if all(doc[j].is_punct or doc[j].is_space or t.is_ancestor(doc[j])
-                       or doc[j].pos_ not in ("VERB", "AUX") for j in range(first, k)):
+                if all(
+                    doc[j].is_punct or doc[j].is_space or t.is_ancestor(doc[j]) or doc[j].pos_ not in ("VERB", "AUX")
+                    for j in range(first, k)
+                ):
                     speaker = self._subject(t)
                     if speaker is not None and (self.in_quote[speaker.i] >= 0 or self.para[speaker.i] != para):
                         speaker = None
@@ -413,14 +441,14 @@ class _Extractor:
             k -= 1
         if k < 0:
             return None
-        gap = self.text[doc[k].idx + len(doc[k].text):self.quotes[qi].start]
+        gap = self.text[doc[k].idx + len(doc[k].text) : self.quotes[qi].start]
         if any(ch in gap for ch in ".?!"):
             return None  # the quotation opens a new sentence: nothing before introduces it
         if self.para[k] != para:
             # only a paragraph that ends in a colon introduces the next one
-            tail = self.text[doc[k].idx:qa].strip()
+            tail = self.text[doc[k].idx : qa].strip()
             if not tail.startswith(":") and doc[k].text != ":":
-                gap = self.text[doc[k].idx + len(doc[k].text):self.quotes[qi].start]
+                gap = self.text[doc[k].idx + len(doc[k].text) : self.quotes[qi].start]
                 if ":" not in gap:
                     return None
         last = k
@@ -438,8 +466,12 @@ class _Extractor:
         if subj.pos_ not in ("PROPN", "PRON", "NOUN") or self.in_quote[subj.i] >= 0:
             return None
         colon = next((j for j in range(last, min(len(self.doc), last + 3)) if self.doc[j].text == ":"), None)
-        att = _Att(cue=colon if colon is not None else -1, cue_end=(colon + 1) if colon is not None else -1,
-                   source=self._np(subj, stop=root), speaker_tok=subj.i)
+        att = _Att(
+            cue=colon if colon is not None else -1,
+            cue_end=(colon + 1) if colon is not None else -1,
+            source=self._np(subj, stop=root),
+            speaker_tok=subj.i,
+        )
         return att
 
     def _cue_before(self, qi: int, last: int, atts_by_cue: dict[int, _Att]) -> _Att | None | Literal[False]:
@@ -453,8 +485,10 @@ class _Extractor:
                 att = atts_by_cue.get(k)
                 if att is not None and att.content and not self._content_in_quote(att, qi):
                     return False
-                if all(doc[j].is_punct or doc[j].is_space or t.is_ancestor(doc[j]) or doc[j].lower_ == "that"
-                       for j in range(k + 1, last + 1)):
+                if all(
+                    doc[j].is_punct or doc[j].is_space or t.is_ancestor(doc[j]) or doc[j].lower_ == "that"
+                    for j in range(k + 1, last + 1)
+                ):
                     return self._make_att(t, self._subject(t), [])
                 return False
             if t.is_sent_start and k < last and k > 0 and self.para[k - 1] == self.para[k]:
@@ -463,8 +497,7 @@ class _Extractor:
         return None
 
     def _content_in_quote(self, att: _Att, qi: int) -> bool:
-        return self._outside(att, qi) <= 2 and any(
-            self.in_quote[i] == qi for a, b in att.content for i in range(a, b))
+        return self._outside(att, qi) <= 2 and any(self.in_quote[i] == qi for a, b in att.content for i in range(a, b))
 
     def _bare_subject(self, a: int, b: int, verb: Token) -> Token | None:
         """A noun or pronoun between the quotation and the verb (the parse lost the link)."""
@@ -484,8 +517,12 @@ class _Extractor:
             if self.in_quote[j] >= 0 or t.is_sent_start:
                 return None
             if t.pos_ in ("PROPN", "PRON", "NOUN"):
-                while t.head.i != t.i and t.head.i > verb.i and t.head.pos_ in ("PROPN", "NOUN") \
-                        and t.dep_ in ("compound", "flat"):
+                while (
+                    t.head.i != t.i
+                    and t.head.i > verb.i
+                    and t.head.pos_ in ("PROPN", "NOUN")
+                    and t.dep_ in ("compound", "flat")
+                ):
                     t = t.head
                 return t
         return None
@@ -497,8 +534,9 @@ class _Extractor:
         pobj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
         if pobj is None:
             return None
-        return _Att(cue=tok.i, cue_end=nxt.i + 1, source=self._np(pobj), speaker_tok=pobj.i,
-                    reach=pobj.right_edge.i + 1)
+        return _Att(
+            cue=tok.i, cue_end=nxt.i + 1, source=self._np(pobj), speaker_tok=pobj.i, reach=pobj.right_edge.i + 1
+        )
 
     # ------------------------------------------------------------------ assembly
     def run(self) -> list[Statement]:
@@ -568,8 +606,11 @@ class _Extractor:
                     continue
                 if self._sentence_like(qi):
                     att = _Att(cue=-1, cue_end=-1, source=None, speaker_tok=None)
-                    if prev is not None and self.para[qa] - self.para[min(prev.reach, len(doc)) - 1] <= 1 \
-                            and prev.source is not None:
+                    if (
+                        prev is not None
+                        and self.para[qa] - self.para[min(prev.reach, len(doc)) - 1] <= 1
+                        and prev.source is not None
+                    ):
                         att.source, att.speaker_tok = prev.source, prev.speaker_tok
                 else:
                     continue
@@ -599,6 +640,7 @@ class _Extractor:
     def _dedupe(self, atts: list[_Att]) -> list[_Att]:
         """Of two attributions whose contents are nearly the same words, keep the stronger one
         (a quotation, then a verb of saying, ...; then the longer content)."""
+
         def tokens(att: _Att) -> set[int]:
             if att.direct and att.quotes:
                 return {i for qi in att.quotes for i in range(*self.qrange[qi])}
@@ -647,9 +689,10 @@ class _Extractor:
             return False
         cue = doc[prev.cue] if prev.cue >= 0 else None
         inside = {i for a, b in prev.content for i in range(a, b) if self.in_quote[i] < 0}
-        return all(doc[j].is_punct or doc[j].is_space
-                   or (cue is not None and cue.is_ancestor(doc[j]) and j not in inside)
-                   for j in range(start, qa))
+        return all(
+            doc[j].is_punct or doc[j].is_space or (cue is not None and cue.is_ancestor(doc[j]) and j not in inside)
+            for j in range(start, qa)
+        )
 
     def _sentence_like(self, qi: int) -> bool:
         """A quotation long enough to be someone's words rather than a title or scare quote."""
@@ -681,20 +724,19 @@ class _Extractor:
         if att.cue >= 0:
             last = doc[att.cue_end - 1]
             cue = Span.of(text, doc[att.cue].idx, last.idx + len(last))
-        return Statement(id="", content=content, speaker=speaker, source_span=source, cue=cue,
-                         direct=att.direct)
+        return Statement(id="", content=content, speaker=speaker, source_span=source, cue=cue, direct=att.direct)
 
     def _resolve(self, att: _Att) -> str | None:
         doc = self.doc
         if att.speaker_tok is not None:
             head = doc[att.speaker_tok]
             a = max(att.source[0], head.left_edge.i) if att.source else head.i
-            core = doc[a:head.i + 1]
+            core = doc[a : head.i + 1]
             found = self.actors.resolve(core)
             if found is not None:
                 return found.id
         if att.source is not None:
-            found = self.actors.resolve(doc[att.source[0]:att.source[1]])
+            found = self.actors.resolve(doc[att.source[0] : att.source[1]])
             return found.id if found is not None else None
         return None
 
@@ -704,7 +746,7 @@ def _merge(pieces: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     pieces = sorted((s, e) for s, e in pieces if e > s)
     out: list[tuple[int, int]] = []
     for s, e in pieces:
-        if out and s <= out[-1][1] + 1 and not text[out[-1][1]:s].strip():
+        if out and s <= out[-1][1] + 1 and not text[out[-1][1] : s].strip():
             out[-1] = (out[-1][0], max(out[-1][1], e))
         elif out and s < out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], e))

@@ -13,6 +13,7 @@ would change the extraction output:
 - :func:`governing_subject` and :func:`nearby_subject` — for pronouns: the subject of the
   nearest clause above a token (any clause, or only across prepositions).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 # ---------------------------------------------------------------- what is worked out once per Doc
+
 
 @dataclass
 class DocContext:
@@ -69,6 +71,7 @@ def sentence_of(tok: Token) -> SpacySpan:
 
 # ---------------------------------------------------------------- conjuncts and objects
 
+
 def conjuncts(tok: Token) -> list[Token]:
     """``tok`` and the nominal conjuncts after it ("X and Z" -> X, Z)."""
     return [tok] + [c for c in tok.conjuncts if c.i > tok.i and c.pos_ in ("NOUN", "PROPN", "PRON")]
@@ -85,6 +88,7 @@ def pobjs(prep: Token) -> list[Token]:
 
 
 # ---------------------------------------------------------------- subjects
+
 
 def stance_subject(verb: Token, *, actorish: Callable[[Token], bool]) -> Token | None:
     """The subject of ``verb``, inherited through conjunction, control and relative clauses.

@@ -6,6 +6,7 @@ off. The cache is keyed on the path, so a different setting loads a different fi
 caller (or test) has to clear anything; a file that cannot be loaded is reported once and
 the extractor carries on without that model.
 """
+
 from __future__ import annotations
 
 import functools
@@ -19,11 +20,13 @@ log = logging.getLogger(__name__)
 M = TypeVar("M")
 
 
-def cached_weights(what: str, errors: tuple[type[BaseException], ...], without: str
-                   ) -> Callable[[Callable[[Path], M]], Callable[[str | None], M | None]]:
+def cached_weights(
+    what: str, errors: tuple[type[BaseException], ...], without: str
+) -> Callable[[Callable[[Path], M]], Callable[[str | None], M | None]]:
     """Turn ``load(path) -> model`` into ``get(path or None) -> model or None``, cached per
     path: None for None, and None (with one warning: "``what`` unavailable (why): ``without``")
     when ``load`` raises one of ``errors``."""
+
     def wrap(load: Callable[[Path], M]) -> Callable[[str | None], M | None]:
         @functools.lru_cache(maxsize=8)
         def get(path: str | None) -> M | None:
@@ -37,4 +40,5 @@ def cached_weights(what: str, errors: tuple[type[BaseException], ...], without: 
 
         get.__doc__ = load.__doc__
         return get
+
     return wrap

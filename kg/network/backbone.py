@@ -14,6 +14,7 @@ Weights are taken as absolute values, so signed networks (``subtract``) keep the
 alliances and oppositions alike. In a directed network an edge u -> v is tested against u's
 outgoing and v's incoming edges (the directed form in the same paper).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -68,8 +69,9 @@ def disparity_alphas(G: nx.Graph, weight: str = "weight") -> dict[tuple[Hashable
     return alphas
 
 
-def disparity_backbone(G: nx.Graph, alpha: float = 0.05, *, weight: str = "weight",
-                       keep_isolates: bool = False) -> nx.Graph:
+def disparity_backbone(
+    G: nx.Graph, alpha: float = 0.05, *, weight: str = "weight", keep_isolates: bool = False
+) -> nx.Graph:
     """The edges of ``G`` that the disparity filter finds significant at level ``alpha``.
 
     Parameters

@@ -4,6 +4,7 @@ duplicate handling, two-mode normalisation (activity, prominence) and the event 
 Pure functions of the rows of :func:`kg.network.rows.stance_rows`; the views in
 :mod:`kg.network.views` call them.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -19,9 +20,27 @@ DUPLICATES = ("none", "article", "week", "month", "year", "range")
 ONE_MODE_NORMALIZATIONS = NORMALIZATIONS
 TWO_MODE_NORMALIZATIONS = ("none", "activity", "prominence")
 
-EVENT_COLUMNS = ("date", "holder", "target", "polarity", "confidence", "article_id", "article_title",
-                 "quote", "holder_type", "target_type", "target_kind", "cue", "negated",
-                 "reported_by", "repeats", "stance", "holder_iri", "target_iri", "article")
+EVENT_COLUMNS = (
+    "date",
+    "holder",
+    "target",
+    "polarity",
+    "confidence",
+    "article_id",
+    "article_title",
+    "quote",
+    "holder_type",
+    "target_type",
+    "target_kind",
+    "cue",
+    "negated",
+    "reported_by",
+    "repeats",
+    "stance",
+    "holder_iri",
+    "target_iri",
+    "article",
+)
 
 
 def check_duplicates(duplicates: str | None) -> str:
@@ -123,8 +142,7 @@ def check_normalization(normalization: str | None, allowed: tuple[str, ...]) -> 
     name = (normalization or "none").lower()
     name = "none" if name == "no" else name
     if name not in allowed:
-        raise ValueError(f"normalization must be one of {', '.join(allowed)} for this network, "
-                         f"not {normalization!r}")
+        raise ValueError(f"normalization must be one of {', '.join(allowed)} for this network, not {normalization!r}")
     return name
 
 
@@ -161,9 +179,16 @@ def two_mode_weights(counts: Mapping[tuple[str, str], float], normalization: str
 
 
 # ------------------------------------------------------------------------------ event list
-def event_rows(store_or_rows: Any, *, duplicates: str = "none", date_from: Any = None, date_to: Any = None,
-               actors: Iterable[str] | None = None, actor_types: Iterable[str] | None = None,
-               min_confidence: float | None = None) -> Rows:
+def event_rows(
+    store_or_rows: Any,
+    *,
+    duplicates: str = "none",
+    date_from: Any = None,
+    date_to: Any = None,
+    actors: Iterable[str] | None = None,
+    actor_types: Iterable[str] | None = None,
+    min_confidence: float | None = None,
+) -> Rows:
     """The event list: one row per stance, in time order (DNA's "eventlist" export).
 
     Parameters
@@ -190,21 +215,36 @@ def event_rows(store_or_rows: Any, *, duplicates: str = "none", date_from: Any =
     >>> e["date"], e["holder"], e["target"], e["polarity"], e["article_id"], e["quote"]
     ('2019-06-06', 'A', 'B', 'negative', 'a1', 'A hit B')
     """
-    filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
-                   min_confidence=min_confidence)
+    filters = dict(
+        date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types, min_confidence=min_confidence
+    )
     rows = deduplicate(resolve_rows(store_or_rows, filters), duplicates)
     events = []
     for r in rows:
-        events.append({
-            "date": r.get("date"), "holder": r.get("holder_label") or r.get("holder"),
-            "target": r.get("target_label") or r.get("target"), "polarity": r.get("polarity"),
-            "confidence": r.get("confidence"), "article_id": r.get("article_id"),
-            "article_title": r.get("article_title"), "quote": r.get("quote"),
-            "holder_type": r.get("holder_type"), "target_type": r.get("target_type"),
-            "target_kind": r.get("target_kind"), "cue": r.get("cue"), "negated": r.get("negated"),
-            "reported_by": r.get("reported_by_label"), "repeats": r["repeats"], "stance": r.get("stance"),
-            "holder_iri": r.get("holder"), "target_iri": r.get("target"), "article": r.get("article"),
-        })
-    events.sort(key=lambda e: (e["date"] or "", str(e["article_id"] or ""), str(e["holder"] or ""),
-                               str(e["stance"] or "")))
+        events.append(
+            {
+                "date": r.get("date"),
+                "holder": r.get("holder_label") or r.get("holder"),
+                "target": r.get("target_label") or r.get("target"),
+                "polarity": r.get("polarity"),
+                "confidence": r.get("confidence"),
+                "article_id": r.get("article_id"),
+                "article_title": r.get("article_title"),
+                "quote": r.get("quote"),
+                "holder_type": r.get("holder_type"),
+                "target_type": r.get("target_type"),
+                "target_kind": r.get("target_kind"),
+                "cue": r.get("cue"),
+                "negated": r.get("negated"),
+                "reported_by": r.get("reported_by_label"),
+                "repeats": r["repeats"],
+                "stance": r.get("stance"),
+                "holder_iri": r.get("holder"),
+                "target_iri": r.get("target"),
+                "article": r.get("article"),
+            }
+        )
+    events.sort(
+        key=lambda e: (e["date"] or "", str(e["article_id"] or ""), str(e["holder"] or ""), str(e["stance"] or ""))
+    )
     return events

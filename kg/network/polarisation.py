@@ -33,6 +33,7 @@ polarisation of the same ties with their weights (signs included) shuffled over 
 (:func:`null_polarisation`), and ``excess = polarisation - baseline``, the division the signs
 themselves make; compare windows of very different density by ``excess``.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -49,9 +50,17 @@ from kg.network.views import affiliation_array, agreement_pairs, time_slices
 TIES = ("both", "agreement", "direct")
 
 
-def tie_network(store_or_rows: Any, *, ties: str = "both", duplicates: str = "none", date_from: Any = None,
-                date_to: Any = None, actors: Iterable[str] | None = None,
-                actor_types: Iterable[str] | None = None, min_confidence: float | None = None) -> nx.Graph:
+def tie_network(
+    store_or_rows: Any,
+    *,
+    ties: str = "both",
+    duplicates: str = "none",
+    date_from: Any = None,
+    date_to: Any = None,
+    actors: Iterable[str] | None = None,
+    actor_types: Iterable[str] | None = None,
+    min_confidence: float | None = None,
+) -> nx.Graph:
     """The signed, undirected actor network polarisation is measured on.
 
     Parameters
@@ -86,11 +95,13 @@ def tie_network(store_or_rows: Any, *, ties: str = "both", duplicates: str = "no
     if ties not in TIES:
         raise ValueError(f"ties must be one of {', '.join(TIES)}, not {ties!r}")
     duplicates = check_duplicates(duplicates)
-    filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
-                   min_confidence=min_confidence)
+    filters = dict(
+        date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types, min_confidence=min_confidence
+    )
     rows = resolve_rows(store_or_rows, filters)
     parts: dict[tuple[str, str], dict[str, float]] = defaultdict(
-        lambda: {"congruence": 0, "conflict": 0, "support": 0, "opposition": 0})
+        lambda: {"congruence": 0, "conflict": 0, "support": 0, "opposition": 0}
+    )
     if ties in ("both", "agreement"):
         _, counts = affiliation_array(resolve_rows(rows, filters, actor_side="holder"), duplicates)
         for pair, p in agreement_pairs(counts).items():
@@ -129,8 +140,10 @@ def _labels(rows: Rows) -> dict[str, dict[str, str]]:
         for side in ("holder", "target"):
             if side == "target" and r.get("target_kind") != "actor":
                 continue
-            about.setdefault(r[side], {"label": r.get(f"{side}_label") or local_name(r[side]),
-                                       "type": r.get(f"{side}_type") or "Actor"})
+            about.setdefault(
+                r[side],
+                {"label": r.get(f"{side}_label") or local_name(r[side]), "type": r.get(f"{side}_type") or "Actor"},
+            )
     return about
 
 
@@ -147,8 +160,7 @@ class _Signed:
         n = len(nodes)
         i, j = (np.array(x, dtype=int) for x in zip(*pairs)) if pairs else (np.zeros(0, int), np.zeros(0, int))
         w = np.asarray(weights, dtype=float)
-        A = sparse.csr_matrix((np.concatenate([w, w]), (np.concatenate([i, j]), np.concatenate([j, i]))),
-                              shape=(n, n))
+        A = sparse.csr_matrix((np.concatenate([w, w]), (np.concatenate([i, j]), np.concatenate([j, i]))), shape=(n, n))
         A.sum_duplicates()
         self.ties = A
         self.plus = A.maximum(0).tocsr()
@@ -230,9 +242,9 @@ def _diagonal(B: _Signed) -> Any:
 
     d = np.zeros(len(B.nodes))
     if B.two_plus:
-        d = d - B.k_plus ** 2 / B.two_plus
+        d = d - B.k_plus**2 / B.two_plus
     if B.two_minus:
-        d = d + B.k_minus ** 2 / B.two_minus
+        d = d + B.k_minus**2 / B.two_minus
     return d
 
 
@@ -317,8 +329,9 @@ def null_polarisation(G: nx.Graph, weight: str = "weight", *, shuffles: int = 10
     return round(float(np.mean(values)), 6)
 
 
-def measure_polarisation(G: nx.Graph, weight: str = "weight", top: int = 5, *, null: int = 0,
-                         seed: int = 0) -> dict[str, Any]:
+def measure_polarisation(
+    G: nx.Graph, weight: str = "weight", top: int = 5, *, null: int = 0, seed: int = 0
+) -> dict[str, Any]:
     """How divided the actors of a signed network are (see the module docstring).
 
     Parameters
@@ -359,30 +372,60 @@ def measure_polarisation(G: nx.Graph, weight: str = "weight", top: int = 5, *, n
         strength[v] += abs(w)
         if (w > 0) != (camps[u] == camps[v]) and w != 0:
             unbalanced += abs(w)
-    members = {c: sorted((n for n in camps if camps[n] == c), key=lambda n: (-strength[n], str(n)))
-               for c in (0, 1)}
+    members = {c: sorted((n for n in camps if camps[n] == c), key=lambda n: (-strength[n], str(n))) for c in (0, 1)}
     value = round(2 * q, 6) if pos + neg else None
     baseline = null_polarisation(G, weight, shuffles=null, seed=seed) if null and value is not None else None
     return {
-        "polarisation": value, "baseline": baseline,
-        "excess": round(value - baseline, 6) if baseline is not None and value is not None else None, "modularity": q,
-        "actors": G.number_of_nodes(), "ties": G.number_of_edges(), "positive": pos, "negative": neg,
+        "polarisation": value,
+        "baseline": baseline,
+        "excess": round(value - baseline, 6) if baseline is not None and value is not None else None,
+        "modularity": q,
+        "actors": G.number_of_nodes(),
+        "ties": G.number_of_edges(),
+        "positive": pos,
+        "negative": neg,
         "frustration": round(unbalanced / (pos + neg), 6) if pos + neg else None,
-        "camps": camps, "camp_sizes": [len(members[0]), len(members[1])],
+        "camps": camps,
+        "camp_sizes": [len(members[0]), len(members[1])],
         "camp_0": [G.nodes[n].get("label", str(n)) for n in members[0][:top]],
         "camp_1": [G.nodes[n].get("label", str(n)) for n in members[1][:top]],
     }
 
 
-SERIES_COLUMNS = ("start", "end", "stances", "actors", "ties", "positive", "negative", "polarisation",
-                  "baseline", "excess", "modularity", "frustration", "camp_0_size", "camp_1_size", "camp_0",
-                  "camp_1")
+SERIES_COLUMNS = (
+    "start",
+    "end",
+    "stances",
+    "actors",
+    "ties",
+    "positive",
+    "negative",
+    "polarisation",
+    "baseline",
+    "excess",
+    "modularity",
+    "frustration",
+    "camp_0_size",
+    "camp_1_size",
+    "camp_0",
+    "camp_1",
+)
 
 
-def polarisation_series(store_or_rows: Any, window: str | int = "month", *, ties: str = "both",
-                        duplicates: str = "none", date_from: Any = None, date_to: Any = None,
-                        actors: Iterable[str] | None = None, actor_types: Iterable[str] | None = None,
-                        min_confidence: float | None = None, null: int = 10, seed: int = 0) -> list[dict[str, Any]]:
+def polarisation_series(
+    store_or_rows: Any,
+    window: str | int = "month",
+    *,
+    ties: str = "both",
+    duplicates: str = "none",
+    date_from: Any = None,
+    date_to: Any = None,
+    actors: Iterable[str] | None = None,
+    actor_types: Iterable[str] | None = None,
+    min_confidence: float | None = None,
+    null: int = 10,
+    seed: int = 0,
+) -> list[dict[str, Any]]:
     """:func:`measure_polarisation` of the :func:`tie_network` of each time window.
 
     Parameters
@@ -417,16 +460,44 @@ def polarisation_series(store_or_rows: Any, window: str | int = "month", *, ties
     [('2019-01-01', 0.0), ('2019-02-01', None), ('2019-03-01', 1.0)]
     """
     out = []
-    for start, end, G in time_slices(tie_network, store_or_rows, window, ties=ties, duplicates=duplicates,
-                                     date_from=date_from, date_to=date_to, actors=actors,
-                                     actor_types=actor_types, min_confidence=min_confidence):
+    for start, end, G in time_slices(
+        tie_network,
+        store_or_rows,
+        window,
+        ties=ties,
+        duplicates=duplicates,
+        date_from=date_from,
+        date_to=date_to,
+        actors=actors,
+        actor_types=actor_types,
+        min_confidence=min_confidence,
+    ):
         p = measure_polarisation(G, null=null, seed=seed)
-        out.append({
-            "start": _iso(start), "end": _iso(end), "stances": G.graph.get("stances", 0),
-            **{k: p[k] for k in ("actors", "ties", "positive", "negative", "polarisation", "baseline", "excess",
-                                 "modularity", "frustration", "camp_0", "camp_1")},
-            "camp_0_size": p["camp_sizes"][0], "camp_1_size": p["camp_sizes"][1],
-        })
+        out.append(
+            {
+                "start": _iso(start),
+                "end": _iso(end),
+                "stances": G.graph.get("stances", 0),
+                **{
+                    k: p[k]
+                    for k in (
+                        "actors",
+                        "ties",
+                        "positive",
+                        "negative",
+                        "polarisation",
+                        "baseline",
+                        "excess",
+                        "modularity",
+                        "frustration",
+                        "camp_0",
+                        "camp_1",
+                    )
+                },
+                "camp_0_size": p["camp_sizes"][0],
+                "camp_1_size": p["camp_sizes"][1],
+            }
+        )
     return [{k: r[k] for k in SERIES_COLUMNS} for r in out]
 
 

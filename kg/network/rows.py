@@ -1,5 +1,6 @@
 """Stance rows: every ``kg:Stance`` in a store as one plain dict, read with a few flat SPARQL
 queries and joined in Python (the views in :mod:`kg.network.views` are pure functions of them)."""
+
 from __future__ import annotations
 
 import logging
@@ -18,8 +19,18 @@ KG_NS = str(KG)
 POLARITY_SIGN = {"positive": 1, "negative": -1, "neutral": 0}
 NORMALIZATIONS = ("none", "average", "jaccard", "cosine")
 # When an actor carries several kg: types, the most specific one names it.
-TYPE_PRIORITY = (ActorType.Government, ActorType.Country, ActorType.InternationalOrganization, ActorType.Party, ActorType.Media, ActorType.Group,
-                 ActorType.Person, ActorType.Organization, "Topic", "Actor")
+TYPE_PRIORITY = (
+    ActorType.Government,
+    ActorType.Country,
+    ActorType.InternationalOrganization,
+    ActorType.Party,
+    ActorType.Media,
+    ActorType.Group,
+    ActorType.Person,
+    ActorType.Organization,
+    "Topic",
+    "Actor",
+)
 FILTER_KEYS = ("date_from", "date_to", "actors", "actor_types", "min_confidence")
 
 Rows = list[dict[str, Any]]
@@ -32,38 +43,45 @@ _PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("kg", "rdfs", "sk
 # number of stances (minutes for 2,000), while each flat query below is one index scan.
 STANCE_QUERIES = {
     # the stances' own properties
-    "stances": _PREFIXES + """\
+    "stances": _PREFIXES
+    + """\
 SELECT ?s ?p ?o WHERE {
   VALUES ?p { kg:holder kg:target kg:topic kg:polarity kg:confidence kg:fromStatement
               prov:wasDerivedFrom kg:reportedBy kg:negated kg:extractor }
   ?s a kg:Stance ; ?p ?o .
 }""",
     # the text of their cue and evidence spans
-    "spans": _PREFIXES + """\
+    "spans": _PREFIXES
+    + """\
 SELECT ?s ?p ?o WHERE {
   VALUES ?p { kg:cue kg:evidence }
   ?s a kg:Stance ; ?p ?span . ?span nif:anchorOf ?o .
 }""",
     # the content of the statement a stance was read from (the quote when there is no evidence)
-    "contents": _PREFIXES + """\
+    "contents": _PREFIXES
+    + """\
 SELECT ?s ?o WHERE { ?s a kg:Stance ; kg:fromStatement ?st . ?st kg:content ?span . ?span nif:anchorOf ?o . }""",
     # labels and types of actors and topics
-    "labels": _PREFIXES + """\
+    "labels": _PREFIXES
+    + """\
 SELECT ?a ?o WHERE { ?a rdfs:label|skos:prefLabel ?o . }""",
-    "types": _PREFIXES + """\
+    "types": _PREFIXES
+    + """\
 SELECT ?a ?o WHERE {
   VALUES ?o { kg:Person kg:Organization kg:Government kg:Country kg:Group kg:Media
               kg:InternationalOrganization kg:Party kg:Topic kg:Actor }
   ?a a ?o .
 }""",
     # the articles' dates, headlines and ids
-    "articles": _PREFIXES + """\
+    "articles": _PREFIXES
+    + """\
 SELECT ?a ?p ?o WHERE {
   VALUES ?p { schema:datePublished schema:headline schema:identifier }
   ?a a kg:Article ; ?p ?o .
 }""",
     # fallback for a stance without prov:wasDerivedFrom: the article its named graph comes from
-    "graphs": _PREFIXES + """\
+    "graphs": _PREFIXES
+    + """\
 SELECT ?s ?o WHERE { GRAPH ?g { ?s a kg:Stance } ?g prov:wasDerivedFrom ?o . }""",
 }
 
@@ -71,7 +89,9 @@ SELECT ?s ?o WHERE { GRAPH ?g { ?s a kg:Stance } ?g prov:wasDerivedFrom ?o . }""
 # per article, and the parts (kg:partOf, resolved once in the corpus or gazetteer graph).
 # Grouped before anything is joined, so each row is one (actor, post) or one link however many
 # articles state it; labels are looked up afterwards (ACTOR_LABELS), once per resource.
-AFFILIATION_QUERY = _PREFIXES + """\
+AFFILIATION_QUERY = (
+    _PREFIXES
+    + """\
 SELECT ?actor ?org ?role ?via (COUNT(DISTINCT ?g) AS ?articles) (MAX(?fromGazetteer) AS ?gazetteer)
 WHERE {
   { GRAPH ?g { ?m a org:Membership ; org:member ?actor .
@@ -83,11 +103,18 @@ WHERE {
 }
 GROUP BY ?actor ?org ?role ?via
 """
+)
 # Every resource's label (one per resource in the union of graphs) and actors' article counts.
-LABELS_QUERY = _PREFIXES + """\
+LABELS_QUERY = (
+    _PREFIXES
+    + """\
 SELECT ?a ?o WHERE { ?a rdfs:label|skos:prefLabel ?o . }"""
-ARTICLE_COUNTS_QUERY = _PREFIXES + """\
+)
+ARTICLE_COUNTS_QUERY = (
+    _PREFIXES
+    + """\
 SELECT ?a ?n WHERE { GRAPH <https://w3id.org/kg-stance/id/graph/corpus> { ?a a kg:Actor ; kg:articleCount ?n } }"""
+)
 # A post is shown (role_strings) when the gazetteer states it or when at least MIN_POST_SHARE of
 # the articles naming the actor state it (the rule the corpus graph's org:memberOf follows).
 
@@ -165,20 +192,33 @@ def _stance_table(store: Any) -> list[dict[str, Any]]:
         article = _first(derived)
         art = articles.get(article, {})
         confidence = _first(v["confidence"])
-        table.append({
-            "stance": stance, "holder": holder, "polarity": polarity,
-            "holderLabel": _first(labels.get(holder, ())), "holderTypes": " ".join(types.get(holder, ())),
-            "target": target, "targetLabel": _first(labels.get(target, ())) if target else None,
-            "targetTypes": " ".join(types.get(target, ())) if target else "",
-            "topic": topic, "topicLabel": _first(labels.get(topic, ())) if topic else None,
-            "confidence": max(c for c in v["confidence"] if c is not None) if confidence is not None else None,
-            "cue": _first(v["cue_text"]), "evidence": _first(v["evidence_text"]),
-            "content": _first(v["content_text"]), "statement": _first(v["fromStatement"]),
-            "article": article, "date": _first(str(d) for d in art.get("datePublished", ())),
-            "title": _first(art.get("headline", ())), "articleId": _first(art.get("identifier", ())),
-            "reportedBy": reporter, "reportedByLabel": _first(labels.get(reporter, ())) if reporter else None,
-            "negated": any(v["negated"]), "extractor": _first(v["extractor"]),
-        })
+        table.append(
+            {
+                "stance": stance,
+                "holder": holder,
+                "polarity": polarity,
+                "holderLabel": _first(labels.get(holder, ())),
+                "holderTypes": " ".join(types.get(holder, ())),
+                "target": target,
+                "targetLabel": _first(labels.get(target, ())) if target else None,
+                "targetTypes": " ".join(types.get(target, ())) if target else "",
+                "topic": topic,
+                "topicLabel": _first(labels.get(topic, ())) if topic else None,
+                "confidence": max(c for c in v["confidence"] if c is not None) if confidence is not None else None,
+                "cue": _first(v["cue_text"]),
+                "evidence": _first(v["evidence_text"]),
+                "content": _first(v["content_text"]),
+                "statement": _first(v["fromStatement"]),
+                "article": article,
+                "date": _first(str(d) for d in art.get("datePublished", ())),
+                "title": _first(art.get("headline", ())),
+                "articleId": _first(art.get("identifier", ())),
+                "reportedBy": reporter,
+                "reportedByLabel": _first(labels.get(reporter, ())) if reporter else None,
+                "negated": any(v["negated"]),
+                "extractor": _first(v["extractor"]),
+            }
+        )
     return table
 
 
@@ -226,9 +266,14 @@ def affiliations(store: Any) -> dict[str, list[dict[str, Any]]]:
         if row["role"] and role is None:
             role = local_name(row["role"]).replace("-", " ")
         articles, gazetteer = int(row["articles"] or 0), bool(int(row["gazetteer"] or 0))
-        entry = {"org": row["org"], "org_label": labels.get(row["org"]) if row["org"] else None,
-                 "role": role, "via": row["via"], "articles": 0 if gazetteer and row["via"] == "membership" else articles,
-                 "gazetteer": gazetteer}
+        entry = {
+            "org": row["org"],
+            "org_label": labels.get(row["org"]) if row["org"] else None,
+            "role": role,
+            "via": row["via"],
+            "articles": 0 if gazetteer and row["via"] == "membership" else articles,
+            "gazetteer": gazetteer,
+        }
         entry["supported"] = post_supported(entry, named.get(row["actor"], 0))
         out[row["actor"]].append(entry)
     for entries in out.values():
@@ -294,9 +339,16 @@ def _iso(value: Any) -> str | None:
     return text[:10] if len(text) >= 10 else text
 
 
-def stance_rows(store: Any, *, date_from: Any = None, date_to: Any = None,
-                actors: Iterable[str] | None = None, actor_types: Iterable[str] | None = None,
-                min_confidence: float | None = None, min_count: int | None = None) -> Rows:
+def stance_rows(
+    store: Any,
+    *,
+    date_from: Any = None,
+    date_to: Any = None,
+    actors: Iterable[str] | None = None,
+    actor_types: Iterable[str] | None = None,
+    min_confidence: float | None = None,
+    min_count: int | None = None,
+) -> Rows:
     """Read every stance in ``store`` as a plain dict, filtered.
 
     Parameters
@@ -354,37 +406,45 @@ def stance_rows(store: Any, *, date_from: Any = None, date_to: Any = None,
         holder = r["holder"]
         holder_roles, holder_orgs = about(holder)
         target_roles, target_orgs = ([], []) if is_topic else about(target)
-        rows.append({
-            "stance": r["stance"],
-            "holder": holder,
-            "holder_label": r["holderLabel"] or local_name(holder),
-            "holder_type": _pick_type(r["holderTypes"]) or "Actor",
-            "holder_roles": holder_roles,
-            "holder_orgs": holder_orgs,
-            "target": target,
-            "target_label": (r["topicLabel"] if is_topic else r["targetLabel"]) or local_name(target),
-            "target_type": "Topic" if is_topic else (_pick_type(r["targetTypes"]) or "Actor"),
-            "target_kind": "topic" if is_topic else "actor",
-            "target_roles": target_roles,
-            "target_orgs": target_orgs,
-            "topic": topic if is_topic else None,
-            "polarity": polarity,
-            "confidence": r["confidence"],
-            "cue": r["cue"],
-            "quote": r["evidence"] or r["content"],
-            "statement": r["statement"],
-            "date": _iso(r["date"]),
-            "article": r["article"],
-            "article_id": r["articleId"],
-            "article_title": r["title"],
-            "reported_by": r["reportedBy"],
-            "reported_by_label": r["reportedByLabel"],
-            "negated": bool(r["negated"]),
-            "extractor": r["extractor"],
-        })
+        rows.append(
+            {
+                "stance": r["stance"],
+                "holder": holder,
+                "holder_label": r["holderLabel"] or local_name(holder),
+                "holder_type": _pick_type(r["holderTypes"]) or "Actor",
+                "holder_roles": holder_roles,
+                "holder_orgs": holder_orgs,
+                "target": target,
+                "target_label": (r["topicLabel"] if is_topic else r["targetLabel"]) or local_name(target),
+                "target_type": "Topic" if is_topic else (_pick_type(r["targetTypes"]) or "Actor"),
+                "target_kind": "topic" if is_topic else "actor",
+                "target_roles": target_roles,
+                "target_orgs": target_orgs,
+                "topic": topic if is_topic else None,
+                "polarity": polarity,
+                "confidence": r["confidence"],
+                "cue": r["cue"],
+                "quote": r["evidence"] or r["content"],
+                "statement": r["statement"],
+                "date": _iso(r["date"]),
+                "article": r["article"],
+                "article_id": r["articleId"],
+                "article_title": r["title"],
+                "reported_by": r["reportedBy"],
+                "reported_by_label": r["reportedByLabel"],
+                "negated": bool(r["negated"]),
+                "extractor": r["extractor"],
+            }
+        )
     rows.sort(key=lambda x: (x["date"] or "", x["stance"]))
-    return filter_rows(rows, date_from=date_from, date_to=date_to, actors=actors,
-                       actor_types=actor_types, min_confidence=min_confidence)
+    return filter_rows(
+        rows,
+        date_from=date_from,
+        date_to=date_to,
+        actors=actors,
+        actor_types=actor_types,
+        min_confidence=min_confidence,
+    )
 
 
 # ------------------------------------------------------------------------------ filters
@@ -392,9 +452,16 @@ def _matches(row: Mapping[str, Any], side: str, wanted: set[str]) -> bool:
     return (row.get(side) in wanted) or (str(row.get(f"{side}_label") or "").casefold() in wanted)
 
 
-def filter_rows(rows: Iterable[Mapping[str, Any]], *, date_from: Any = None, date_to: Any = None,
-                actors: Iterable[str] | None = None, actor_types: Iterable[str] | None = None,
-                min_confidence: float | None = None, actor_side: str = "either") -> Rows:
+def filter_rows(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    date_from: Any = None,
+    date_to: Any = None,
+    actors: Iterable[str] | None = None,
+    actor_types: Iterable[str] | None = None,
+    min_confidence: float | None = None,
+    actor_side: str = "either",
+) -> Rows:
     """Keep the rows that pass the filters (see :func:`stance_rows`).
 
     ``actor_side="holder"`` matches ``actors`` against holders only (the one-mode views, whose
@@ -450,5 +517,3 @@ def resolve_rows(store_or_rows: Any, filters: Mapping[str, Any], actor_side: str
         return filter_rows(store_or_rows, actor_side=actor_side, **kw)
     rows = stance_rows(store_or_rows)
     return filter_rows(rows, actor_side=actor_side, **kw)
-
-

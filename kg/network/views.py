@@ -1,6 +1,7 @@
 """Network views built from stance rows: signed actor network, two-mode, DNA-style one-mode
 networks (congruence, conflict, subtract) and time slices. Pure functions of rows (a store is
 read through :func:`kg.network.rows.resolve_rows`)."""
+
 from __future__ import annotations
 
 import math
@@ -26,8 +27,14 @@ from kg.network.rows import FILTER_KEYS, POLARITY_SIGN, Rows, local_name, resolv
 # What each view does with an actor's repeated stance unless told otherwise (see kg.network.dna):
 # the stance-count views count every stance; the one-mode views, as DNA's default export and
 # kg's before the option existed, ask only whether an actor ever held a position ("range").
-DEFAULT_DUPLICATES = {"actors": "none", "topics": "none", "congruence": "range", "conflict": "range",
-                      "subtract": "range"}
+DEFAULT_DUPLICATES = {
+    "actors": "none",
+    "topics": "none",
+    "congruence": "range",
+    "conflict": "range",
+    "subtract": "range",
+}
+
 
 # ------------------------------------------------------------------------------ building blocks
 def stance_evidence(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -49,9 +56,22 @@ def stance_evidence(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _new_edge() -> dict[str, Any]:
-    return {"positive": 0, "negative": 0, "neutral": 0, "count": 0, "weight": 0,
-            "mean_polarity": 0.0, "sign": 0, "mean_confidence": None, "first_date": None,
-            "last_date": None, "stances": [], "evidence": [], "_conf": [], "_seen": set()}
+    return {
+        "positive": 0,
+        "negative": 0,
+        "neutral": 0,
+        "count": 0,
+        "weight": 0,
+        "mean_polarity": 0.0,
+        "sign": 0,
+        "mean_confidence": None,
+        "first_date": None,
+        "last_date": None,
+        "stances": [],
+        "evidence": [],
+        "_conf": [],
+        "_seen": set(),
+    }
 
 
 def _add_to_edge(edge: dict[str, Any], row: Mapping[str, Any], duplicates: str = "none") -> None:
@@ -94,10 +114,15 @@ def _actor_nodes(rows: Rows) -> dict[str, dict[str, Any]]:
         for side in sides:
             iri = row[side]
             if iri not in nodes:
-                nodes[iri] = {"label": row.get(f"{side}_label") or local_name(iri),
-                              "type": row.get(f"{side}_type") or "Actor", "iri": iri,
-                              "roles": list(row.get(f"{side}_roles") or []), "statements": 0,
-                              "stances_out": 0, "stances_in": 0}
+                nodes[iri] = {
+                    "label": row.get(f"{side}_label") or local_name(iri),
+                    "type": row.get(f"{side}_type") or "Actor",
+                    "iri": iri,
+                    "roles": list(row.get(f"{side}_roles") or []),
+                    "statements": 0,
+                    "stances_out": 0,
+                    "stances_in": 0,
+                }
         # a statement may carry several stances; without a statement each stance counts once
         said[row["holder"]].add(row.get("statement") or row.get("stance"))
     for iri, keys in said.items():
@@ -116,10 +141,17 @@ def _graph_meta(kind: str, filters: Mapping[str, Any], **extra: Any) -> dict[str
 
 
 # ------------------------------------------------------------------------------ views
-def actor_network(store_or_rows: Any, *, date_from: Any = None, date_to: Any = None,
-                  actors: Iterable[str] | None = None, actor_types: Iterable[str] | None = None,
-                  min_confidence: float | None = None, min_count: int | None = None,
-                  duplicates: str = "none") -> nx.DiGraph:
+def actor_network(
+    store_or_rows: Any,
+    *,
+    date_from: Any = None,
+    date_to: Any = None,
+    actors: Iterable[str] | None = None,
+    actor_types: Iterable[str] | None = None,
+    min_confidence: float | None = None,
+    min_count: int | None = None,
+    duplicates: str = "none",
+) -> nx.DiGraph:
     """The signed actor -> actor network: one edge per holder/target pair.
 
     Stances towards topics and an actor's stances towards itself are left out.
@@ -160,10 +192,19 @@ def actor_network(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
     (1, -1.0)
     """
     duplicates = check_duplicates(duplicates)
-    filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
-                   min_confidence=min_confidence, min_count=min_count)
-    rows = [r for r in resolve_rows(store_or_rows, filters)
-            if r.get("target_kind") == "actor" and r["holder"] != r["target"]]
+    filters = dict(
+        date_from=date_from,
+        date_to=date_to,
+        actors=actors,
+        actor_types=actor_types,
+        min_confidence=min_confidence,
+        min_count=min_count,
+    )
+    rows = [
+        r
+        for r in resolve_rows(store_or_rows, filters)
+        if r.get("target_kind") == "actor" and r["holder"] != r["target"]
+    ]
     edges: dict[tuple[str, str], dict[str, Any]] = defaultdict(_new_edge)
     for row in rows:
         _add_to_edge(edges[(row["holder"], row["target"])], row, duplicates)
@@ -182,10 +223,18 @@ def actor_network(store_or_rows: Any, *, date_from: Any = None, date_to: Any = N
     return G
 
 
-def topic_network(store_or_rows: Any, *, normalization: str = "none", date_from: Any = None,
-                  date_to: Any = None, actors: Iterable[str] | None = None,
-                  actor_types: Iterable[str] | None = None, min_confidence: float | None = None,
-                  min_count: int | None = None, duplicates: str = "none") -> nx.DiGraph:
+def topic_network(
+    store_or_rows: Any,
+    *,
+    normalization: str = "none",
+    date_from: Any = None,
+    date_to: Any = None,
+    actors: Iterable[str] | None = None,
+    actor_types: Iterable[str] | None = None,
+    min_confidence: float | None = None,
+    min_count: int | None = None,
+    duplicates: str = "none",
+) -> nx.DiGraph:
     """The two-mode network: actors -> the targets and topics they take positions on.
 
     An actor that is also a target appears twice, once per mode, as in DNA's affiliation
@@ -228,18 +277,32 @@ def topic_network(store_or_rows: Any, *, normalization: str = "none", date_from:
     """
     norm_name = check_normalization(normalization, TWO_MODE_NORMALIZATIONS)
     duplicates = check_duplicates(duplicates)
-    filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
-                   min_confidence=min_confidence, min_count=min_count)
+    filters = dict(
+        date_from=date_from,
+        date_to=date_to,
+        actors=actors,
+        actor_types=actor_types,
+        min_confidence=min_confidence,
+        min_count=min_count,
+    )
     rows = resolve_rows(store_or_rows, filters)
     holders = _actor_nodes([dict(r, target_kind="topic") for r in rows])  # holders only
     edges: dict[tuple[str, str], dict[str, Any]] = defaultdict(_new_edge)
     targets: dict[str, dict[str, Any]] = {}
     for row in rows:
         tid = "target:" + row["target"]
-        targets.setdefault(tid, {"label": row.get("target_label") or local_name(row["target"]),
-                                 "type": row.get("target_type") or "Actor", "iri": row["target"],
-                                 "target_kind": row.get("target_kind") or "actor", "kind": "target",
-                                 "bipartite": 1, "stances_in": 0})
+        targets.setdefault(
+            tid,
+            {
+                "label": row.get("target_label") or local_name(row["target"]),
+                "type": row.get("target_type") or "Actor",
+                "iri": row["target"],
+                "target_kind": row.get("target_kind") or "actor",
+                "kind": "target",
+                "bipartite": 1,
+                "stances_in": 0,
+            },
+        )
         _add_to_edge(edges[(row["holder"], tid)], row, duplicates)
     weights = two_mode_weights({k: e["count"] for k, e in edges.items()}, norm_name)
     G = nx.DiGraph(**_graph_meta("topics", filters, normalization=norm_name, duplicates=duplicates))
@@ -259,8 +322,9 @@ def topic_network(store_or_rows: Any, *, normalization: str = "none", date_from:
     return G
 
 
-def affiliation_array(rows: Rows, duplicates: str) -> tuple[
-        dict[str, dict[tuple[str, int], list[dict]]], dict[str, dict[tuple[str, int], int]]]:
+def affiliation_array(
+    rows: Rows, duplicates: str
+) -> tuple[dict[str, dict[tuple[str, int], list[dict]]], dict[str, dict[tuple[str, int], int]]]:
     """DNA's actor x (concept, qualifier) array: the rows behind each actor's (target, sign)
     and how many stances they count for under ``duplicates`` (1 each for ``"range"``: DNA's
     binary array). Neutral stances take no side and so neither agree nor disagree with anyone."""
@@ -355,8 +419,9 @@ def _most_active(rows: list, limit: int) -> tuple[list, int]:
     return [r for r in rows if r["holder"] in keep], len(active) - limit
 
 
-def _one_mode(store_or_rows: Any, mode: str, normalization: str, filters: Mapping[str, Any],
-              duplicates: str = "range") -> nx.Graph:
+def _one_mode(
+    store_or_rows: Any, mode: str, normalization: str, filters: Mapping[str, Any], duplicates: str = "range"
+) -> nx.Graph:
     """Congruence / conflict / subtract networks (see :func:`congruence_network`)."""
     norm_name = check_normalization(normalization, ONE_MODE_NORMALIZATIONS)
     duplicates = check_duplicates(duplicates)
@@ -408,18 +473,36 @@ def _one_mode(store_or_rows: Any, mode: str, normalization: str, filters: Mappin
                 G.add_node(n, concepts=len(counts[n]), **nodes[n])
         # conflict weights are positive (how much two actors disagree) but the tie is hostile
         sign = -1 if mode == "conflict" else (weight > 0) - (weight < 0)
-        G.add_edge(a, b, weight=round(weight, 6), count=raw, congruence=cong, conflict=conf, sign=sign,
-                   targets=sorted(labels[t] for t in p["targets"]), target_iris=sorted(p["targets"]),
-                   stances=[stance_at[i] for i in ranks], evidence=[evidence(i) for i in ranks])
+        G.add_edge(
+            a,
+            b,
+            weight=round(weight, 6),
+            count=raw,
+            congruence=cong,
+            conflict=conf,
+            sign=sign,
+            targets=sorted(labels[t] for t in p["targets"]),
+            target_iris=sorted(p["targets"]),
+            stances=[stance_at[i] for i in ranks],
+            evidence=[evidence(i) for i in ranks],
+        )
     for n in G:
         G.nodes[n]["stances_out"] = sum(len(v) for v in held[n].values())
     return G
 
 
-def congruence_network(store_or_rows: Any, *, normalization: str = "none", date_from: Any = None,
-                       date_to: Any = None, actors: Iterable[str] | None = None,
-                       actor_types: Iterable[str] | None = None, min_confidence: float | None = None,
-                       min_count: int | None = None, duplicates: str = "range") -> nx.Graph:
+def congruence_network(
+    store_or_rows: Any,
+    *,
+    normalization: str = "none",
+    date_from: Any = None,
+    date_to: Any = None,
+    actors: Iterable[str] | None = None,
+    actor_types: Iterable[str] | None = None,
+    min_confidence: float | None = None,
+    min_count: int | None = None,
+    duplicates: str = "range",
+) -> nx.Graph:
     """Actors linked by how often they take the *same* polarity towards the same target or topic.
 
     This is DNA's one-mode network with qualifier aggregation "congruence" on the actor x
@@ -472,15 +555,29 @@ def congruence_network(store_or_rows: Any, *, normalization: str = "none", date_
     >>> [congruence_network(rows, duplicates=d).edges["A", "B"]["weight"] for d in ("range", "none")]
     [1.0, 2.0]
     """
-    filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
-                   min_confidence=min_confidence, min_count=min_count)
+    filters = dict(
+        date_from=date_from,
+        date_to=date_to,
+        actors=actors,
+        actor_types=actor_types,
+        min_confidence=min_confidence,
+        min_count=min_count,
+    )
     return _one_mode(store_or_rows, "congruence", normalization, filters, duplicates)
 
 
-def conflict_network(store_or_rows: Any, *, normalization: str = "none", date_from: Any = None,
-                     date_to: Any = None, actors: Iterable[str] | None = None,
-                     actor_types: Iterable[str] | None = None, min_confidence: float | None = None,
-                     min_count: int | None = None, duplicates: str = "range") -> nx.Graph:
+def conflict_network(
+    store_or_rows: Any,
+    *,
+    normalization: str = "none",
+    date_from: Any = None,
+    date_to: Any = None,
+    actors: Iterable[str] | None = None,
+    actor_types: Iterable[str] | None = None,
+    min_confidence: float | None = None,
+    min_count: int | None = None,
+    duplicates: str = "range",
+) -> nx.Graph:
     """Actors linked by how often they take *opposite* polarities towards the same target or topic.
 
     The raw weight of a pair is the number of targets one actor supports and the other opposes
@@ -497,15 +594,29 @@ def conflict_network(store_or_rows: Any, *, normalization: str = "none", date_fr
     >>> G.edges["A", "B"]["weight"], G.edges["A", "B"]["targets"]
     (1.0, ['x'])
     """
-    filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
-                   min_confidence=min_confidence, min_count=min_count)
+    filters = dict(
+        date_from=date_from,
+        date_to=date_to,
+        actors=actors,
+        actor_types=actor_types,
+        min_confidence=min_confidence,
+        min_count=min_count,
+    )
     return _one_mode(store_or_rows, "conflict", normalization, filters, duplicates)
 
 
-def subtract_network(store_or_rows: Any, *, normalization: str = "none", date_from: Any = None,
-                     date_to: Any = None, actors: Iterable[str] | None = None,
-                     actor_types: Iterable[str] | None = None, min_confidence: float | None = None,
-                     min_count: int | None = None, duplicates: str = "range") -> nx.Graph:
+def subtract_network(
+    store_or_rows: Any,
+    *,
+    normalization: str = "none",
+    date_from: Any = None,
+    date_to: Any = None,
+    actors: Iterable[str] | None = None,
+    actor_types: Iterable[str] | None = None,
+    min_confidence: float | None = None,
+    min_count: int | None = None,
+    duplicates: str = "range",
+) -> nx.Graph:
     """Congruence minus conflict (DNA's "subtract"): positive weights join allies, negative
     weights opponents; pairs whose agreements and disagreements cancel out get no edge.
 
@@ -523,8 +634,14 @@ def subtract_network(store_or_rows: Any, *, normalization: str = "none", date_fr
     >>> subtract_network(rows).edges["A", "B"]["weight"]
     -1.0
     """
-    filters = dict(date_from=date_from, date_to=date_to, actors=actors, actor_types=actor_types,
-                   min_confidence=min_confidence, min_count=min_count)
+    filters = dict(
+        date_from=date_from,
+        date_to=date_to,
+        actors=actors,
+        actor_types=actor_types,
+        min_confidence=min_confidence,
+        min_count=min_count,
+    )
     return _one_mode(store_or_rows, "subtract", normalization, filters, duplicates)
 
 
@@ -566,8 +683,15 @@ def _next_start(start: date, window: str | int) -> date:
     return start + timedelta(days=int(window))
 
 
-def time_slices(view_fn: Callable[..., nx.Graph], store_or_rows: Any, window: str | int = "month", *,
-                date_from: Any = None, date_to: Any = None, **kwargs: Any) -> list[tuple[date, date, nx.Graph]]:
+def time_slices(
+    view_fn: Callable[..., nx.Graph],
+    store_or_rows: Any,
+    window: str | int = "month",
+    *,
+    date_from: Any = None,
+    date_to: Any = None,
+    **kwargs: Any,
+) -> list[tuple[date, date, nx.Graph]]:
     """The same view per time window, to see stances change.
 
     Parameters
@@ -606,8 +730,7 @@ def time_slices(view_fn: Callable[..., nx.Graph], store_or_rows: Any, window: st
     if not (window in ("month", "year", "week") or (isinstance(window, int) and window > 0)):
         raise ValueError(f"window must be 'month', 'year', 'week' or a positive number of days, not {window!r}")
     filters = {k: kwargs.get(k) for k in FILTER_KEYS if k not in ("date_from", "date_to")}
-    rows = resolve_rows(store_or_rows, dict(filters, date_from=date_from, date_to=date_to),
-                 actor_side="either")
+    rows = resolve_rows(store_or_rows, dict(filters, date_from=date_from, date_to=date_to), actor_side="either")
     dated = [r for r in rows if r.get("date")]
     if not dated:
         return []
@@ -625,5 +748,3 @@ def time_slices(view_fn: Callable[..., nx.Graph], store_or_rows: Any, window: st
         slices.append((start, end, graph))
         start = nxt
     return slices
-
-

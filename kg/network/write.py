@@ -1,6 +1,7 @@
 """Writing a network view to a file: GraphML, GEXF, CSV edge list, UCINET DL, or the interactive
 page (:mod:`kg.viz`, imported only when an ``.html`` file is asked for); and the tables and
 chart of :mod:`kg.network.dna` and :mod:`kg.network.polarisation` (event list, polarisation)."""
+
 from __future__ import annotations
 
 import csv
@@ -112,11 +113,13 @@ def flat_copy(graph: nx.Graph, *, xml: bool = False) -> nx.Graph:
 
 
 # ------------------------------------------------------------------------------ GraphML, streamed
-_GRAPHML_HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n'
-                 '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-                 'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-                 'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+_GRAPHML_HEAD = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+)
 
 
 def _graphml_type(kinds: set[type]) -> str:
@@ -176,8 +179,10 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
             for name, kinds in names.items():
                 key = f"d{len(keys)}"
                 keys[(scope, name)] = (key, _graphml_type(kinds))
-                fh.write(f'  <key id="{key}" for="{scope}" attr.name={quoteattr(name)} '
-                         f'attr.type="{keys[(scope, name)][1]}" />\n')
+                fh.write(
+                    f'  <key id="{key}" for="{scope}" attr.name={quoteattr(name)} '
+                    f'attr.type="{keys[(scope, name)][1]}" />\n'
+                )
 
         def data_lines(scope: str, data: Mapping[str, Any], indent: str) -> str:
             out = []
@@ -186,8 +191,9 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
                     continue
                 key, kind = keys[(scope, xml_safe(str(k)))]
                 v = value(v)
-                text = ("true" if v else "false") if kind == "boolean" else repr(float(v)) \
-                    if kind == "double" else str(v)
+                text = (
+                    ("true" if v else "false") if kind == "boolean" else repr(float(v)) if kind == "double" else str(v)
+                )
                 out.append(f'{indent}<data key="{key}">{escape(text)}</data>\n')
             return "".join(out)
 
@@ -198,14 +204,30 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
         for n, data in graph.nodes(data=True):
             fh.write(f"    <node id={quoteattr(str(ids[n]))}>\n{data_lines('node', data, '      ')}    </node>\n")
         for u, v, data in edges():
-            fh.write(f"    <edge source={quoteattr(str(ids[u]))} target={quoteattr(str(ids[v]))}>\n"
-                     f"{data_lines('edge', data, '      ')}    </edge>\n")
+            fh.write(
+                f"    <edge source={quoteattr(str(ids[u]))} target={quoteattr(str(ids[v]))}>\n"
+                f"{data_lines('edge', data, '      ')}    </edge>\n"
+            )
         fh.write("  </graph>\n</graphml>\n")
     return path
 
 
-_CSV_FIRST = ["source", "target", "source_label", "target_label", "weight", "count", "positive",
-              "negative", "neutral", "mean_polarity", "congruence", "conflict", "first_date", "last_date"]
+_CSV_FIRST = [
+    "source",
+    "target",
+    "source_label",
+    "target_label",
+    "weight",
+    "count",
+    "positive",
+    "negative",
+    "neutral",
+    "mean_polarity",
+    "congruence",
+    "conflict",
+    "first_date",
+    "last_date",
+]
 
 
 def _csv_cell(value: Any) -> Any:
@@ -233,8 +255,12 @@ def write_csv(graph: nx.Graph, path: str | Path) -> Path:
         writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
         for u, v, data in graph.edges(data=True):
-            row = {"source": u, "target": v,
-                   "source_label": graph.nodes[u].get("label", u), "target_label": graph.nodes[v].get("label", v)}
+            row = {
+                "source": u,
+                "target": v,
+                "source_label": graph.nodes[u].get("label", u),
+                "target_label": graph.nodes[v].get("label", v),
+            }
             row.update(export_edge_data(graph, data))
             writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
     return path
@@ -282,6 +308,7 @@ def _dl_number(value: Any) -> str:
 def _dl_modes(graph: nx.Graph) -> tuple[list, list, bool]:
     """Row nodes, column nodes and whether the network is two-mode (nodes marked ``bipartite``,
     as :func:`kg.network.topic_network` marks them); nodes sorted by label as DNA sorts them."""
+
     def order(nodes: Iterable) -> list:
         return sorted(nodes, key=lambda n: (str(graph.nodes[n].get("label", n)).casefold(), str(n)))
 
@@ -343,8 +370,13 @@ def write_dl(graph: nx.Graph, path: str | Path, *, weight: str = "weight", layou
 
     fmt = layout if layout == "fullmatrix" else ("edgelist2" if two_mode else "edgelist1")
     if two_mode:
-        lines = [f"dl nr = {len(rows)}, nc = {len(cols)}, format = {fmt}", "row labels:", *labels(rows),
-                 "column labels:", *labels(cols)]
+        lines = [
+            f"dl nr = {len(rows)}, nc = {len(cols)}, format = {fmt}",
+            "row labels:",
+            *labels(rows),
+            "column labels:",
+            *labels(cols),
+        ]
     else:
         lines = [f"dl n = {len(rows)}, format = {fmt}", "labels:", *labels(rows)]
     lines.append("data:")
@@ -366,8 +398,12 @@ def write_table(rows: Iterable[Mapping[str, Any]], path: str | Path, columns: Se
         writer = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _csv_cell("; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-                             for k, v in ((k, row.get(k)) for k in columns)})
+            writer.writerow(
+                {
+                    k: _csv_cell("; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+                    for k, v in ((k, row.get(k)) for k in columns)
+                }
+            )
     return path
 
 
@@ -381,8 +417,9 @@ def write_events(events: Iterable[Mapping[str, Any]], path: str | Path) -> Path:
     return write_table(events, path, EVENT_COLUMNS)
 
 
-def write_polarisation(series: Sequence[Mapping[str, Any]], path: str | Path, *,
-                       title: str = "Polarisation over time") -> Path:
+def write_polarisation(
+    series: Sequence[Mapping[str, Any]], path: str | Path, *, title: str = "Polarisation over time"
+) -> Path:
     """Write :func:`kg.network.polarisation.polarisation_series` as a table (``.csv``) or a chart
     (``.svg``: polarisation per window, the camps in each point's tooltip, and the baseline
     dashed when the series has one)."""
@@ -396,13 +433,18 @@ def write_polarisation(series: Sequence[Mapping[str, Any]], path: str | Path, *,
         raise ValueError(f"polarisation is written as .csv or .svg, not {path.name!r}")
     from kg.network.chart import line_chart_svg
 
-    notes = [f"{s['actors']} actors, {s['ties']} ties; camps: {', '.join(s['camp_0'])} | {', '.join(s['camp_1'])}"
-             if s.get("polarisation") is not None else "no tie" for s in series]
+    notes = [
+        f"{s['actors']} actors, {s['ties']} ties; camps: {', '.join(s['camp_0'])} | {', '.join(s['camp_1'])}"
+        if s.get("polarisation") is not None
+        else "no tie"
+        for s in series
+    ]
     lines = {"polarisation": [s.get("polarisation") for s in series]}
     if any(s.get("baseline") is not None for s in series):
         lines["baseline (same ties, signs shuffled)"] = [s.get("baseline") for s in series]
-    svg = line_chart_svg([s["start"] for s in series], lines, title=title,
-                         y_label="polarisation (2 x signed modularity)", notes=notes)
+    svg = line_chart_svg(
+        [s["start"] for s in series], lines, title=title, y_label="polarisation (2 x signed modularity)", notes=notes
+    )
     path.write_text(svg, encoding="utf-8")
     return path
 
