@@ -18,6 +18,7 @@ import argparse
 import collections
 import importlib.util
 import sys
+from pathlib import Path
 
 
 def _load_scorer(path: str):
@@ -104,7 +105,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gold", required=True)
     ap.add_argument("--pred", required=True)
-    ap.add_argument("--scorer", default="/work/shared/eval/score.py")
+    # the shared scorer beside the checkout (../shared/eval), as the README's commands use it
+    ap.add_argument("--scorer", default=str(Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"))
     ap.add_argument("--show", default="summary", choices=["summary", "fp", "fn", "speaker", "partial"])
     ap.add_argument("--n", type=int, default=30)
     ap.add_argument("--speech", action="store_true", help="only the speech subset of gold")
