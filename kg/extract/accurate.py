@@ -67,7 +67,10 @@ class Marker:
         self.tok = Tokenizer.from_file(str(base / "tokenizer.json"))
         self.tok.no_padding()  # the packaged file pads and cuts every input to 128 pieces
         self.tok.no_truncation()
-        self.at, self.hash = self.tok.token_to_id("@"), self.tok.token_to_id("#")
+        at, hash_ = self.tok.token_to_id("@"), self.tok.token_to_id("#")
+        if at is None or hash_ is None:  # the markers training used must be in the vocabulary
+            raise AccurateUnavailable(f"the tokenizer in {base} has no '@' or '#' piece")
+        self.at, self.hash = at, hash_
         self.context = context
 
     def pieces(self, s: str) -> list[int]:
