@@ -42,14 +42,6 @@ def test_adjacent_mentions_are_both_marked():
     assert toks.index("[unused1]") < toks.index("[unused2]") == rb[0]
 
 
-def test_plain_ids_ranges_cover_the_mentions():
-    text = "Ann Cole thanked the Organisation of Example States."
-    ids, (ra, rb) = E.plain_ids(text, [(0, 8), (21, 51)])
-    toks = _pieces(ids)
-    assert toks[ra[0] : ra[1]] == ["ann", "cole"]
-    assert " ".join(toks[rb[0] : rb[1]]).replace(" ##", "") == "organisation of example states"
-
-
 def test_long_input_keeps_a_window_round_the_pair():
     text = "word " * 200 + "Ann Cole praised Bo Li."
     start = text.index("Ann")
@@ -59,9 +51,14 @@ def test_long_input_keeps_a_window_round_the_pair():
     assert toks[ra[0]] == "[unused0]" and toks[rb[0]] == "[unused2]"
 
 
+def _unmarked(text: str) -> list[int]:
+    """The word pieces of ``text`` between [CLS] and [SEP], no mention marked."""
+    return [E.CLS] + E.tokenize(text)[0][: E.MAX_LEN - 2] + [E.SEP]
+
+
 def test_padding_does_not_change_the_vectors(enc):
-    short, _ = E.plain_ids("Ann Cole praised Bo Li.", [])
-    long_, _ = E.plain_ids("A much longer sentence about the budget talks that went on all night.", [])
+    short = _unmarked("Ann Cole praised Bo Li.")
+    long_ = _unmarked("A much longer sentence about the budget talks that went on all night.")
     alone = enc.hidden([short])[0]
     padded = enc.hidden([short, long_])[0, : len(short)]
     assert np.allclose(alone, padded, atol=1e-4)
@@ -77,7 +74,7 @@ def test_inputs_of_mixed_lengths_in_one_batch_are_each_their_own(enc):
         "Critics said the plan, which the governor defended on Monday, would cost far too much.",
         "Yes.",
     ]
-    batch = [E.plain_ids(t, [])[0] for t in texts]
+    batch = [_unmarked(t) for t in texts]
     together = enc.hidden(batch)
     at = [[0, len(ids) - 2] for ids in batch]
     part = enc.hidden(batch, at)
@@ -101,10 +98,7 @@ def test_last_layer_at_the_read_positions_only_is_the_same(enc):
 
 def test_probabilities_are_distributions(enc):
     text = "Ann Cole praised Bo Li."
-    if enc.mode == "pair":
-        ids, ra, rb = E.marked_ids(text, (0, 8), (17, 22))
-    else:
-        ids, (ra, rb) = E.plain_ids(text, [(0, 8), (17, 22)])
+    ids, ra, rb = E.marked_ids(text, (0, 8), (17, 22))
     (p,) = enc.probabilities([(ids, [(ra, rb)])])
     assert p.shape == (1, len(CLASSES)) and np.isclose(p.sum(), 1.0, atol=1e-5)
 

@@ -83,7 +83,6 @@ from kg.extract.encoder import (
     OPEN_B,
     base_weights,
     marked_ids,
-    plain_ids,
 )
 from kg.extract.stance_model import CLASSES
 from training.common import CITATION, heldout, macro_f1
@@ -102,19 +101,15 @@ def oriented(row: dict) -> tuple[tuple[int, int], tuple[int, int], int] | None:
     return (a["start"], a["end"]), (b["start"], b["end"]), CLASSES.index(table[row["label"]])
 
 
-def example(row: dict, mode: str = "pair", window: int = 0) -> tuple[list[int], tuple, tuple, int] | None:
-    """(ids, range of a, range of b, class) for one row, in the input form of ``mode``; in pair
-    mode ``window`` > 0 cuts the sentence round the pair as inference does."""
+def example(row: dict, window: int = 0) -> tuple[list[int], tuple, tuple, int] | None:
+    """(ids, range of a, range of b, class) for one row, its two mentions marked as kg reads
+    them (:func:`kg.extract.encoder.marked_ids`); ``window`` > 0 cuts the sentence round the
+    pair as inference does."""
     pair = oriented(row)
     if pair is None:
         return None
     sa, sb, cls = pair
-    if mode == "pair":
-        ids, ra, rb = marked_ids(row["sentence"], sa, sb, window=window)
-    else:
-        ids, (ra, rb) = plain_ids(row["sentence"], [sa, sb])
-        if ra is None or rb is None:
-            return None
+    ids, ra, rb = marked_ids(row["sentence"], sa, sb, window=window)
     return ids, ra, rb, cls
 
 
@@ -131,7 +126,7 @@ def turned(ex: tuple[list[int], tuple, tuple, int]) -> tuple[list[int], tuple, t
     return [MARKER_SWAP.get(t, t) for t in ids], rb, ra, TURNED[cls] if cls >= 0 else cls
 
 
-def build_model(torch, weights: dict[str, np.ndarray], dropout: float, directional: bool = False):
+def build_model(torch, weights: dict[str, np.ndarray], dropout: float):
     nn = torch.nn
     F = torch.nn.functional
     d = weights["embeddings.word_embeddings.weight"].shape[1]
@@ -162,11 +157,7 @@ def build_model(torch, weights: dict[str, np.ndarray], dropout: float, direction
             self.ln = nn.LayerNorm(d, eps=LN_EPS)
             self.layers = nn.ModuleList(Layer() for _ in range(n_layers))
             self.drop = nn.Dropout(dropout)
-            # joint: one 5-way decision per pair; directional: the same 3-way (none, for, against)
-            # decision asked both ways (a about b, b about a), so the rare "later one about the
-            # earlier one" classes share what is learned from the common ones
-            self.head = nn.Linear(3 * d, 3 if directional else len(CLASSES))
-            self.back = nn.Parameter(torch.zeros(3))  # directional: extra bias of the b-about-a question
+            self.head = nn.Linear(3 * d, len(CLASSES))  # one 5-way decision per pair
 
         def forward(self, ids, mask, pool_a, pool_b):
             """pool_a, pool_b: (batch, pieces) weights averaging each mention's range."""
@@ -177,10 +168,7 @@ def build_model(torch, weights: dict[str, np.ndarray], dropout: float, direction
                 x = layer(x, bias)
             ha = (pool_a[:, :, None] * x).sum(1)
             hb = (pool_b[:, :, None] * x).sum(1)
-            joint = self.head(self.drop(torch.cat([ha, hb, x[:, 0]], dim=1)))
-            if not directional:
-                return joint
-            return joint, self.head(self.drop(torch.cat([hb, ha, x[:, 0]], dim=1))) + self.back
+            return self.head(self.drop(torch.cat([ha, hb, x[:, 0]], dim=1)))
 
     m = Model()
     with torch.no_grad():
@@ -218,23 +206,7 @@ def export(model) -> dict[str, np.ndarray]:
         out[name + ".bias"] = mod.bias.detach().numpy().astype(np.float16)
     out["head.weight"] = model.head.weight.detach().numpy().astype(np.float32)
     out["head.bias"] = model.head.bias.detach().numpy().astype(np.float32)
-    if model.head.weight.shape[0] == 3:
-        out["head.back"] = model.back.detach().numpy().astype(np.float32)
     return out
-
-
-# class -> (label of "a about b", label of "b about a") with 0 none, 1 for, 2 against
-DIRECTIONS = {0: (0, 0), 1: (1, 0), 2: (0, 1), 3: (2, 0), 4: (0, 2)}
-
-
-def five_way(torch, ab, ba):
-    """Probabilities of the five classes from the two directional 3-way ones (each direction
-    independent; a pair that would hold both is rare and counts for the likelier)."""
-    pa, pb = ab.softmax(-1), ba.softmax(-1)
-    p = torch.stack(
-        [pa[:, 0] * pb[:, 0], pa[:, 1] * pb[:, 0], pb[:, 1] * pa[:, 0], pa[:, 2] * pb[:, 0], pb[:, 2] * pa[:, 0]], dim=1
-    )
-    return p / p.sum(1, keepdim=True)
 
 
 def batches(idx: list[int], data, size: int, shuffle: bool, rng: random.Random):
@@ -282,7 +254,7 @@ def predict(torch, model, data, idx, size=64):
         for b in batches(idx, data, size, False, random.Random(0)):
             ids, mask, pa, pb, _ = tensors(torch, data, b)
             out_ = model(ids, mask, pa, pb)
-            probs = (five_way(torch, *out_) if isinstance(out_, tuple) else out_.softmax(-1)).numpy()
+            probs = out_.softmax(-1).numpy()
             for r, i in enumerate(b):
                 out[pos[i]] = probs[r]
     return out
@@ -320,7 +292,7 @@ def pick(i: int, variants: list[tuple[float, dict[int, int]]], rng: random.Rando
     return i
 
 
-def renamings(rows: list[dict], tr: list[int], mode: str, window: int, seed: int) -> dict[int, tuple]:
+def renamings(rows: list[dict], tr: list[int], window: int, seed: int) -> dict[int, tuple]:
     """Each training row with its two mentions replaced by names from other training rows (an
     entity's name alone should not decide the stance; the sentence around it should)."""
     rng = random.Random(seed)
@@ -338,7 +310,7 @@ def renamings(rows: list[dict], tr: list[int], mode: str, window: int, seed: int
             new[k] = {"word": {"text": name, "start": start + shift, "end": start + shift + len(name)}}
             shift += len(name) - (end - start)
         new["sentence"] = text
-        ex = example(new, mode, window)
+        ex = example(new, window)
         if ex is not None:
             out[i] = ex
     return out
@@ -350,17 +322,14 @@ def train(torch, data, tr, te, args, weights, log_every=50, soft=None, head=None
     answer learn ``args.alpha`` from it and the rest from their label."""
     rng = random.Random(args.seed)
     torch.manual_seed(args.seed)
-    directional = args.head == "directional"
-    model = build_model(torch, weights, args.dropout, directional)
+    model = build_model(torch, weights, args.dropout)
     if head is not None:  # a student starts from its teacher's classifier too
         with torch.no_grad():
             model.head.weight.copy_(torch.tensor(head[0]))
             model.head.bias.copy_(torch.tensor(head[1]))
     soft = soft or {}
     y = np.array([data[i][3] for i in tr if data[i][3] >= 0])
-    if directional:
-        y = np.array([DIRECTIONS[c] for c in y]).ravel()
-    counts = np.bincount(y, minlength=3 if directional else len(CLASSES)).astype(float)
+    counts = np.bincount(y, minlength=len(CLASSES)).astype(float)
     cw = torch.tensor((len(y) / (len(counts) * np.maximum(counts, 1))) ** args.weight, dtype=torch.float32)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
@@ -381,12 +350,7 @@ def train(torch, data, tr, te, args, weights, log_every=50, soft=None, head=None
         for b in batches(rows, data, args.batch, True, rng):
             ids, mask, pa, pb, yb = tensors(torch, data, b)
             out_ = model(ids, mask, pa, pb)
-            if directional:
-                d = torch.tensor([DIRECTIONS[int(c)] for c in yb])
-                loss = torch.nn.functional.cross_entropy(
-                    out_[0], d[:, 0], weight=cw
-                ) + torch.nn.functional.cross_entropy(out_[1], d[:, 1], weight=cw)
-            elif soft:
+            if soft:
                 F = torch.nn.functional
                 probs, has = soft_targets(torch, soft, b)
                 gold = yb >= 0
@@ -487,18 +451,6 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--layers", type=int, default=0, help="use only the first N transformer layers (0: all)")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: its default)")
-    ap.add_argument(
-        "--head",
-        choices=["joint", "directional"],
-        default="joint",
-        help="joint: a 5-way decision; directional: a 3-way one asked in both directions",
-    )
-    ap.add_argument(
-        "--mode",
-        choices=["pair", "sentence"],
-        default="pair",
-        help="pair: one marked input per pair; sentence: one plain input serves all pairs",
-    )
     ap.add_argument("--limit", type=int, default=0, help="use the first N rows only (a quick trial)")
     ap.add_argument("--all", action="store_true", help="after the held-out run, train on every row and write that")
     ap.add_argument(
@@ -565,7 +517,7 @@ def main(argv=None):
         rows = rows[: args.limit]
     data, keep = [], []
     for r in rows:
-        ex = example(r, args.mode, args.train_window)
+        ex = example(r, args.train_window)
         if ex is not None:
             data.append(ex)
             keep.append(r)
@@ -616,7 +568,7 @@ def main(argv=None):
             k: v for k, v in weights.items() if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < args.layers
         }
     labelled_rows = [i for i in tr if i < len(keep)]  # not the teacher-labelled transfer pairs
-    renamed = renamings(keep, labelled_rows, args.mode, args.train_window, args.seed) if args.rename else None
+    renamed = renamings(keep, labelled_rows, args.train_window, args.seed) if args.rename else None
     model, history = (
         (None, [])
         if args.all and args.skip_heldout
@@ -626,9 +578,7 @@ def main(argv=None):
     fitted_on = f"dsa_train minus held-out ({labelled} rows){distilled}"
     if args.all:
         everyone = list(range(len(data)))
-        renamed = (
-            renamings(keep, list(range(len(keep))), args.mode, args.train_window, args.seed) if args.rename else None
-        )
+        renamed = renamings(keep, list(range(len(keep))), args.train_window, args.seed) if args.rename else None
         model, _ = train(torch, data, everyone, [], args, weights, soft=soft, head=head, renamed=renamed)
         fitted_on = f"dsa_train ({sum(1 for d in data if d[3] >= 0)} rows){distilled}"
     print(json.dumps({"history": history, "threshold": threshold, "fitted_on": fitted_on}))
@@ -638,8 +588,7 @@ def main(argv=None):
     np.savez_compressed(
         args.out,
         threshold=np.float32(threshold),
-        mode=np.array(args.mode),
-        head=np.array(args.head),
+        mode=np.array("pair"),
         gate=np.float32(args.gate),
         blend=np.float32(args.blend),
         window=np.int32(args.window),

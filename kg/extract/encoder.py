@@ -130,20 +130,6 @@ def marked_ids(
     return out, (pos_a, pos_a + 1), (pos_b, pos_b + 1)
 
 
-def plain_ids(
-    text: str, spans: list[tuple[int, int]], pieces: tuple[list[int], list[tuple[int, int]]] | None = None
-) -> tuple[list[int], list[Range | None]]:
-    """Word-piece ids of ``text`` unmarked (one input serves every pair of the sentence), and
-    for each character span the range of pieces it covers (None when cut off by MAX_LEN)."""
-    ids, offsets = pieces if pieces is not None else tokenize(text)
-    ids, offsets = ids[: MAX_LEN - 2], offsets[: MAX_LEN - 2]
-    ranges: list[Range | None] = []
-    for s, e in spans:
-        hit = [k + 1 for k, (ps, pe) in enumerate(offsets) if ps < e and pe > s]
-        ranges.append((hit[0], hit[-1] + 1) if hit else None)
-    return [CLS] + ids + [SEP], ranges
-
-
 def tokenize(text: str) -> tuple[list[int], list[tuple[int, int]]]:
     enc = tokenizer().encode(text, add_special_tokens=False)
     return list(enc.ids), list(enc.offsets)
