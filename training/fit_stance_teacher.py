@@ -48,6 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kg.extract.accurate import Marker as AccurateMarker
 from kg.extract.encoder import CLOSE_A, CLOSE_B, OPEN_A, OPEN_B
 from kg.extract.stance_model import CLASSES
 from training.common import heldout
@@ -58,36 +59,9 @@ MINILM_CLS, MINILM_SEP = 101, 102
 MINILM_SHIFT = 4  # MPNet's vocabulary is BERT-uncased's behind four tokens of its own
 
 
-class Marker:
-    """Token ids of the base model's tokenizer, and the marked input of one pair."""
-
-    def __init__(self, base: Path, context: int):
-        from tokenizers import Tokenizer
-
-        self.tok = Tokenizer.from_file(str(base / "tokenizer.json"))
-        self.tok.no_padding()  # the file asks for padding and truncation to 128
-        self.tok.no_truncation()
-        self.at, self.hash = self.tok.token_to_id("@"), self.tok.token_to_id("#")
-        self.context = context
-
-    def pieces(self, s: str) -> list[int]:
-        return self.tok.encode(s, add_special_tokens=False).ids if s.strip() else []
-
-    def marked(self, text: str, a: tuple[int, int], b: tuple[int, int]) -> tuple[list[int], int, int]:
-        """(ids, position of a's opening marker, position of b's); ``a`` ends before ``b``."""
-        left, mid, right = (
-            self.pieces(text[: a[0]])[-self.context :],
-            self.pieces(text[a[1] : b[0]]),
-            self.pieces(text[b[1] :])[: self.context],
-        )
-        if len(mid) > 80:
-            mid = mid[:40] + mid[-40:]
-        ids = [BOS] + left
-        pa = len(ids)
-        ids += [self.at] + self.pieces(text[a[0] : a[1]])[:12] + [self.at] + mid
-        pb = len(ids)
-        ids += [self.hash] + self.pieces(text[b[0] : b[1]])[:12] + [self.hash] + right + [EOS]
-        return ids, pa, pb
+class Marker(AccurateMarker):
+    """The accurate mode's marker (:class:`kg.extract.accurate.Marker`: the same input at fitting
+    and at run time), and the teacher's reading of a pair the MiniLM encoder has marked."""
 
     def from_minilm(self, ids: list[int]) -> tuple[list[int], int, int]:
         """The teacher's input for a pair the encoder reads as ``ids`` (its markers -> @ and #)."""
