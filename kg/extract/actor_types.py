@@ -15,6 +15,7 @@ from kg import ids
 from kg.extract import lexicon as T
 from kg.extract import places
 from kg.extract.names import PLURAL_TAGS, Mention, clean_name, group_label, not_an_actor, plural_group, readable
+from kg.extract.syntax import entity_labels
 from kg.gazetteer import Entry, government_label
 from kg.records import Actor, ActorType
 
@@ -102,15 +103,13 @@ class TypeReader:
         ):
             return None
         folded = name.casefold()
-        tags: dict[str, int] = {}
-        person_tail = False
-        for e in self.doc.ents:
-            text = e.text.strip().casefold()
-            if text == folded:
-                tags[e.label_] = tags.get(e.label_, 0) + 1
-            elif e.label_ == "PERSON" and text.endswith(" " + folded):
-                person_tail = True
-        if person_tail or self._looks_like_a_person(name, words) or tags.get("PERSON", 0) > tags.get("GPE", 0):
+        labels, person_tails = entity_labels(self.doc)
+        tags = labels.get(folded, {})
+        if (
+            folded in person_tails
+            or self._looks_like_a_person(name, words)
+            or tags.get("PERSON", 0) > tags.get("GPE", 0)
+        ):
             m.type = ActorType.Person
             return m
         kind = self._org_type(ent, words)

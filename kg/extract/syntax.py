@@ -35,6 +35,8 @@ class DocContext:
     sent_bounds: list[tuple[int, int]] | None = None  # token index -> (sentence start, end)
     ents: list[tuple[int, int, str]] | None = None  # (start, end, label) of every entity, in order
     sent_feats: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # sentence -> features
+    ent_labels: dict[str, dict[str, int]] | None = None  # entity text, case folded -> label -> count
+    person_tails: frozenset[str] | None = None  # the word-final parts of persons' names ("le pen")
 
 
 _CONTEXT_KEY = "kg"
@@ -46,6 +48,25 @@ def doc_context(doc: Doc) -> DocContext:
     if ctx is None:
         ctx = doc.user_data[_CONTEXT_KEY] = DocContext()
     return ctx
+
+
+def entity_labels(doc: Doc) -> tuple[dict[str, dict[str, int]], frozenset[str]]:
+    """How often the model tags each entity text (case folded) with each label, and every
+    word-final part of a PERSON entity's name ("Marine Le Pen" -> "le pen", "pen"), worked out
+    once per document (the actor typing asks for each place name it does not know)."""
+    ctx = doc_context(doc)
+    if ctx.ent_labels is None or ctx.person_tails is None:
+        labels: dict[str, dict[str, int]] = {}
+        tails: set[str] = set()
+        for e in doc.ents:
+            text = e.text.strip().casefold()
+            counts = labels.setdefault(text, {})
+            counts[e.label_] = counts.get(e.label_, 0) + 1
+            if e.label_ == "PERSON":
+                words = text.split()
+                tails.update(" ".join(words[k:]) for k in range(1, len(words)))
+        ctx.ent_labels, ctx.person_tails = labels, frozenset(tails)
+    return ctx.ent_labels, ctx.person_tails
 
 
 def release_context(doc: Doc) -> None:
