@@ -126,3 +126,17 @@ def test_views_and_bundled_query_use_the_one_threshold():
     rq = (Path(C.__file__).resolve().parents[1] / "queries" / "mixed_signals.rq").read_text()
     numbers = set(re.findall(r">= ([0-9.]+)\)", rq))
     assert numbers == {str(C.VIEW_MIN_CONFIDENCE)}
+
+
+def test_the_settings_choose_the_calibration(nlp):
+    """Stance extraction calibrates with the map its settings name; without one, confidence is
+    the raw score."""
+    from kg.pipeline import extract_text
+    from kg.settings import Settings
+
+    text = "Foreign Minister Anna Berg praised the United Nations. Berg criticised the plan."
+    raw = extract_text(text, nlp=nlp, settings=Settings(stance_calibration=None)).stances
+    calibrated = extract_text(text, nlp=nlp, settings=Settings()).stances
+    assert raw and len(raw) == len(calibrated)
+    assert all(s.confidence == round(s.raw_confidence, 4) for s in raw)
+    assert any(c.confidence != r.confidence for r, c in zip(raw, calibrated))

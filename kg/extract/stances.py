@@ -35,7 +35,7 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.extract import lexicon as lex
 from kg.extract.actors import ActorIndex
-from kg.extract.calibration import calibrate
+from kg.extract.calibration import Calibration, default_calibration
 from kg.extract.encoder import Encoder, default_encoder
 from kg.extract.pair_scores import PairPlan, PairScores, plan_pairs
 from kg.extract.stance_model import CLASSES, default_model, head_of
@@ -109,6 +109,7 @@ class PendingStances:
     raws: list[_Raw]
     plan: PairPlan
     encoder: Encoder | None = None  # what reads plan.inputs (None: the linear model alone)
+    calibration: Calibration | None = None  # raw score -> confidence (None: the raw score)
 
     @property
     def encoder_inputs(self) -> list:
@@ -132,7 +133,7 @@ def start_stances(
             raws.append(raw)
     raws += _from_quote_phrases(doc, statements)
     plan = plan_pairs(doc, cues, default_model(settings), encoder)
-    return PendingStances(doc, actors, raws, plan, encoder)
+    return PendingStances(doc, actors, raws, plan, encoder, default_calibration(settings))
 
 
 def run_encoder(pending: PendingStances) -> list[np.ndarray] | None:
@@ -159,7 +160,8 @@ def finish_stances(pending: PendingStances, encoded: list[np.ndarray] | None) ->
             # the accurate encoder and the fast one each have their calibration map
             source = "accurate" if getattr(pending.encoder, "mode", None) == "accurate" else "model"
             raws += _from_model(doc, pending.plan.finish(encoded), source)
-        return StanceResult(_build(doc, pending.actors, _merge(raws)), pending.actors.actors)
+        built = _build(doc, pending.actors, _merge(raws), pending.calibration)
+        return StanceResult(built, pending.actors.actors)
     finally:
         release_context(doc)  # leave the Doc as it came
 
@@ -366,10 +368,10 @@ def _sp(doc: Doc, rng: tuple[int, int] | None) -> Span | None:
     return Span.from_spacy(doc[rng[0] : rng[1]])
 
 
-def _build(doc: Doc, actors: ActorIndex, raws: list[_Raw]) -> list[Stance]:
+def _build(doc: Doc, actors: ActorIndex, raws: list[_Raw], calibration: Calibration | None) -> list[Stance]:
     rows: list[tuple[int, int, Stance, str]] = []
     for r in raws:
-        stance = _record(doc, actors, r)
+        stance = _record(doc, actors, r, calibration)
         if stance is not None:
             first = r.cue[0] if r.cue else r.sent.start
             rows.append((r.sent.start, first, stance, r.source))
@@ -413,7 +415,7 @@ def _topic_text(doc: Doc, rng: tuple[int, int], limit: int = 16) -> str:
     return doc[rng[0] : end].text
 
 
-def _record(doc: Doc, actors: ActorIndex, r: _Raw) -> Stance | None:
+def _record(doc: Doc, actors: ActorIndex, r: _Raw, calibration: Calibration | None) -> Stance | None:
     if r.holder is None:
         st = r.statement
         if st is None or st.speaker is None:
@@ -452,7 +454,9 @@ def _record(doc: Doc, actors: ActorIndex, r: _Raw) -> Stance | None:
         cue=_sp(doc, r.cue),
         evidence=Span.from_spacy(r.sent),
         statement=r.statement.id if r.statement else None,
-        confidence=round(max(0.0, min(1.0, calibrate(r.source, r.confidence))), 4),
+        confidence=round(
+            max(0.0, min(1.0, calibration(r.source, r.confidence) if calibration is not None else r.confidence)), 4
+        ),
         reported_by=reported_by,
         negated=r.negated,
         extractor="model" if r.source in _LEARNED else r.source,
