@@ -280,3 +280,89 @@ def test_upgrading_a_current_graph_changes_nothing():
     for x in make_corpus(10, seed=2):
         quads = extraction_quads(x, model="m")
         assert set(upgraded_graph(quads)) == set(quads)
+
+
+def _mixed_signals_reference(corpus: list[Extraction]) -> dict[tuple, tuple[int | None, int | None]]:
+    """mixed_signals.rq in plain Python from the records: an organisation's voices are itself
+    and the actors whose post in it at least a tenth of the articles naming them state (no
+    gazetteer actors and no part-of links here); persons are not organisations."""
+    from kg.corpus import MIN_POST_SHARE
+    from kg.extract.calibration import VIEW_MIN_CONFIDENCE
+
+    naming, posts = Counter(), Counter()
+    for x in corpus:
+        local = {a.id: a for a in x.actors}
+        for a in {a.iri for a in x.actors}:
+            naming[a] += 1
+        for a in x.actors:
+            for org in {local[r.organization].iri for r in a.roles if r.organization}:
+                posts[(a.iri, org)] += 1
+    member_of = defaultdict(set)
+    for (a, org), n in posts.items():
+        if org != a and n >= MIN_POST_SHARE * naming[a]:
+            member_of[a].add(org)
+    person = {a: _type(corpus, a) == "Person" for a in naming}
+
+    def organisations(actor: str) -> set[str]:
+        return ({actor} | member_of[actor]) - {a for a in naming if person[a]}
+
+    voices = defaultdict(lambda: defaultdict(set))  # (organisation, target) -> polarity -> voices
+    attacks, backs = set(), defaultdict(set)  # (attacker, target); organisation -> actors backed
+    for x in corpus:
+        local = {a.id: a for a in x.actors}
+        for t in x.stances:
+            if t.confidence < VIEW_MIN_CONFIDENCE:
+                continue
+            h = local[t.holder].iri
+            target = local[t.target].iri if t.target else ids.topic_iri(t.topic)
+            for o in organisations(h):
+                voices[(o, target)][t.polarity].add(h)
+                if t.target and t.polarity == "positive":
+                    backs[o].add(target)
+            if t.target and t.polarity == "negative" and h != target:
+                attacks.add((h, target))
+    found = {}
+    for (o, target), sides in voices.items():
+        pro, con = sides["positive"], sides["negative"]
+        if pro and con and any(a != b for a in pro for b in con):
+            found[("direct", o, target, None)] = (len(pro), len(con))
+    for third, target in attacks:
+        for o in backs:
+            outsiders = o not in member_of[third] and o not in member_of[target] and o not in (third, target)
+            if outsiders and target in backs[o] and third in backs[o]:
+                found[("third_party", o, target, third)] = (None, None)
+    return found
+
+
+def _spokesman_contradicts_country(i: int) -> Extraction:
+    """A voice of Ruritania praises what Ruritania condemns: a direct mixed signal."""
+    text = "Cora Vance, Spokesman of Ruritania, praised Syldavia. Ruritania condemned Syldavia."
+    cora = _actor("a0", "Cora Vance", "Person", text)
+    cora.roles.append(Role("Spokesman", "a1"))
+    country, government = _actor("a1", "Ruritania", "Country", text), _actor("a2", "Syldavia", "Government", text)
+    first, second = Span.of(text, 0, text.index(". ") + 1), Span.of(text, text.index(". ") + 2, len(text))
+    stances = [
+        Stance("t1", holder="a0", polarity="positive", target="a2", evidence=first, confidence=0.9),
+        Stance("t2", holder="a1", polarity="negative", target="a2", evidence=second, confidence=0.8),
+    ]
+    return Extraction(Article(f"contra-{i:03d}", text, date="2019-06-01"), [cora, country, government], [], stances)
+
+
+def test_mixed_signals_query_answers_the_records(corpus):
+    records = corpus + [_spokesman_contradicts_country(i) for i in range(30)]
+    rows = run_query(fill(records), bundled_query("mixed_signals")).rows
+    got = {
+        (r["kind"], r["organisation"], r["target"], r["thirdParty"]): (
+            int(r["forVoices"]) if r["forVoices"] else None,
+            int(r["againstVoices"]) if r["againstVoices"] else None,
+        )
+        for r in rows
+    }
+    assert len(got) == len(rows)  # one row per finding and organisation
+    expected = _mixed_signals_reference(records)
+    assert {k[0] for k in expected} == {"direct", "third_party"}  # the corpus tests both kinds
+    assert got == expected
+    for r in rows:  # each example is a real stance of the right holder, with its quote
+        for i in (1, 2):
+            assert r[f"stance{i}"] and r[f"holder{i}Label"] and r[f"quote{i}"]
+        assert bool(r["stance3"]) == (r["kind"] == "third_party")
