@@ -469,16 +469,23 @@ def _corpus_missing(store: ox.Store) -> bool:
 class QueryResult:
     """What a query returned: ``kind`` is ``"select"``, ``"ask"`` or ``"graph"``.
 
-    ``rows`` are plain strings (IRI, literal value, blank node id; None when unbound);
-    ``terms`` are the same solutions as pyoxigraph terms (for typed output). A graph result
-    (CONSTRUCT/DESCRIBE) has the variables ``subject``, ``predicate``, ``object``.
+    ``terms`` are the solutions as pyoxigraph terms (for typed output); ``rows`` the same as
+    plain strings (IRI, literal value, blank node id; None when unbound), made on first use
+    (a corpus-sized answer is held once, not twice, by a command that prints it). A graph
+    result (CONSTRUCT/DESCRIBE) has the variables ``subject``, ``predicate``, ``object``.
     """
 
     kind: str
     variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, str | None]] = field(default_factory=list)
     boolean: bool | None = None
     terms: list[dict[str, object]] = field(default_factory=list)
+    _rows: list[dict[str, str | None]] | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> list[dict[str, str | None]]:
+        if self._rows is None:
+            self._rows = [{n: _value(t[n]) for n in self.variables} for t in self.terms]
+        return self._rows
 
     @property
     def triples(self) -> list[tuple[str, str, str]]:
@@ -558,8 +565,7 @@ def run_query(
         if subs and "projection" in message:
             message += " (a bound variable must be one the query returns: add it to SELECT, or use SELECT *)"
         raise QueryError(f"query failed: {message}") from None
-    rows = [{n: _value(t[n]) for n in names} for t in terms]
-    return QueryResult(kind, variables=names, rows=rows, terms=terms)
+    return QueryResult(kind, variables=names, terms=terms)
 
 
 # ------------------------------------------------------------------------------ output
@@ -580,9 +586,12 @@ def _cell(term) -> str:
     if term is None:
         return ""
     text = _compact(term.value) if isinstance(term, ox.NamedNode) else term.value
-    text = _CONTROL.sub(" ", text)
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
+    # cleaned as far as it can be shown (a quote is often a paragraph: checking every
+    # character of it costs seconds over a corpus-sized answer)
+    head = _CONTROL.sub(" ", text[: 2 * _MAX_CELL])
+    if not head.isascii():  # format characters (bidi overrides, zero widths) are all beyond ASCII
+        head = "".join(c for c in head if unicodedata.category(c) != "Cf")
+    return head if len(head) <= _MAX_CELL and len(text) <= 2 * _MAX_CELL else head[: _MAX_CELL - 1] + "…"
 
 
 def _json_term(term) -> dict | None:
@@ -620,8 +629,8 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
             writer.writerow(["true" if result.boolean else "false"])
         else:
             writer.writerow(result.variables)
-            for row in result.rows:
-                writer.writerow(["" if row[v] is None else row[v] for v in result.variables])
+            for t in result.terms:
+                writer.writerow(["" if t[v] is None else t[v].value for v in result.variables])  # type: ignore[attr-defined]
         return buf.getvalue()
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r} (table, csv, json)")
