@@ -20,6 +20,7 @@ back to rdflib's pure-Python engine. Here:
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -550,7 +551,7 @@ def run_query(
             kind = "graph"
         else:
             names = [v.value for v in res.variables]
-            terms = [{n: sol[n] for n in names} for sol in res]
+            terms = [dict(zip(names, sol)) for sol in res]  # a solution iterates in SELECT order, None unbound
             kind = "select"
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
@@ -580,6 +581,14 @@ def _compact(value: str) -> str:
     return value
 
 
+@functools.cache
+def _format_characters() -> re.Pattern:
+    """Every character of Unicode category Cf (format: bidi overrides, zero widths, soft hyphen),
+    as one character class: a quote is matched once, not character by character in Python."""
+    chars = (chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
 def _cell(term) -> str:
     """A table cell: IRIs shortened, no control characters (article text is untrusted and
     must not drive the terminal), long text cut."""
@@ -590,7 +599,7 @@ def _cell(term) -> str:
     # character of it costs seconds over a corpus-sized answer)
     head = _CONTROL.sub(" ", text[: 2 * _MAX_CELL])
     if not head.isascii():  # format characters (bidi overrides, zero widths) are all beyond ASCII
-        head = "".join(c for c in head if unicodedata.category(c) != "Cf")
+        head = _format_characters().sub("", head)
     return head if len(head) <= _MAX_CELL and len(text) <= 2 * _MAX_CELL else head[: _MAX_CELL - 1] + "…"
 
 
