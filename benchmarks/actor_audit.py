@@ -114,8 +114,7 @@ _RELIGION_ETHNIC = {
     "jewish",
     "catholic",
     "protestant",
-    "evangelical",
-    "evangelicals",
+    "evangelical",  # ("Evangelicals", a group named in the plural, may be an actor: a Group)
     "mormon",
     "hindu",
     "buddhist",

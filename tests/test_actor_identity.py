@@ -199,3 +199,17 @@ def test_words_that_name_no_actor_and_readable_names():
     assert in_dateline(text, text.index("DES")) and not in_dateline(text, text.index("Florida"))
     assert PARTY_TAG.match(" (R-Texas) said").groups()[:2] == ("R", "Texas")
     assert PARTY_TAG.match(", R-N.C., a conservative").groups()[2:] == ("R", "N.C.")
+
+
+def test_a_stance_on_a_country_adjective_or_a_plural_group_the_parser_took_for_a_name(actors):
+    """The actor a stance asks for when the actor step found none: a country's adjective alone
+    ("German" of "German Ortega", "Spanish" of "Spanish-speaking") names no one, a plural group
+    ("Evangelicals") is a group whatever label the parser gave it, and a people ("Americans") stays."""
+    index, doc = actors("Spanish-speaking voters and Evangelicals criticised German Ortega. Americans agreed.")
+    token = {t.text: t for t in doc}
+    assert index.ensure(token["Spanish"], "Organization") is None
+    ortega = index.ensure(token["German"], "Organization")  # his first name: the person, if the parser saw him
+    assert ortega is None or ortega.label == "German Ortega"
+    evangelicals = index.ensure(token["Evangelicals"], "Organization")
+    assert (evangelicals.label, evangelicals.type) == ("Evangelicals", "Group")
+    assert index.ensure(token["Americans"], "Group") is not None

@@ -88,8 +88,10 @@ from kg.extract.names import (
     Mention,
     NameReader,
     clean_name,
+    group_label,
     initials,
     not_an_actor,
+    plural_group,
     readable,
 )
 from kg.extract.resolve import Resolver
@@ -244,6 +246,18 @@ class ActorIndex:
         else:
             if not name or why is not None:
                 return None
+            if (
+                self.gazetteer is not None
+                and " " not in name
+                and not name.endswith("s")  # "Americans" are a people; "American" alone an adjective
+                and self.gazetteer.demonym(name) is not None
+            ):
+                # a country's adjective alone ("German" of "German Ortega", "Spanish" of
+                # "Spanish-speaking") that the parser took for a name: no actor, as in the names step
+                return None
+            if plural_group(name):  # "Evangelicals", "Latinos": a group of people, whatever the parser's label
+                actor_type = ActorType.Group
+                name = group_label(name)
             country = places.country_name(name)
             where = places.place(name)
             place_name = (
