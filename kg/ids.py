@@ -28,10 +28,16 @@ LEASE_TERMS = BASE + "lease#"
 SHARED_PREFIXES = (DATA + "actor/", DATA + "role/", DATA + "topic/", DATA + "run/")
 
 
+# An ampersand inside a word belongs to an abbreviation ("Q&A", "AT&T"), like the dots of "U.S.":
+# it joins, so that "Q&A" and "QA" are one name; between words ("Johnson & Johnson") it separates.
+_ABBREVIATION_AMPERSAND = re.compile(r"(?<=[^\W_])&(?=[^\W_])")
+
+
 def _ascii_slug(text: str) -> str:
     norm = unicodedata.normalize("NFKD", text)
     ascii_text = norm.encode("ascii", "ignore").decode("ascii").lower()
     ascii_text = ascii_text.replace("'", "").replace(".", "")
+    ascii_text = _ABBREVIATION_AMPERSAND.sub("", ascii_text)
     words = re.findall(r"[a-z0-9]+", ascii_text)
     return "-".join(words)[:80] or "x"
 
@@ -49,6 +55,9 @@ def _is_word_char(c: str) -> bool:
 def slug(text: str) -> str:
     """Lower-case words joined by hyphens: ``"Khalifa Haftar"`` -> ``"khalifa-haftar"``.
 
+    >>> slug("Khalifa Haftar"), slug("U.S."), slug("Q&A"), slug("QA"), slug("Johnson & Johnson")
+    ('khalifa-haftar', 'us', 'qa', 'qa', 'johnson-johnson')
+
     Names whose letters are ASCII, or fold to ASCII by dropping accents ("Erdoğan" ->
     ``erdogan``), give ASCII words, as they always have (the gazetteer's and every stored
     graph's IRIs depend on it). A name with letters that do not fold ("Алексей Навальный",
@@ -59,7 +68,7 @@ def slug(text: str) -> str:
     if not _loses_letters(text):
         return _ascii_slug(text)
     norm = unicodedata.normalize("NFKC", text).lower()
-    norm = norm.replace("'", "").replace("\u2019", "").replace(".", "")
+    norm = _ABBREVIATION_AMPERSAND.sub("", norm.replace("'", "").replace("\u2019", "").replace(".", ""))
     words, word = [], []
     for c in norm:
         if _is_word_char(c):

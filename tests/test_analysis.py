@@ -14,6 +14,7 @@ import pytest
 from network_fixtures import DATA, EGYPT, GNA, HAFTAR, MAITEEQ, POMPEO, TRUMP, TURKEY, UN, US, A, S, load  # noqa: F401
 
 import kg.analysis
+import kg.ids
 import kg.network.backbone
 import kg.network.chart
 import kg.network.dna
@@ -40,6 +41,7 @@ def consistent() -> ox.Store:
 @pytest.mark.parametrize(
     "module",
     [
+        kg.ids,
         kg.network.rows,
         kg.network.views,
         kg.network.write,

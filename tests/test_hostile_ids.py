@@ -115,3 +115,12 @@ def test_three_speakers_in_three_scripts_are_three_actors(three_people, tmp_path
     g = nx.read_graphml(out)
     labels = {d.get("label") for _, d in g.nodes(data=True)}
     assert len([n for n in people if n in labels]) == len(people), labels
+
+
+def test_an_ampersand_inside_a_word_joins_like_the_dots_of_an_abbreviation():
+    """ "Q&A" and "QA" are one actor (as "U.S." and "US" are); between words it separates."""
+    from kg.ids import actor_iri, slug
+
+    assert actor_iri("Q&A", "Organization") == actor_iri("QA", "Organization")
+    assert slug("AT&T") == "att" and slug("Johnson & Johnson") == "johnson-johnson"
+    assert slug("Алексей&Навальный") == "алексейнавальный"
