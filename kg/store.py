@@ -639,7 +639,7 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         else:
             writer.writerow(result.variables)
             for t in result.terms:
-                writer.writerow(["" if t[v] is None else t[v].value for v in result.variables])  # type: ignore[attr-defined]
+                writer.writerow([_value(t[v]) or "" for v in result.variables])
         return buf.getvalue()
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r} (table, csv, json)")
