@@ -9,7 +9,7 @@ An article graph (:mod:`kg.rdf`) never gives an actor, a role or a topic a label
   give), one label (the gazetteer's, else the name most articles use, a readable casing
   before ALL CAPS), the other names as ``skos:altLabel``, and the links (``kg:partOf``,
   ``kg:ledBy``, ``owl:sameAs``) any article states; ``kg:articleCount`` = how many articles
-  name it;
+  name it; for an actor, its ``kg:foldKey`` (:mod:`kg.identity`);
 - one *tally* per claim: an ``rdf:Statement`` (``rdf:subject``, ``rdf:predicate``,
   ``rdf:object``) with the number of articles that make it (``kg:articleCount``).
 
@@ -34,6 +34,7 @@ from typing import cast
 import pyoxigraph as ox
 
 from kg import ids
+from kg.identity import FOLD_KEY, fold_key
 from kg.rdf import (
     ACTOR_CLASS,
     ALIAS_IN_ARTICLE,
@@ -228,6 +229,9 @@ def describe(
     else:
         label_prop = LABEL
         out.add((A, ACTOR))
+        key = fold_key(resource.value)
+        if key:  # how the store finds this actor under another spelling (kg.identity)
+            out.add((FOLD_KEY, ox.Literal(key)))
         if not any(p == A and o in _TYPE_RANK for p, o in gazetteer):
             best = _best_type(by_prop.get(TYPE_IN_ARTICLE, Counter()))
             if best is not None:

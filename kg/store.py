@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 import kg
-from kg import corpus, ids
+from kg import corpus, identity, ids
 from kg.records import ACTOR_TYPES, ActorType, Extraction
 from kg.remote import RemoteStore, is_remote
 from kg.vocab import KG, ORG, PREFIXES, RDF, XSD, ontology_file
@@ -202,6 +202,14 @@ def sync_static_graphs(store: ox.Store) -> bool:
         member, organization = gaz.value(m, ORG.member), gaz.value(m, ORG.organization)
         if member is not None and organization is not None and member != organization:
             gaz.add((member, ORG.memberOf, organization))
+    # each actor's fold key, so that a spelling an article uses ("Wal-Mart") finds the
+    # gazetteer's IRI ("walmart") before any article has named it (kg.identity). A store
+    # written before fold keys sees a changed gazetteer here, so its corpus graph is rebuilt
+    # and its article graphs folded once.
+    for subject in {s for s in gaz.subjects() if isinstance(s, URIRef)}:
+        key = identity.fold_key(str(subject))
+        if key:
+            gaz.add((subject, KG.foldKey, Literal(key)))
     lines = sorted(" ".join(t.n3() for t in triple) for triple in gaz if not any(isinstance(t, BNode) for t in triple))
     digest = hashlib.sha256(("\n".join(lines) + f"\n{len(gaz)}").encode("utf-8")).hexdigest()
     return _sync_graph(store, ids.GAZETTEER_GRAPH, lambda: gaz, digest)
@@ -378,6 +386,8 @@ def put_quads(store: ox.Store, article_id: str, new: list[ox.Quad]) -> str:
     ``"added"``, ``"replaced"`` or ``"unchanged"``, as :func:`put_extraction`."""
     try:
         name = ox.NamedNode(ids.article_graph_iri(article_id))
+        actors = identity.named_actors(new)  # each under its spelling's one IRI in this store
+        new = identity.rename(new, identity.canonical_map(actors, _fold_keys(store, actors)))
         new_set = _canonical(new) if store.contains_named_graph(name) else None
     except (TypeError, ValueError) as exc:
         raise StoreError(f"could not convert to RDF: {type(exc).__name__}: {exc}") from None
@@ -394,6 +404,51 @@ def put_quads(store: ox.Store, article_id: str, new: list[ox.Quad]) -> str:
         raise StoreError(f"cannot read the store: {exc}") from None
     _run_update(store, _write_update(name, new, gone, added, drop=bool(old)), f"article {article_id}")
     return "replaced" if old else "added"
+
+
+def _fold_keys(store: ox.Store, actors: Iterable[ox.NamedNode]) -> dict[str, ox.NamedNode]:
+    """The IRI the gazetteer or the corpus graph holds for each fold key of ``actors``: one
+    query, an index lookup per key (the keys are slugs; written as escaped literals all the same)."""
+    keys = sorted({k for a in actors if (k := identity.fold_key(a.value))})
+    if not keys:
+        return {}
+    # the two graphs as constants in a UNION: with VALUES ?g Oxigraph scans every key (50 ms
+    # an article at 10,000 articles, against 0.1 ms)
+    query = f"""SELECT ?k ?x ?g WHERE {{
+      VALUES ?k {{ {" ".join(str(ox.Literal(k)) for k in keys)} }}
+      {{ GRAPH {corpus.GAZETTEER} {{ ?x {identity.FOLD_KEY} ?k }} BIND({corpus.GAZETTEER} AS ?g) }}
+      UNION {{ GRAPH {corpus.CORPUS} {{ ?x {identity.FOLD_KEY} ?k }} BIND({corpus.CORPUS} AS ?g) }} }}"""
+    out: dict[str, ox.NamedNode] = {}
+    for sol in sorted(cast(ox.QuerySolutions, store.query(query)), key=lambda sol: sol["g"] != corpus.GAZETTEER):
+        out.setdefault(sol["k"].value, sol["x"])  # the gazetteer's first
+    return out
+
+
+def fold_store(store: ox.Store) -> int:
+    """Write every actor of the article graphs under one IRI per fold key
+    (:func:`kg.identity.fold_groups`): after a bulk load, or in a store written before fold
+    keys. The IRI kept is the gazetteer's, else the one the corpus graph held before (what
+    ``kg ingest`` chose), else the one most articles name. Returns the number of IRIs renamed
+    (each rename a few index lookups and one update)."""
+    named = """SELECT ?s (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s kg:nameInArticle ?o } } GROUP BY ?s"""
+    counts = {sol["s"]: int(sol["n"].value) for sol in cast(ox.QuerySolutions, store.query(named, prefixes=PREFIXES))}
+    known: dict[str, ox.NamedNode] = {}
+    for graph in (corpus.GAZETTEER, corpus.CORPUS):  # the gazetteer's IRI first, then the store's
+        for q in store.quads_for_pattern(None, identity.FOLD_KEY, None, graph):
+            known.setdefault(cast(ox.Literal, q.object).value, cast(ox.NamedNode, q.subject))
+    renames = identity.fold_groups(counts, known)
+    prefix = ids.DATA + "graph/article/"
+    for old, new in sorted(renames.items(), key=lambda kv: kv[0].value):
+        for pattern, replaced in ((f"{old} ?p ?o", f"{new} ?p ?o"), (f"?s ?p {old}", f"?s ?p {new}")):
+            _run_update(
+                store,
+                f"""DELETE {{ GRAPH ?g {{ {pattern} }} }} INSERT {{ GRAPH ?g {{ {replaced} }} }}
+                WHERE {{ GRAPH ?g {{ {pattern} }} FILTER(STRSTARTS(STR(?g), "{prefix}")) }}""",
+                f"the actor {old.value}",
+            )
+    if renames:
+        log.info("%d actor IRIs folded into another spelling's", len(renames))
+    return len(renames)
 
 
 def remove_article(store: ox.Store, article_id: str) -> bool:
@@ -423,6 +478,7 @@ def rebuild_corpus(store: ox.Store) -> int:
     Not one transaction: the corpus graph is dropped, then written in one ``extend``; if that
     fails, the next write-open finds it empty and rebuilds it again.
     """
+    fold_store(store)
     counts: dict[ox.NamedNode, int] = {}
     tallies: dict[ox.NamedNode, Counter] = defaultdict(Counter)
     claims = f"""SELECT ?s ?p ?o (COUNT(?g) AS ?n) WHERE {{

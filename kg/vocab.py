@@ -106,6 +106,7 @@ class KG(DefinedNamespace):
     sameAsInArticle: URIRef
     memberOfInArticle: URIRef
     articleCount: URIRef
+    foldKey: URIRef
 
 
 # Prefixes for SPARQL and serialisations (one table, used by kg.store).

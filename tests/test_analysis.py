@@ -14,6 +14,8 @@ import pytest
 from network_fixtures import DATA, EGYPT, GNA, HAFTAR, MAITEEQ, POMPEO, TRUMP, TURKEY, UN, US, A, S, load  # noqa: F401
 
 import kg.analysis
+import kg.corpus
+import kg.identity
 import kg.ids
 import kg.network.backbone
 import kg.network.chart
@@ -42,6 +44,8 @@ def consistent() -> ox.Store:
     "module",
     [
         kg.ids,
+        kg.identity,
+        kg.corpus,
         kg.network.rows,
         kg.network.views,
         kg.network.write,

@@ -27,6 +27,9 @@ ARTICLES = {
     # two voices of Norway for and against the same target: a "direct" row of mixed_signals
     "a5": "date 2024-05-02 Foreign Minister Anna Berg of Norway praised the European Union on Monday. "
     "Prime Minister Erik Lund of Norway criticised the European Union.",
+    # one retailer in two spellings: written under one IRI by every store (kg.identity)
+    "a6": "date 2024-05-03 Wal-Mart criticised the new tariffs on Monday.",
+    "a7": "date 2024-05-04 Walmart praised the Senate bill. Walmart said it would hire more workers.",
 }
 KINDS = ["embedded", "oxigraph", "virtuoso", "fuseki"]
 
@@ -189,6 +192,20 @@ def test_article_and_corpus_graphs_are_the_same(embedded, remote):
     assert sorted(got) == sorted(expected)
     for g in expected:
         assert got[g] == expected[g], (g, sorted(map(str, got[g] ^ expected[g]))[:10])
+
+
+def test_spellings_of_one_name_are_one_actor_on_a_server(remote):
+    from kg.rdf import NAME_IN_ARTICLE
+    from kg.store import open_store
+
+    with _environ(remote.env):
+        store = open_store(remote.url, read_only=True)
+        named = {
+            q.subject.value
+            for q in store.quads_for_pattern(None, NAME_IN_ARTICLE, None)
+            if "/actor/wal" in q.subject.value
+        }
+    assert named == {"https://w3id.org/kg-stance/id/actor/wal-mart"}  # the first spelling ingested
 
 
 def test_stats_validate_export_and_ingest_again(embedded, remote, folder, tmp_path):
