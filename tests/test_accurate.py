@@ -69,3 +69,36 @@ def test_unknown_mode_in_the_environment_is_a_usage_error(monkeypatch, tmp_path)
 def test_both_commands_take_the_option():
     for name in ("extract", "ingest"):
         assert any(p.name == "stances" for p in cli.commands[name].params), name
+
+
+def test_a_fully_fine_tuned_file_is_read_as_int8_changes_from_the_base():
+    """All 12 layers fine-tuned do not fit in float16 under 100 MB; their matrices are stored as
+    int8 changes from the base, one scale per row, and laid back over the base on loading."""
+    rng = np.random.default_rng(0)
+    base = {
+        "encoder.layer.0.attention.attn.q.weight": rng.normal(size=(8, 8)).astype(np.float32),
+        "encoder.layer.0.attention.attn.q.bias": rng.normal(size=8).astype(np.float32),
+        "encoder.layer.1.attention.attn.q.weight": rng.normal(size=(8, 8)).astype(np.float32),
+        "embeddings.word_embeddings.weight": rng.normal(size=(5, 8)).astype(np.float32),
+    }
+    tuned = {
+        k.replace("encoder.layer.", "top.layers."): v + rng.normal(scale=0.01, size=v.shape).astype(np.float32)
+        for k, v in base.items()
+        if k.startswith("encoder.")
+    }
+    stored: dict[str, np.ndarray] = {"top.head.weight": np.ones((5, 16), np.float16)}
+    for name, value in tuned.items():
+        if value.ndim == 2:
+            q, scale = A.quantize_delta(value, base[A.base_name(name, 0)])
+            stored[name + A.DELTA_Q], stored[name + A.DELTA_SCALE] = q, scale
+        else:
+            stored[name] = value.astype(np.float16)
+    got = A.overlay(base, stored, frozen=0)
+    assert not any(k.startswith("encoder.layer.") for k in got)  # all replaced by the fine-tuned ones
+    assert set(got) == set(tuned) | {"embeddings.word_embeddings.weight", "top.head.weight"}
+    for name, value in tuned.items():
+        err = np.abs(got[name] - value).max()
+        assert err < (0.01 * 4 / 127 if value.ndim == 2 else 1e-3), (name, err)
+    with pytest.raises(ValueError):
+        A.base_name("top.head.weight", 0)
+    assert A.base_name("top.layers.3.output.dense.weight", 8) == "encoder.layer.11.output.dense.weight"

@@ -198,6 +198,15 @@ def test_reported_speech_without_that(extract):
     assert not st.direct and st.source_span.text == "The central bank" and st.cue.text == "warned"
 
 
+def test_a_source_span_never_cuts_a_name(extract):
+    """The small model parses "Wal-Mart criticised" with each of "Wal", "-", "Mart" a subject;
+    the words naming the speaker are the whole name all the same."""
+    ex = extract("Wal-Mart criticised the new tariffs on Monday. Coca-Cola said it would cut jobs.")
+    assert _one(ex, "the new tariffs").source_span.text == "Wal-Mart"
+    assert _one(ex, "it would cut jobs").source_span.text == "Coca-Cola"
+    _spans_ok(ex)
+
+
 def test_reported_speech_after_content(extract):
     ex = extract("The ceasefire will hold, the general told reporters.")
     st = _one(ex, "ceasefire will hold")

@@ -212,7 +212,19 @@ def train(torch, top, states, examples, tr, te, args, on_epoch=None) -> list:
 def save_weights(path: Path, top, args, history: list, n_train: int) -> None:
     """The fine-tuned part of the teacher as float16 arrays (``top.`` + its state-dict names),
     with the settings the runtime needs to read inputs as training did."""
-    arrays = {f"top.{k}": v.detach().cpu().numpy().astype(np.float16) for k, v in top.state_dict().items()}
+    arrays = {f"top.{k}": v.detach().cpu().numpy() for k, v in top.state_dict().items()}
+    if args.frozen < 8:  # more than four layers: matrices as int8 changes from the base (kg.extract.accurate)
+        from safetensors.numpy import load_file
+
+        from kg.extract.accurate import DELTA_Q, DELTA_SCALE, base_name, quantize_delta
+
+        base = load_file(str(args.base / "model.safetensors"))
+        for name in [n for n, v in arrays.items() if n.startswith("top.layers.") and v.ndim == 2]:
+            q, scale = quantize_delta(arrays.pop(name), base[base_name(name, args.frozen)])
+            arrays[name + DELTA_Q], arrays[name + DELTA_SCALE] = q, scale
+    arrays = {
+        k: v if v.dtype == np.int8 or k.endswith(".delta_scale") else v.astype(np.float16) for k, v in arrays.items()
+    }
     np.savez_compressed(
         path,
         frozen=np.int32(args.frozen),

@@ -209,6 +209,47 @@ class AccurateEncoder:
         return ids, [((pa, pa + 1), (pb, pb + 1))]
 
 
+# A fully fine-tuned model's matrices are written as int8 changes from the base, one scale per
+# output row (the change is small next to the weight, so 8 bits of it lose far less than 8 bits
+# of the weight; the file stays under 100 MB). Vectors and the head stay float16.
+DELTA_Q, DELTA_SCALE = ".delta_q8", ".delta_scale"
+
+
+def base_name(top_name: str, frozen: int) -> str:
+    """The base model's name of a fine-tuned parameter: ``top.layers.0.x`` -> ``encoder.layer.<frozen>.x``."""
+    parts = top_name.split(".")
+    if parts[:2] != ["top", "layers"]:
+        raise ValueError(f"{top_name}: only the fine-tuned layers are stored as changes from the base")
+    return ".".join(["encoder", "layer", str(int(parts[2]) + frozen), *parts[3:]])
+
+
+def quantize_delta(tuned: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``tuned - base`` as int8 with one float32 scale per row (what :func:`load_accurate` reads).
+
+    >>> b = np.zeros((2, 3), np.float32); t = np.array([[0.0, 0.5, -1.0], [2.0, 0.0, 0.0]], np.float32)
+    >>> q, sc = quantize_delta(t, b)
+    >>> np.abs(b + q * sc[:, None] - t).max() < 1e-2, q.dtype.name
+    (True, 'int8')
+    """
+    delta = tuned.astype(np.float32) - base.astype(np.float32)
+    scale = np.maximum(np.abs(delta).max(axis=1), 1e-12) / 127.0
+    return np.round(delta / scale[:, None]).astype(np.int8), scale.astype(np.float32)
+
+
+def overlay(base: dict[str, np.ndarray], stored: dict[str, np.ndarray], frozen: int) -> dict[str, np.ndarray]:
+    """The base weights with the fine-tuned ones of a weights file (``top.*``, as float16 or as
+    int8 changes from the base) laid over them; the base's own copies of the fine-tuned layers
+    are dropped."""
+    weights = dict(base)
+    for name, value in stored.items():
+        if name.endswith(DELTA_Q):
+            top = name[: -len(DELTA_Q)]
+            weights[top] = base[base_name(top, frozen)] + value.astype(np.float32) * stored[top + DELTA_SCALE][:, None]
+        elif name.startswith("top.") and not name.endswith(DELTA_SCALE):
+            weights[name] = value.astype(np.float32)
+    return {k: v for k, v in weights.items() if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < frozen}
+
+
 def load_accurate(path: Path = ACCURATE_PATH, base_folder: str | None = None) -> AccurateEncoder:
     """The base model overlaid with the fine-tuned layers and head in ``path``."""
     from safetensors.numpy import load_file
@@ -229,10 +270,7 @@ def load_accurate(path: Path = ACCURATE_PATH, base_folder: str | None = None) ->
         frozen, context = int(z["frozen"]), int(z["context"])
         tuned = {k: float(z[k]) for k in ("threshold", "gate", "blend") if k in z.files}
         meta = {k: str(z[k]) for k in ("fitted_on", "base") if k in z.files}
-        for name in z.files:
-            if name.startswith("top."):
-                weights[name] = z[name].astype(np.float32)
-    weights = {k: v for k, v in weights.items() if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < frozen}
+        weights = overlay(weights, {name: z[name] for name in z.files}, frozen)
     return AccurateEncoder(
         weights,
         frozen,

@@ -144,7 +144,17 @@ class _Extractor:
         """Token range of the noun phrase headed by ``head``, kept outside quotations, inside its
         paragraph and short of ``stop`` (the cue), trimmed of punctuation at its edges."""
         doc = self.doc
-        a, b = self._clip(head.left_edge.i, head.right_edge.i + 1, head.i)
+        a, b = head.left_edge.i, head.right_edge.i + 1
+        if head.ent_iob_ in ("B", "I"):
+            # a phrase never cuts the name its head is in: a bad parse of "Wal-Mart criticised"
+            # makes each of "Wal", "-", "Mart" a subject of its own
+            s, e = head.i, head.i + 1
+            while s > 0 and doc[s].ent_iob_ == "I":
+                s -= 1
+            while e < len(doc) and doc[e].ent_iob_ == "I":
+                e += 1
+            a, b = min(a, s), max(b, e)
+        a, b = self._clip(a, b, head.i)
         if stop is not None and a <= stop.i < b:
             if stop.i > head.i:
                 b = stop.i
