@@ -63,17 +63,9 @@ def canonical_map(
     actors: Iterable[ox.NamedNode], known: Mapping[str, ox.NamedNode]
 ) -> dict[ox.NamedNode, ox.NamedNode]:
     """For the actors one article names: the IRI each is to be written under, where that is
-    not its own. ``known`` maps fold keys to the IRI the gazetteer or the store holds."""
-    by_key: dict[str, list[ox.NamedNode]] = defaultdict(list)
-    for actor in actors:
-        key = fold_key(actor.value)
-        if key:
-            by_key[key].append(actor)
-    out: dict[ox.NamedNode, ox.NamedNode] = {}
-    for key, group in by_key.items():
-        target = known.get(key) or min(group, key=lambda n: n.value)
-        out.update({a: target for a in group if a != target})
-    return out
+    not its own. ``known`` maps fold keys to the IRI the gazetteer or the store holds; a key it
+    lacks goes to the first of the article's spellings in IRI order (each counts one article)."""
+    return fold_groups(dict.fromkeys(actors, 1), known)
 
 
 def fold_groups(

@@ -424,14 +424,22 @@ def _fold_keys(store: ox.Store, actors: Iterable[ox.NamedNode]) -> dict[str, ox.
     return out
 
 
-def fold_store(store: ox.Store) -> int:
+_NAMED = """SELECT ?s (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s kg:nameInArticle ?o } } GROUP BY ?s"""
+
+
+def _named_counts(store: ox.Store) -> dict[ox.NamedNode, int]:
+    """How many article graphs name each resource (one grouped query over the whole store)."""
+    return {sol["s"]: int(sol["n"].value) for sol in cast(ox.QuerySolutions, store.query(_NAMED, prefixes=PREFIXES))}
+
+
+def fold_store(store: ox.Store, counts: dict[ox.NamedNode, int] | None = None) -> int:
     """Write every actor of the article graphs under one IRI per fold key
     (:func:`kg.identity.fold_groups`): after a bulk load, or in a store written before fold
     keys. The IRI kept is the gazetteer's, else the one the corpus graph held before (what
     ``kg ingest`` chose), else the one most articles name. Returns the number of IRIs renamed
-    (each rename a few index lookups and one update)."""
-    named = """SELECT ?s (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s kg:nameInArticle ?o } } GROUP BY ?s"""
-    counts = {sol["s"]: int(sol["n"].value) for sol in cast(ox.QuerySolutions, store.query(named, prefixes=PREFIXES))}
+    (each rename a few index lookups and one update). ``counts``: :func:`_named_counts`, if
+    the caller has them."""
+    counts = _named_counts(store) if counts is None else counts
     known: dict[str, ox.NamedNode] = {}
     for graph in (corpus.GAZETTEER, corpus.CORPUS):  # the gazetteer's IRI first, then the store's
         for q in store.quads_for_pattern(None, identity.FOLD_KEY, None, graph):
@@ -478,16 +486,14 @@ def rebuild_corpus(store: ox.Store) -> int:
     Not one transaction: the corpus graph is dropped, then written in one ``extend``; if that
     fails, the next write-open finds it empty and rebuilds it again.
     """
-    fold_store(store)
-    counts: dict[ox.NamedNode, int] = {}
+    counts = _named_counts(store)
+    if fold_store(store, counts):
+        counts = _named_counts(store)  # some actors are now named under another IRI
     tallies: dict[ox.NamedNode, Counter] = defaultdict(Counter)
     claims = f"""SELECT ?s ?p ?o (COUNT(?g) AS ?n) WHERE {{
       VALUES ?p {{ {_CLAIM_VALUES} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?s ?p ?o"""
     for sol in cast(ox.QuerySolutions, store.query(claims)):
         tallies[sol["s"]][(sol["p"], sol["o"])] = int(sol["n"].value)
-    named = """SELECT ?s (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s kg:nameInArticle ?o } } GROUP BY ?s"""
-    for sol in cast(ox.QuerySolutions, store.query(named, prefixes=PREFIXES)):
-        counts[sol["s"]] = int(sol["n"].value)
     runs = """SELECT ?s ?p ?o (COUNT(?g) AS ?n) WHERE {
       VALUES ?p { kg:softwareVersion kg:model } GRAPH ?g { ?g prov:wasGeneratedBy ?s ; ?p ?o } } GROUP BY ?s ?p ?o"""
     for sol in cast(ox.QuerySolutions, store.query(runs, prefixes=PREFIXES)):
