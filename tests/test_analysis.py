@@ -15,6 +15,7 @@ from network_fixtures import DATA, EGYPT, GNA, HAFTAR, MAITEEQ, POMPEO, TRUMP, T
 
 import kg.analysis
 import kg.corpus
+import kg.extract.calibration
 import kg.identity
 import kg.ids
 import kg.network.backbone
@@ -46,6 +47,7 @@ def consistent() -> ox.Store:
         kg.ids,
         kg.identity,
         kg.corpus,
+        kg.extract.calibration,
         kg.network.rows,
         kg.network.views,
         kg.network.write,

@@ -88,6 +88,31 @@ def test_calibration_applies_the_map_of_the_source_group():
     assert C.source_group("accurate") == "accurate" and C.source_group("quote") == "rule"
 
 
+def test_isotonic_curve_is_monotone_and_fits_a_step():
+    # scores piled just above a threshold right half of the time, a clear jump above them:
+    # one Platt slope cannot follow that, a step can
+    raw = [0.65] * 20 + [0.8, 0.85, 0.9] * 10
+    right = [True, False] * 10 + [True, True, True] * 10
+    xs, ys = C.fit_isotonic(raw, right)
+    assert list(xs) == sorted(xs) and list(ys) == sorted(ys)  # knots and values non-decreasing
+    cal = C.Calibration(curves={"accurate": (xs, ys)})
+    assert cal("accurate", 0.65) == pytest.approx(0.5)
+    assert cal("accurate", 0.95) == pytest.approx(0.98)  # never certain: the floor keeps 0.02 off
+    assert cal("accurate", 0.1) == pytest.approx(0.5)  # flat beyond the end knots
+    assert cal("model", 0.3) == 0.3  # other groups: their own map, or the raw score
+    assert C.fit_isotonic([0.3, 0.3, 0.7], [True, False, True]) == ((0.3, 0.7), (0.5, 0.98))  # ties: one block
+
+
+def test_a_curve_wins_over_a_platt_map_and_loads_from_file(tmp_path):
+    path = tmp_path / "cal.json"
+    maps = {"model": {"a": 1.0, "b": 0.0}, "accurate": {"x": [0.5, 0.9], "y": [0.2, 0.8], "n": 9}}
+    path.write_text(json.dumps({"maps": maps, "view_threshold": 0.5}))
+    cal = C.Calibration.load(path)
+    assert cal.curves == {"accurate": ((0.5, 0.9), (0.2, 0.8))} and set(cal.maps) == {"model"}
+    assert cal("accurate", 0.7) == pytest.approx(0.5)
+    assert cal("model", 0.7) == pytest.approx(0.7)
+
+
 def test_load_round_trip(tmp_path):
     path = tmp_path / "cal.json"
     path.write_text(json.dumps({"maps": {"model": {"a": 1.5, "b": 0.1, "n": 3}}, "view_threshold": 0.55}))
@@ -104,11 +129,13 @@ def test_environment_turns_calibration_off(monkeypatch):
 
 def test_shipped_map_and_view_threshold_agree():
     data = json.loads(C.CALIBRATION_PATH.read_text())
-    assert set(data["maps"]) >= {"rule", "model"}
+    assert set(data["maps"]) >= {"rule", "model", "accurate"}
     assert data["view_threshold"] == C.VIEW_MIN_CONFIDENCE
     assert 0.0 < C.VIEW_MIN_CONFIDENCE < 1.0
     for group in ("rule", "model"):  # monotone increasing maps
         assert data["maps"][group]["a"] > 0
+    curve = data["maps"]["accurate"]  # an isotonic curve: non-decreasing knots and values
+    assert curve["x"] == sorted(curve["x"]) and curve["y"] == sorted(curve["y"])
 
 
 def test_views_and_bundled_query_use_the_one_threshold():

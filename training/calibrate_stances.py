@@ -267,6 +267,12 @@ def main(argv=None) -> None:
         help="--fit on the held-out rows with a name that no training-part row has (default), with two "
         "such names, or on all held-out rows (see the module doc)",
     )
+    ap.add_argument(
+        "--isotonic",
+        nargs="*",
+        default=[],
+        help="groups fitted as isotonic curves instead of Platt maps (the shipped file: accurate)",
+    )
     ap.add_argument("--precision", type=float, default=0.75, help="least precision at the views' threshold")
     ap.add_argument("--scorer", default=str(Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"))
     ap.add_argument(
@@ -290,6 +296,7 @@ def main(argv=None) -> None:
         Calibration,
         ece,
         expected_precision_threshold,
+        fit_isotonic,
         fit_platt_groups,
         reliability,
         view_threshold,
@@ -321,9 +328,19 @@ def main(argv=None) -> None:
                 continue  # the rule map stays the default mode's
             n = sum(1 for c in raw if c["group"] == g)
             ok = sum(1 for c in raw if c["group"] == g and c["right"])
+            if g in args.isotonic:
+                xs, ys = fit_isotonic(
+                    [c["raw"] for c in raw if c["group"] == g], [c["right"] for c in raw if c["group"] == g]
+                )
+                maps[g] = {"x": list(xs), "y": list(ys), "n": n, "right": ok}
+                print(f"{g}: {n} stances on the pair, {ok} right; isotonic, {len(xs)} knots", file=sys.stderr)
+                continue
             maps[g] = {"a": round(a, 5), "b": round(b, 5), "n": n, "right": ok}
             print(f"{g}: {n} stances on the pair, {ok} right; a={a:.3f} b={b:.3f}", file=sys.stderr)
-        cal = Calibration({k: (v["a"], v["b"]) for k, v in maps.items()})
+        cal = Calibration(
+            {k: (v["a"], v["b"]) for k, v in maps.items() if "x" not in v},
+            curves={k: (tuple(v["x"]), tuple(v["y"])) for k, v in maps.items() if "x" in v},
+        )
         fitted = claims(sub_rows, sub_found, cal)
         probs, right = [c["conf"] for c in fitted], [c["right"] for c in fitted]
         everyone = claims(rows, found, cal)
@@ -362,11 +379,13 @@ def main(argv=None) -> None:
         }
         out["method"] = (
             "Platt scaling with one slope and an intercept per source group: "
-            "P(right) = sigmoid(a * logit(raw) + b[group])"
+            "P(right) = sigmoid(a * logit(raw) + b[group]); a group whose entry holds x and y "
+            "is an isotonic curve instead (pool-adjacent-violators; linear between knots)"
         )
         out["script"] = (
             "KG_STANCE_MODEL=linear_partial.npz python -m training.calibrate_stances "
-            "--rows dsa_train.jsonl --heldout --fit kg/data/stance_calibration.json"
+            "--rows dsa_train.jsonl --heldout --fit kg/data/stance_calibration.json; the same with "
+            "--stances accurate --isotonic accurate"
         )
         args.fit.write_text(json.dumps(out, indent=1) + "\n")
         print(f"wrote {args.fit}: view threshold {out.get('view_threshold')}", file=sys.stderr)

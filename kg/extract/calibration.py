@@ -5,7 +5,8 @@ cue, hedging and negation; the learned pair models' class probability), and the 
 not equally reliable at the same score. ``training/calibrate_stances.py`` runs the extraction
 on DSA training rows held out from every model's fitting, keeps the stances that fall on a row's
 labelled pair, marks each right (its holder, target and polarity are the row's) or wrong, and
-fits one Platt map per source: ``P(right) = sigmoid(a * logit(raw) + b)``. The maps, the
+fits one Platt map per source: ``P(right) = sigmoid(a * logit(raw) + b)``, or, for the accurate
+mode's model, whose scores pile up just above its threshold, an isotonic curve. The maps, the
 figures behind them and the views' default threshold (the lowest confidence at which the
 held-out stances are right at least 75 % of the time) are stored in
 ``kg/data/stance_calibration.json``; :func:`calibrate` applies them. The maps are monotone, so
@@ -14,6 +15,7 @@ within a source the order of stances is unchanged.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import logging
@@ -37,26 +39,88 @@ def source_group(source: str) -> str:
     return source if source in ("model", "accurate") else "rule"
 
 
+Curve = tuple[tuple[float, ...], tuple[float, ...]]  # isotonic knots: raw scores, P(right)
+
+
 @dataclass
 class Calibration:
-    """Platt maps per source group (``{"rule": [a, b], "model": [a, b]}``); a group without one
-    keeps its raw score."""
+    """Platt maps per source group (``{"rule": [a, b], "model": [a, b]}``) and isotonic curves
+    (``{"accurate": (xs, ys)}``, which win over a Platt map of the same group); a group with
+    neither keeps its raw score."""
 
     maps: dict[str, tuple[float, float]] = field(default_factory=dict)
     view_threshold: float = FALLBACK_VIEW_THRESHOLD
     meta: dict = field(default_factory=dict)
+    curves: dict[str, Curve] = field(default_factory=dict)
 
     def __call__(self, source: str, raw: float) -> float:
-        ab = self.maps.get(source_group(source))
+        group = source_group(source)
+        if group in self.curves:
+            return on_curve(raw, self.curves[group])
+        ab = self.maps.get(group)
         if ab is None:
             return raw
         return platt(raw, *ab)
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_PATH) -> Calibration:
+        """The maps of a calibration file: a group's entry holds ``a`` and ``b`` (Platt) or ``x``
+        and ``y`` (an isotonic curve's knots)."""
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        maps = {k: (float(v["a"]), float(v["b"])) for k, v in data["maps"].items()}
-        return cls(maps, float(data["view_threshold"]), {k: v for k, v in data.items() if k not in ("maps",)})
+        maps = {k: (float(v["a"]), float(v["b"])) for k, v in data["maps"].items() if "x" not in v}
+        curves = {
+            k: (tuple(float(x) for x in v["x"]), tuple(float(y) for y in v["y"]))
+            for k, v in data["maps"].items()
+            if "x" in v
+        }
+        meta = {k: v for k, v in data.items() if k not in ("maps",)}
+        return cls(maps, float(data["view_threshold"]), meta, curves)
+
+
+def on_curve(raw: float, curve: Curve) -> float:
+    """The isotonic curve's value at ``raw``: linear between knots, flat beyond the end ones.
+
+    >>> on_curve(0.55, ((0.5, 0.6), (0.4, 0.8))), on_curve(0.9, ((0.5, 0.6), (0.4, 0.8)))
+    (0.6, 0.8)
+    """
+    xs, ys = curve
+    if raw <= xs[0]:
+        return ys[0]
+    if raw >= xs[-1]:
+        return ys[-1]
+    k = bisect.bisect_right(xs, raw)
+    x0, x1, y0, y1 = xs[k - 1], xs[k], ys[k - 1], ys[k]
+    return round(y0 + (y1 - y0) * (raw - x0) / (x1 - x0), 12) if x1 > x0 else y1
+
+
+def fit_isotonic(raw: list[float], right: list[bool], floor: float = 0.02) -> Curve:
+    """The non-decreasing map from raw score to share right that fits ``right`` best in squared
+    error (pool-adjacent-violators): one knot per pooled block, at its mean raw score, with its
+    share right kept within [floor, 1 - floor] so that no stance is ever certain.
+
+    Where one slope cannot bend (scores piled just above a threshold, right half of the time,
+    and a clear jump above them) a step can; it needs more stances than Platt's two parameters.
+
+    >>> fit_isotonic([0.6, 0.62, 0.65, 0.75, 0.8], [True, False, False, True, True])
+    ((0.623333, 0.775), (0.333333, 0.98))
+    """
+    if not raw:
+        return (0.0, 1.0), (0.0, 1.0)
+    tied: dict[float, list[float]] = {}  # equal scores are one block from the start
+    for r, y in zip(raw, right):
+        t = tied.setdefault(r, [0.0, 0.0, 0.0])
+        t[0], t[1], t[2] = t[0] + (1.0 if y else 0.0), t[1] + 1.0, t[2] + r
+    blocks: list[list[float]] = []  # [sum right, count, sum raw]
+    for r in sorted(tied):
+        blocks.append(list(tied[r]))
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
+            s, n, x = blocks.pop()
+            blocks[-1][0] += s
+            blocks[-1][1] += n
+            blocks[-1][2] += x
+    xs = tuple(round(b[2] / b[1], 6) for b in blocks)
+    ys = tuple(round(min(1.0 - floor, max(floor, b[0] / b[1])), 6) for b in blocks)
+    return xs, ys
 
 
 def logit(p: float) -> float:
