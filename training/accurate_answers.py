@@ -16,7 +16,6 @@ are close to the labels it learned.
 from __future__ import annotations
 
 import argparse
-import json
 import pickle
 import sys
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from kg.extract.accurate import ACCURATE_PATH, base_dir, load_accurate
 from kg.extract.encoder import OPEN_A, OPEN_B
-from training.fit_stance_teacher import Marker, row_example
+from training.fit_stance_teacher import Marker, marked_rows
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -39,15 +38,9 @@ def main(argv: list[str] | None = None) -> None:
 
     model = load_accurate(args.weights, args.base)
     marker = Marker(base_dir(args.base), model.marker.context)  # the runtime's, and it reads MiniLM's marks
-    rows = [json.loads(line) for line in open(args.train, encoding="utf-8") if line.strip()]
-    if args.limit:
-        rows = rows[: args.limit]
-    kept, inputs = [], []
-    for r in rows:
-        ex = row_example(marker, r)
-        if ex is not None:
-            kept.append(r["id"])
-            inputs.append((ex[0], [((ex[1], ex[1] + 1), (ex[2], ex[2] + 1))]))
+    examples, rows = marked_rows(marker, args.train, args.limit)
+    kept = [r["id"] for r in rows]
+    inputs = [(ids, [((pa, pa + 1), (pb, pb + 1))]) for ids, pa, pb, _ in examples]
     t0 = time.time()
     answers = model.probabilities(inputs)
     print(f"{len(inputs)} rows in {time.time() - t0:.0f}s", file=sys.stderr, flush=True)

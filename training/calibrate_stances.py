@@ -337,10 +337,7 @@ def main(argv=None) -> None:
                 continue
             maps[g] = {"a": round(a, 5), "b": round(b, 5), "n": n, "right": ok}
             print(f"{g}: {n} stances on the pair, {ok} right; a={a:.3f} b={b:.3f}", file=sys.stderr)
-        cal = Calibration(
-            {k: (v["a"], v["b"]) for k, v in maps.items() if "x" not in v},
-            curves={k: (tuple(v["x"]), tuple(v["y"])) for k, v in maps.items() if "x" in v},
-        )
+        cal = Calibration.from_entries(maps)
         fitted = claims(sub_rows, sub_found, cal)
         probs, right = [c["conf"] for c in fitted], [c["right"] for c in fitted]
         everyone = claims(rows, found, cal)

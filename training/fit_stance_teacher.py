@@ -91,6 +91,19 @@ def row_example(marker: Marker, row: dict) -> tuple[list[int], int, int, int] | 
     return ids, pa, pb, pair[2]
 
 
+def marked_rows(marker: Marker, path: str, limit: int = 0) -> tuple[list[tuple[list[int], int, int, int]], list[dict]]:
+    """The DSA rows of ``path`` (the first ``limit`` with a limit) that can be marked, and their
+    examples (ids, a's marker, b's marker, class), in the same order."""
+    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    examples, keep = [], []
+    for r in rows[:limit] if limit else rows:
+        ex = row_example(marker, r)
+        if ex is not None:
+            examples.append(ex)
+            keep.append(r)
+    return examples, keep
+
+
 def _extended(torch, mask):
     return (1.0 - mask[:, None, None, :].float()) * -1e9
 
@@ -286,15 +299,7 @@ def main(argv=None) -> None:
     torch.manual_seed(args.seed)
     torch.set_num_threads(2)
     marker = Marker(args.base, args.context)
-    rows = [json.loads(line) for line in open(args.train, encoding="utf-8") if line.strip()]
-    if args.limit:
-        rows = rows[: args.limit]
-    examples, keep = [], []
-    for r in rows:
-        ex = row_example(marker, r)
-        if ex is not None:
-            examples.append(ex)
-            keep.append(r)
+    examples, keep = marked_rows(marker, args.train, args.limit)
     tr = [i for i, r in enumerate(keep) if not heldout(r["sentence"])]
     te = [i for i, r in enumerate(keep) if heldout(r["sentence"]) and r.get("eval_clean", True)]
     print(f"{len(examples)} examples; train {len(tr)} / held-out {len(te)}", file=sys.stderr)

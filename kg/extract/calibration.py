@@ -67,14 +67,22 @@ class Calibration:
         """The maps of a calibration file: a group's entry holds ``a`` and ``b`` (Platt) or ``x``
         and ``y`` (an isotonic curve's knots)."""
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        maps = {k: (float(v["a"]), float(v["b"])) for k, v in data["maps"].items() if "x" not in v}
+        meta = {k: v for k, v in data.items() if k not in ("maps",)}
+        return cls.from_entries(data["maps"], float(data["view_threshold"]), meta)
+
+    @classmethod
+    def from_entries(
+        cls, entries: dict[str, dict], view_threshold: float = FALLBACK_VIEW_THRESHOLD, meta: dict | None = None
+    ) -> Calibration:
+        """The calibration of a file's ``maps`` entries: ``a`` and ``b`` (Platt) or ``x`` and
+        ``y`` (an isotonic curve's knots) per group."""
+        maps = {k: (float(v["a"]), float(v["b"])) for k, v in entries.items() if "x" not in v}
         curves = {
             k: (tuple(float(x) for x in v["x"]), tuple(float(y) for y in v["y"]))
-            for k, v in data["maps"].items()
+            for k, v in entries.items()
             if "x" in v
         }
-        meta = {k: v for k, v in data.items() if k not in ("maps",)}
-        return cls(maps, float(data["view_threshold"]), meta, curves)
+        return cls(maps, view_threshold, meta or {}, curves)
 
 
 def on_curve(raw: float, curve: Curve) -> float:
