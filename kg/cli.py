@@ -113,6 +113,14 @@ def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
 
 
 def _stances_option(command):
+    command = click.option(
+        "--device",
+        default=None,
+        metavar="auto|cpu|numpy|cuda[:N]|mps",
+        help="Where the accurate stance model runs: auto (a GPU if PyTorch is installed and sees one, else PyTorch "
+        "on the CPU, else numpy), cpu (PyTorch on the CPU if installed, else numpy), numpy, or a GPU by name (an "
+        "error if PyTorch cannot give it). The fast mode ignores it. Default: KG_DEVICE, else auto.",
+    )(command)
     return click.option(
         "--stances",
         type=click.Choice(["fast", "accurate"]),
@@ -122,13 +130,20 @@ def _stances_option(command):
     )(command)
 
 
-def _with_stance_mode(settings: Settings, stances: str | None) -> Settings:
-    """``settings`` with --stances applied (it overrides KG_STANCES); a clear error when the
-    accurate mode is asked for and cannot load."""
+def _with_stance_mode(settings: Settings, stances: str | None, device: str | None = None) -> Settings:
+    """``settings`` with --stances and --device applied (they override KG_STANCES and
+    KG_DEVICE); a clear error when the accurate mode is asked for and cannot load."""
     import dataclasses
 
-    if stances:
-        settings = dataclasses.replace(settings, stances=stances)
+    from kg.settings import ConfigError
+
+    try:
+        if stances:
+            settings = dataclasses.replace(settings, stances=stances)
+        if device:
+            settings = dataclasses.replace(settings, device=device.strip().lower())
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_USAGE)
     if settings.stances == "accurate":
         from kg.extract.accurate import AccurateUnavailable, accurate_encoder
 
@@ -224,7 +239,7 @@ def _write_out(out: Path, write) -> Path:
 )
 @_stances_option
 @click.pass_obj
-def extract(settings: Settings, paths: tuple[str, ...], fmt: str, stances: str | None) -> None:
+def extract(settings: Settings, paths: tuple[str, ...], fmt: str, stances: str | None, device: str | None) -> None:
     """Print what the extractors find in PATHS (files, folders, or - for stdin).
 
     Writes nothing to the store. Each article becomes one JSON object with its actors,
@@ -237,7 +252,7 @@ def extract(settings: Settings, paths: tuple[str, ...], fmt: str, stances: str |
     from kg.pipeline import ExtractError, extract_articles
     from kg.rdf import extraction_quads
 
-    settings = _with_stance_mode(settings, stances)
+    settings = _with_stance_mode(settings, stances, device)
     nlp = _load_nlp(settings)
     model = pipeline_label(nlp)
     failed = done = 0
@@ -335,6 +350,7 @@ def ingest(
     workers: int | None,
     scheduler: str | None,
     stances: str | None,
+    device: str | None,
 ) -> None:
     """Read articles from PATHS and add them to the store, one named graph each.
 
@@ -354,7 +370,7 @@ def ingest(
     from kg.ingest import ingest as ingest_articles
     from kg.nlp import pipeline_label
 
-    settings = _with_stance_mode(settings, stances)
+    settings = _with_stance_mode(settings, stances, device)
     if workers is not None or scheduler is not None:
         if workers is not None and scheduler is not None:
             _fail("give --workers (a local cluster) or --scheduler (an existing one), not both")

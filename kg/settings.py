@@ -35,6 +35,8 @@ STANCE_ENCODER_PATH = str(DATA / "stance_encoder.npz")
 STANCE_CALIBRATION_PATH = str(DATA / "stance_calibration.json")
 STANCE_ACCURATE_PATH = str(DATA / "stance_accurate.npz")
 STANCES_MODES = ("fast", "accurate")
+# where the accurate mode runs (kg.extract.accurate_torch.pick_device reads the same values)
+DEVICES = re.compile(r"^(auto|cpu|numpy|cuda(:\d+)?|mps)$")
 
 # the environment variable of each setting
 ENV: dict[str, str] = {
@@ -48,6 +50,7 @@ ENV: dict[str, str] = {
     "stance_calibration": "KG_STANCE_CALIBRATION",
     "stance_accurate": "KG_STANCE_ACCURATE",
     "accurate_base": "KG_ACCURATE_BASE",
+    "device": "KG_DEVICE",
     "oxigraph": "KG_OXIGRAPH",
 }
 
@@ -73,11 +76,16 @@ class Settings:
     stance_calibration: str | None = STANCE_CALIBRATION_PATH  # None: raw scores, uncalibrated
     stance_accurate: str | None = STANCE_ACCURATE_PATH  # the accurate mode's fitted weights
     accurate_base: str | None = None  # the accurate mode's base model folder (None: <venv>/share/kg/)
+    # where the accurate mode runs: auto (a GPU PyTorch sees, else PyTorch on the CPU, else numpy),
+    # cpu (PyTorch on the CPU, else numpy), numpy, cuda[:N], mps
+    device: str = "auto"
     oxigraph: str | None = None
 
     def __post_init__(self) -> None:
         if self.stances not in STANCES_MODES:
             raise ConfigError(f"stances must be one of {', '.join(STANCES_MODES)}; got {self.stances!r}")
+        if not DEVICES.match(self.device):
+            raise ConfigError(f"device must be auto, cpu, numpy, cuda, cuda:N or mps; got {self.device!r}")
         if not isinstance(self.max_article_chars, int) or self.max_article_chars < 1:
             raise ConfigError(f"max_article_chars must be a positive whole number; got {self.max_article_chars!r}")
 
@@ -109,6 +117,11 @@ def _from_env(name: str, var: str, raw: str) -> Any:
         return tuple(p for p in raw.split(os.pathsep) if p.strip())
     if name in ("stance_model", "stance_encoder", "stance_calibration"):
         return None if raw.strip().lower() == "none" else raw
+    if name == "device":
+        value = raw.strip().lower()
+        if not DEVICES.match(value):
+            raise ConfigError(f"{var} must be auto, cpu, numpy, cuda, cuda:N or mps; got {raw!r}")
+        return value
     if name == "stances":
         value = raw.strip().lower()
         if value not in STANCES_MODES:

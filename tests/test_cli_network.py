@@ -66,7 +66,7 @@ def test_actors_graphml(store_path, tmp_path):
 
 
 def test_default_hides_unsure_stances(store_path, tmp_path):
-    """By default the views show stances of confidence VIEW_MIN_CONFIDENCE (0.52) or more: a wrong edge misleads."""
+    """By default the views show stances of confidence VIEW_MIN_CONFIDENCE (0.56) or more: a wrong edge misleads."""
     out = tmp_path / "d.graphml"
     assert run(store_path, "actors", "--out", str(out)).exit_code == 0
     assert nx.read_graphml(out).number_of_edges() == 8  # the fixture's 0.4 neutral stance is left out

@@ -30,6 +30,10 @@ ARTICLES = {
     # one retailer in two spellings: written under one IRI by every store (kg.identity)
     "a6": "date 2024-05-03 Wal-Mart criticised the new tariffs on Monday.",
     "a7": "date 2024-05-04 Walmart praised the Senate bill. Walmart said it would hire more workers.",
+    # Norway backs a government, a general condemns it, and Norway backs the general: a
+    # "third_party" row of mixed_signals, of stances confident enough for the views
+    "a8": "date 2024-05-06 Foreign Minister Anna Berg of Norway praised the Government of Sudan on Monday. "
+    "General Omar Dahl condemned the Government of Sudan. Prime Minister Erik Lund of Norway praised General Omar Dahl.",
 }
 KINDS = ["embedded", "oxigraph", "virtuoso", "fuseki"]
 

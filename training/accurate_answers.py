@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from kg.extract.accurate import ACCURATE_PATH, base_dir, load_accurate
+from kg.extract.accurate_torch import pick_device
 from kg.extract.encoder import OPEN_A, OPEN_B
 from training.fit_stance_teacher import Marker, marked_rows
 
@@ -34,9 +35,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--transfer", default=None, help="unlabelled articles whose gated pairs are labelled too")
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--limit", type=int, default=0, help="the first N rows and articles only (a trial)")
+    ap.add_argument("--device", default="auto", help="auto, cpu, numpy, cuda[:N] or mps, as kg --device")
     args = ap.parse_args(argv)
 
-    model = load_accurate(args.weights, args.base)
+    model = load_accurate(args.weights, args.base, pick_device(args.device))
     marker = Marker(base_dir(args.base), model.marker.context)  # the runtime's, and it reads MiniLM's marks
     examples, rows = marked_rows(marker, args.train, args.limit)
     kept = [r["id"] for r in rows]

@@ -34,7 +34,7 @@ import numpy as np
 from kg.extract.stance_model import CLASSES, MODEL_PATH, candidate_mentions, pair_features
 from kg.extract.stance_rules import find_cues
 from kg.nlp import load_nlp
-from training.common import CITATION, heldout, heldout_row, macro_f1  # noqa: F401 (re-exported)
+from training.common import CITATION, heldout, heldout_row, heldout_set, macro_f1  # noqa: F401 (re-exported)
 
 LABEL_TO_CLASS = {
     "neutral": "neutral",
@@ -123,7 +123,7 @@ def main(argv=None):
         "--weight", type=float, nargs="+", default=[0.75], help="class-weight exponent: 0 = none, 1 = balanced"
     )
     ap.add_argument("--min-count", type=int, default=4)
-    ap.add_argument("--split-by", choices=["sentence", "entity"], default="sentence")
+    ap.add_argument("--split-by", choices=["sentence", "entity", "story"], default="sentence")
     ap.add_argument("--drop", nargs="*", default=[], help="feature prefixes to leave out (ablation)")
     ap.add_argument("--out", default=str(MODEL_PATH))
     ap.add_argument("--no-write", action="store_true")
@@ -142,12 +142,13 @@ def main(argv=None):
     feats, y, keep = examples(rows, docs)
     if args.drop:
         feats = [[x for x in f if not x.startswith(tuple(args.drop))] for f in feats]
-    held = np.array([heldout_row(rows[k], args.split_by) for k in keep])
+    held_out = heldout_set(rows, args.split_by)
+    held = np.array([rows[k]["sentence"] in held_out for k in keep])
     clean = np.array([bool(rows[k].get("eval_clean", True)) for k in keep])
     if args.heldout_out:
         with open(args.heldout_out, "w", encoding="utf-8") as fh:
             for r in rows:
-                if heldout_row(r, args.split_by):
+                if r["sentence"] in held_out:
                     fh.write(json.dumps(r, ensure_ascii=False) + "\n")
 
     def design(idx, dv):

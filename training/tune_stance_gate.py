@@ -111,6 +111,9 @@ def main(argv=None):
     )
     ap.add_argument("--back", action="store_true", help="also try a threshold of its own for the b-about-a classes")
     ap.add_argument("--max-encoded", type=float, default=1.0, help="largest share of pairs the encoder may read")
+    ap.add_argument(
+        "--device", default="auto", help="with --accurate: auto, cpu, numpy, cuda[:N] or mps, as kg --device"
+    )
     args = ap.parse_args(argv)
 
     rows = [json.loads(x) for x in open(args.heldout, encoding="utf-8") if x.strip()]
@@ -118,8 +121,9 @@ def main(argv=None):
     gold = np.array([GOLD[r["label"]] for r in rows])
     if args.accurate:
         from kg.extract.accurate import load_accurate
+        from kg.extract.accurate_torch import pick_device
 
-        encoder = load_accurate(Path(args.encoder))
+        encoder = load_accurate(Path(args.encoder), device=pick_device(args.device))
     else:
         encoder = load_encoder(Path(args.encoder))
     if args.window is not None:

@@ -28,6 +28,7 @@ import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -143,16 +144,29 @@ class AccurateEncoder:
     mode: str = "accurate"
     window: int = 0
     batch_size: int = 32
+    device: str | None = None  # a PyTorch device (kg.extract.accurate_torch.pick_device), None: numpy
+    _torch: Any = field(default=None, repr=False)
 
     def _bias(self, table: np.ndarray, n: int) -> np.ndarray:
         return table[relative_buckets(n)].transpose(2, 0, 1)[None]  # (1, heads, n, n)
 
     def hidden(self, batch: list[list[int]]) -> np.ndarray:
-        w = self.weights
+        """(len(batch), longest, 768) float32: the last layer's states of each input, padded."""
         n = max(len(row) for row in batch)
         ids: np.ndarray = np.full((len(batch), n), PAD, dtype=np.int64)
         for r, row in enumerate(batch):
             ids[r, : len(row)] = row
+        if self.device is None:
+            return self._hidden_numpy(ids)
+        if self._torch is None:
+            from kg.extract.accurate_torch import TorchForward
+
+            self._torch = TorchForward(self.weights, self.frozen, self.device, HEADS, LN_EPS)
+        return self._torch.hidden(ids, PAD, relative_buckets(n))
+
+    def _hidden_numpy(self, ids: np.ndarray) -> np.ndarray:
+        w = self.weights
+        n = ids.shape[1]
         mask = ids != PAD
         pos = np.cumsum(mask, axis=1) * mask + PAD
         x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][pos]
@@ -252,8 +266,11 @@ def overlay(base: dict[str, np.ndarray], stored: dict[str, np.ndarray], frozen: 
     return {k: v for k, v in weights.items() if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < frozen}
 
 
-def load_accurate(path: Path = ACCURATE_PATH, base_folder: str | None = None) -> AccurateEncoder:
-    """The base model overlaid with the fine-tuned layers and head in ``path``."""
+def load_accurate(
+    path: Path = ACCURATE_PATH, base_folder: str | None = None, device: str | None = None
+) -> AccurateEncoder:
+    """The base model overlaid with the fine-tuned layers and head in ``path``, run on the
+    PyTorch ``device`` (:func:`kg.extract.accurate_torch.pick_device`) or in numpy (None)."""
     from safetensors.numpy import load_file
 
     base = base_dir(base_folder)
@@ -281,14 +298,23 @@ def load_accurate(path: Path = ACCURATE_PATH, base_folder: str | None = None) ->
         threshold=tuned.get("threshold", 0.5),
         gate=tuned.get("gate", 1.1),
         blend=tuned.get("blend", 1.0),
+        device=device,
     )
 
 
 @functools.lru_cache(maxsize=4)
-def accurate_at(path: str, base_folder: str | None) -> AccurateEncoder:
-    """The accurate encoder of the weights file ``path`` over the base model in ``base_folder``,
-    loaded once per pair of files."""
-    return load_accurate(Path(path), base_folder)
+def accurate_at(path: str, base_folder: str | None, device: str = "auto") -> AccurateEncoder:
+    """The accurate encoder of the weights file ``path`` over the base model in ``base_folder``
+    on ``device`` (``--device``: auto, cpu, torch-cpu, cuda[:N], mps), loaded once per choice."""
+    from kg.extract.accurate_torch import DeviceUnavailable, pick_device
+
+    try:
+        chosen = pick_device(device)
+    except DeviceUnavailable as exc:
+        raise AccurateUnavailable(str(exc)) from exc
+    encoder = load_accurate(Path(path), base_folder, chosen)
+    log.info("accurate stance model on %s", chosen or "the CPU (numpy)")
+    return encoder
 
 
 def accurate_encoder(settings: Settings | None = None) -> AccurateEncoder:
@@ -298,4 +324,4 @@ def accurate_encoder(settings: Settings | None = None) -> AccurateEncoder:
     settings = settings or Settings.load()
     if not settings.stance_accurate:
         raise AccurateUnavailable("the accurate stance mode has no weights file (KG_STANCE_ACCURATE is none)")
-    return accurate_at(settings.stance_accurate, settings.accurate_base)
+    return accurate_at(settings.stance_accurate, settings.accurate_base, settings.device)
