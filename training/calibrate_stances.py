@@ -378,7 +378,11 @@ def main(argv=None) -> None:
                 "all": "all of them ",
             }[args.subset]
             + f"({len(sub_rows)} rows): {len(fitted)} stances on a row's labelled pair; "
-            + f"stance model {os.environ.get('KG_STANCE_MODEL') or 'shipped'}"
+            + (
+                "linear stance model refit without the held-out rows (fit_stance_model.py --partial-out)"
+                if os.environ.get("KG_STANCE_MODEL")
+                else "the shipped linear stance model (it has seen these rows: for trials only)"
+            )
         )
         out.setdefault("heldout_figures", {})[args.stances] = {
             "ece_10_raw": round(ece([c["raw"] for c in raw], right), 4),

@@ -305,7 +305,7 @@ def load_accurate(
 @functools.lru_cache(maxsize=4)
 def accurate_at(path: str, base_folder: str | None, device: str = "auto") -> AccurateEncoder:
     """The accurate encoder of the weights file ``path`` over the base model in ``base_folder``
-    on ``device`` (``--device``: auto, cpu, torch-cpu, cuda[:N], mps), loaded once per choice."""
+    on ``device`` (``--device``: auto, cpu, numpy, cuda[:N], mps), loaded once per choice."""
     from kg.extract.accurate_torch import DeviceUnavailable, pick_device
 
     try:
