@@ -37,6 +37,7 @@ STANCE_ACCURATE_PATH = str(DATA / "stance_accurate.npz")
 STANCES_MODES = ("fast", "accurate")
 # where the accurate mode runs (kg.extract.accurate_torch.pick_device reads the same values)
 DEVICES = re.compile(r"^(auto|cpu|numpy|cuda(:\d+)?|mps)$")
+DEVICES_TEXT = "auto, cpu, numpy, cuda, cuda:N or mps"  # DEVICES, for messages
 
 # the environment variable of each setting
 ENV: dict[str, str] = {
@@ -85,7 +86,7 @@ class Settings:
         if self.stances not in STANCES_MODES:
             raise ConfigError(f"stances must be one of {', '.join(STANCES_MODES)}; got {self.stances!r}")
         if not DEVICES.match(self.device):
-            raise ConfigError(f"device must be auto, cpu, numpy, cuda, cuda:N or mps; got {self.device!r}")
+            raise ConfigError(f"device must be {DEVICES_TEXT}; got {self.device!r}")
         if not isinstance(self.max_article_chars, int) or self.max_article_chars < 1:
             raise ConfigError(f"max_article_chars must be a positive whole number; got {self.max_article_chars!r}")
 
@@ -120,7 +121,7 @@ def _from_env(name: str, var: str, raw: str) -> Any:
     if name == "device":
         value = raw.strip().lower()
         if not DEVICES.match(value):
-            raise ConfigError(f"{var} must be auto, cpu, numpy, cuda, cuda:N or mps; got {raw!r}")
+            raise ConfigError(f"{var} must be {DEVICES_TEXT}; got {raw!r}")
         return value
     if name == "stances":
         value = raw.strip().lower()

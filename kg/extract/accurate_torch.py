@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from kg.settings import DEVICES
+from kg.settings import DEVICES, DEVICES_TEXT
 
 
 class DeviceUnavailable(RuntimeError):
@@ -42,7 +42,7 @@ def pick_device(choice: str, torch: Any = None) -> str | None:
     True
     """
     if not DEVICES.match(choice):
-        raise ValueError(f"device must be auto, cpu, numpy, cuda, cuda:N or mps; got {choice!r}")
+        raise ValueError(f"device must be {DEVICES_TEXT}; got {choice!r}")
     if choice == "numpy":
         return None
     if torch is None:
