@@ -69,6 +69,39 @@ def test_ece_is_zero_when_confidence_matches_the_share_right():
     assert C.ece(probs, right) == pytest.approx(0.0)
 
 
+def test_a_calibrated_extractor_still_shows_an_ece_on_a_finite_sample():
+    # all stances at 0.5: the ECE of a draw is |share right - 0.5| in the one bin, whose mean
+    # over draws is about sqrt(2 / pi) * 0.5 / sqrt(n) (0.040 for n = 100), never zero
+    floor = C.ece_if_calibrated([0.5] * 100, draws=400)
+    assert floor == sorted(floor) and len(floor) == 400
+    assert sum(floor) / len(floor) == pytest.approx(math.sqrt(2 / math.pi) * 0.05, abs=0.008)
+    # four times the stances halve it
+    bigger = C.ece_if_calibrated([0.5] * 400, draws=400)
+    assert sum(bigger) / len(bigger) == pytest.approx(sum(floor) / len(floor) / 2, rel=0.25)
+    # certain stances leave nothing to chance
+    assert C.ece_if_calibrated([1.0] * 30, draws=20) == [0.0] * 20
+
+
+def test_bootstrap_ece_brackets_the_observed_value():
+    rnd = random.Random(3)
+    probs = [rnd.random() for _ in range(300)]
+    right = [rnd.random() < min(1.0, p + 0.15) for p in probs]  # underconfident by 0.15
+    observed = C.ece(probs, right)
+    boots = C.bootstrap_ece(probs, right, draws=300)
+    assert boots[7] <= observed <= boots[292]
+    assert C.bootstrap_ece([0.9] * 10, [True] * 9 + [False], draws=50) == sorted(
+        C.bootstrap_ece([0.9] * 10, [True] * 9 + [False], draws=50)
+    )
+
+
+def test_wilson_interval_by_hand():
+    lo, hi = C.wilson_interval(7, 10)
+    assert (lo, hi) == (pytest.approx(0.3968, abs=1e-4), pytest.approx(0.8922, abs=1e-4))
+    assert C.wilson_interval(0, 0) == (0.0, 1.0)
+    lo, hi = C.wilson_interval(20, 20)
+    assert hi == 1.0 and 0.83 < lo < 0.85
+
+
 def test_view_threshold_is_the_lowest_with_enough_precision():
     probs = [0.3] * 20 + [0.5] * 20 + [0.8] * 20
     right = [False] * 20 + [True] * 10 + [False] * 10 + [True] * 20

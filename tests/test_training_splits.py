@@ -60,3 +60,29 @@ def test_a_pair_is_copied_when_the_same_sentence_and_spans_occur_twice():
     other_text = _row(text.replace("lying", "lies"), (0, 6), (15, 21))
     copied = copied_pairs([first, again, other_pair, other_text])
     assert copied == {pair_key(first)}
+
+
+def test_scoring_with_copies_marks_every_row_clean(tmp_path):
+    """benchmarks/evaluate.py --with-copies rewrites the gold rows with every row clean, as the
+    published figures count them, and keeps everything else as it was."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "evaluate.py"
+    spec = importlib.util.spec_from_file_location("kg_benchmarks_evaluate", path)
+    evaluate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(evaluate)
+    rows = [
+        {"id": "r1", "sentence": "Ana Lopez praised Tomas Berg.", "label": "p_pos_q", "eval_clean": True},
+        {"id": "r2", "sentence": "Ana Lopez praised Tomas Berg.", "label": "p_pos_q", "eval_clean": False},
+        {"id": "r3", "sentence": "Berg met Lopez.", "label": "neutral"},
+    ]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows) + "\n", encoding="utf-8")
+    out = evaluate.every_row_clean(gold, tmp_path / "all.jsonl")
+    written = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["eval_clean"] for r in written] == [True, True, True]
+    assert [{k: v for k, v in r.items() if k != "eval_clean"} for r in written] == [
+        {k: v for k, v in r.items() if k != "eval_clean"} for r in rows
+    ]

@@ -300,12 +300,15 @@ def main(argv=None) -> None:
 
     from kg.extract.calibration import (
         Calibration,
+        bootstrap_ece,
         ece,
+        ece_if_calibrated,
         expected_precision_threshold,
         fit_isotonic,
         fit_platt_groups,
         reliability,
         view_threshold,
+        wilson_interval,
     )
 
     every = [json.loads(x) for x in open(args.rows, encoding="utf-8") if x.strip()]
@@ -432,6 +435,7 @@ def main(argv=None) -> None:
     calibrated = claims(rows, found, cal)
     probs, right = [c["conf"] for c in calibrated], [c["right"] for c in calibrated]
     kept = [c for c in calibrated if c["conf"] >= threshold]
+    boot_ece, floor = bootstrap_ece(probs, right), ece_if_calibrated(probs)
     gold_stance = [r for r in rows if r["label"] != "neutral"]
     at_th = predictions(rows, found, cal, threshold)
     found_right = sum(1 for r, p in zip(rows, at_th) if r["label"] != "neutral" and p == r["label"])
@@ -453,11 +457,20 @@ def main(argv=None) -> None:
         },
         "ece_10_raw": round(ece([c["raw"] for c in raw], right), 4),
         "ece_10": round(ece(probs, right), 4),
+        # ECE has a floor on a sample this size: what a perfectly calibrated extractor would show
+        "ece_10_ci95": [round(boot_ece[24], 4), round(boot_ece[974], 4)],
+        "ece_10_if_calibrated": {
+            "mean": round(sum(floor) / len(floor), 4),
+            "p95": round(floor[949], 4),
+            "p_value": round(sum(1 for e in floor if e >= ece(probs, right)) / len(floor), 3),
+        },
         "reliability": reliability(probs, right),
         "view_threshold": threshold,
         "at_threshold": {
             "stances": len(kept),
             "precision": round(sum(c["right"] for c in kept) / max(len(kept), 1), 4),
+            "precision_ci95": [round(x, 4) for x in wilson_interval(sum(c["right"] for c in kept), len(kept))],
+            "expected_precision": round(sum(c["conf"] for c in kept) / max(len(kept), 1), 4),
             "gold_stance_pairs": len(gold_stance),
             "found_exactly": found_right,
             "share_found": round(found_right / max(len(gold_stance), 1), 4),

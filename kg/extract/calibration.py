@@ -20,6 +20,7 @@ import functools
 import json
 import logging
 import math
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -264,6 +265,46 @@ def ece(probs: list[float], right: list[bool], bins: int = 10) -> float:
     if not n:
         return 0.0
     return sum(r["n"] / n * abs(r["right"] - r["confidence"]) for r in reliability(probs, right, bins) if r["n"])
+
+
+def ece_if_calibrated(probs: list[float], bins: int = 10, draws: int = 1000, seed: int = 13) -> list[float]:
+    """The ECE that a perfectly calibrated extractor with these confidences would show on this
+    many stances, once per draw (each stance right with probability its confidence), sorted.
+
+    ECE is never zero on a finite sample: with a few hundred stances spread over ten bins, a
+    bin of 30 has a sampling error of about 0.09 in its share right. This is that floor, to read
+    an observed ECE against (its mean, its 95th percentile, and the share of draws at or above
+    the observed value: a p-value for "calibrated")."""
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(draws):
+        drawn = [rnd.random() < p for p in probs]
+        out.append(ece(probs, drawn, bins))
+    return sorted(out)
+
+
+def bootstrap_ece(
+    probs: list[float], right: list[bool], bins: int = 10, draws: int = 1000, seed: int = 13
+) -> list[float]:
+    """ECE over ``draws`` resamples of the stances (with replacement), sorted: its 2.5th and
+    97.5th percentiles are a 95 % interval of the observed ECE."""
+    rnd = random.Random(seed)
+    n = len(probs)
+    out = []
+    for _ in range(draws):
+        idx = [rnd.randrange(n) for _ in range(n)]
+        out.append(ece([probs[i] for i in idx], [right[i] for i in idx], bins))
+    return sorted(out)
+
+
+def wilson_interval(right: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % Wilson score interval of a share ``right`` / ``n`` (a precision on few stances)."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = right / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def view_threshold(probs: list[float], right: list[bool], precision: float = 0.75, min_kept: int = 20) -> float:
