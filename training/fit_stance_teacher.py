@@ -83,6 +83,20 @@ class Marker(AccurateMarker):
         return [mark.get(t, t + MINILM_SHIFT) for t in ids], ids.index(OPEN_A), ids.index(OPEN_B)
 
 
+class QuestionMarker(Marker):
+    """The marked sentence behind a question naming the pair, as a sentence pair (``<s> question
+    </s></s> sentence </s>``): the one-pass form of the DSA paper's question-answering framing
+    (an auxiliary sentence asking about the two names, as in Sun et al. 2019's QA-M). The head
+    still reads the markers in the sentence. A trial: the runtime reads only the plain form."""
+
+    def marked(self, text: str, a: tuple[int, int], b: tuple[int, int]) -> tuple[list[int], int, int]:
+        ids, pa, pb = super().marked(text, a, b)
+        name_a, name_b = text[a[0] : a[1]], text[b[0] : b[1]]
+        question = [BOS] + self.pieces(f"How do {name_a} and {name_b} see each other?")[:40] + [EOS, EOS]
+        shift = len(question) - 1  # the sentence's own <s> goes
+        return question + ids[1:], pa + shift, pb + shift
+
+
 def row_example(marker: Marker, row: dict) -> tuple[list[int], int, int, int] | None:
     pair = oriented(row)
     if pair is None:
@@ -279,6 +293,9 @@ def main(argv=None) -> None:
     )
     ap.add_argument("--frozen", type=int, default=8, help="lower layers kept as they are")
     ap.add_argument("--context", type=int, default=16, help="word pieces kept either side of the pair")
+    ap.add_argument(
+        "--question", action="store_true", help="put a question naming the pair before the sentence (a trial)"
+    )
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument(
         "--stop-after",
@@ -298,7 +315,7 @@ def main(argv=None) -> None:
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(2)
-    marker = Marker(args.base, args.context)
+    marker = (QuestionMarker if args.question else Marker)(args.base, args.context)
     examples, keep = marked_rows(marker, args.train, args.limit)
     tr = [i for i, r in enumerate(keep) if not heldout(r["sentence"])]
     te = [i for i, r in enumerate(keep) if heldout(r["sentence"]) and r.get("eval_clean", True)]
