@@ -309,6 +309,8 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--limit", type=int, default=0, help="use the first N rows only (a quick trial)")
     args = ap.parse_args(argv)
+    if args.question and args.save_weights:  # the runtime reads only the plain form: such weights would misread
+        ap.error("--question is a trial: kg's runtime cannot read its weights, so --save-weights is refused with it")
 
     import torch
     from transformers import MPNetModel
